@@ -1,0 +1,145 @@
+/**
+ * A call with a klachtenfunctionaris: offered before sending, and whenever the citizen asks for a
+ * person. Takes a phone number and a part of day on one of the next working days, and stores the
+ * request at once, with or without the complaint.
+ * Options: `{ mode: 'offer' | 'interrupt' }`. In 'interrupt' mode it first asks whether the citizen
+ * wants a call back, and afterwards whether to go on with the complaint.
+ * Result: `{ continueIntake: boolean }`.
+ */
+import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { formatDate } from '../src/domain/dates';
+import { nextWorkingDays } from '../src/domain/workingDays';
+import { CALLBACK_DIALOG, ASK_PROMPT, WATERFALL } from './ids';
+import { ask, AskPrompt, yesNo, type Answer } from './prompts';
+import { facts, origin, type DialogServices } from './services';
+import { tr, turnLocale, turnNow, vals } from './turn';
+import type { Logger } from '../src/logger';
+
+type Mode = 'offer' | 'interrupt';
+
+export class CallbackDialog extends ComponentDialog {
+  constructor(private readonly services: DialogServices, private readonly log?: Logger) {
+    super(CALLBACK_DIALOG);
+    this.addDialog(new AskPrompt(ASK_PROMPT));
+    this.addDialog(
+      new WaterfallDialog(WATERFALL, [
+        this.offerStep.bind(this),
+        this.nameStep.bind(this),
+        this.phoneStep.bind(this),
+        this.dayStep.bind(this),
+        this.partStep.bind(this),
+        this.storeStep.bind(this),
+        this.continueStep.bind(this),
+        this.endStep.bind(this),
+      ]),
+    );
+    this.initialDialogId = WATERFALL;
+  }
+
+  private mode(step: WaterfallStepContext): Mode {
+    return ((step.options as { mode?: Mode } | undefined)?.mode ?? 'interrupt') as Mode;
+  }
+
+  private async offerStep(step: WaterfallStepContext) {
+    const draft = await this.services.drafts.get(step.context);
+    draft.inCallback = true;
+    if (this.mode(step) === 'offer') return step.next({ text: '', choice: 'yes' } satisfies Answer);
+    return ask(step, ASK_PROMPT, {
+      key: 'callback.offer',
+      vars: facts(this.services.municipality, step.context),
+      choices: yesNo({ yes: 'callback.yes', no: 'callback.no' }),
+    });
+  }
+
+  private async nameStep(step: WaterfallStepContext) {
+    if ((step.result as Answer).choice !== 'yes') {
+      await step.context.sendActivity(tr(step.context)('callback.declined', facts(this.services.municipality, step.context)));
+      return this.finish(step, true);
+    }
+    const draft = await this.services.drafts.get(step.context);
+    if (draft.contact.name) return step.next({ text: draft.contact.name, value: draft.contact.name } satisfies Answer);
+    return ask(step, ASK_PROMPT, { key: 'contact.ask.name', check: 'name' });
+  }
+
+  private async phoneStep(step: WaterfallStepContext) {
+    const draft = await this.services.drafts.get(step.context);
+    draft.contact.name = String((step.result as Answer).value);
+    if (draft.contact.phone) return step.next({ text: draft.contact.phone, value: draft.contact.phone } satisfies Answer);
+    return ask(step, ASK_PROMPT, { key: 'callback.askPhone', check: 'phone' });
+  }
+
+  private async dayStep(step: WaterfallStepContext) {
+    const draft = await this.services.drafts.get(step.context);
+    draft.contact.phone = String((step.result as Answer).value);
+    const days = nextWorkingDays(turnNow(step.context), 3);
+    vals(step).days = days;
+    return ask(step, ASK_PROMPT, {
+      key: 'callback.askDay',
+      choices: days.map((d, i) => ({
+        value: d,
+        title: formatDate(d, turnLocale(step.context)),
+        synonyms: [formatDate(d, 'nl'), formatDate(d, 'en'), ...(i === 0 ? ['morgen', 'tomorrow'] : [])],
+      })),
+    });
+  }
+
+  private async partStep(step: WaterfallStepContext) {
+    vals(step).date = (step.result as Answer).choice;
+    const m = this.services.municipality;
+    return ask(step, ASK_PROMPT, {
+      key: 'callback.askPart',
+      choices: (['morning', 'afternoon'] as const).map((p) => ({
+        value: p,
+        title: m.callbackParts[p][turnLocale(step.context)],
+        synonyms: [m.callbackParts[p].nl, m.callbackParts[p].en, ...(p === 'morning' ? ['ochtend', 'morning', 'smorgens'] : ['middag', 'afternoon', 'smiddags'])],
+      })),
+    });
+  }
+
+  private async storeStep(step: WaterfallStepContext) {
+    const draft = await this.services.drafts.get(step.context);
+    const partOfDay = (step.result as Answer).choice as 'morning' | 'afternoon';
+    const request = { name: draft.contact.name!, phone: draft.contact.phone!, date: vals(step).date as string, partOfDay };
+    const t = tr(step.context);
+    try {
+      draft.callbackSeq = (draft.callbackSeq ?? 0) + 1;
+      const id = await this.services.filer.requestCallback(request, origin(step.context), `${draft.intakeId}:callback:${draft.callbackSeq}`);
+      draft.callback = request;
+      draft.callbackId = id;
+      this.log?.info({ event: 'callback.requested', callbackId: id }, 'call-back request stored');
+    } catch (err) {
+      this.log?.error({ event: 'callback.failed', err: { message: (err as Error).message } }, 'call-back request not stored');
+      await step.context.sendActivity(t('callback.failed', facts(this.services.municipality, step.context)));
+      return this.finish(step, true);
+    }
+    const m = this.services.municipality;
+    await step.context.sendActivity(
+      t('callback.stored', {
+        date: { $date: request.date },
+        part: m.callbackParts[partOfDay][turnLocale(step.context)],
+        phone: { $phone: request.phone },
+      }),
+    );
+    if (this.mode(step) === 'offer') return this.finish(step, true);
+    return ask(step, ASK_PROMPT, {
+      key: draft.story ? 'callback.continue' : 'callback.alsoComplaint',
+      choices: yesNo({ yes: draft.story ? 'callback.continueYes' : 'choices.yes', no: draft.story ? 'callback.continueNo' : 'choices.no' }),
+    });
+  }
+
+  private async continueStep(step: WaterfallStepContext) {
+    const yes = (step.result as Answer).choice === 'yes';
+    if (!yes) await step.context.sendActivity(tr(step.context)('callback.bye'));
+    return this.finish(step, yes);
+  }
+
+  private async endStep(step: WaterfallStepContext) {
+    return this.finish(step, true);
+  }
+
+  private async finish(step: WaterfallStepContext, continueIntake: boolean) {
+    const draft = await this.services.drafts.get(step.context);
+    draft.inCallback = false;
+    return step.endDialog({ continueIntake });
+  }
+}

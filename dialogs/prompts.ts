@@ -1,0 +1,180 @@
+/**
+ * One prompt for every question the bot asks. Its options carry an `AskSpec` (an i18n key, the
+ * buttons, the check to apply) instead of rendered text, so the question is rendered in the current
+ * language each time it is shown: after a language switch the same question appears in the new
+ * language. Buttons are matched in both languages, by title, number or synonym; free text is
+ * accepted where the spec allows it. A wrong answer gets a specific explanation and the question
+ * again; after `giveUpAfter` wrong answers the prompt ends with `failed: true` so the dialog can
+ * offer another way.
+ */
+import {
+  Prompt,
+  type DialogContext,
+  type PromptOptions,
+  type PromptRecognizerResult,
+  type PromptValidatorContext,
+} from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+import { Fields } from '../src/domain/complaint';
+import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet, type Check } from '../src/domain/contact';
+import { parseIncidentDate } from '../src/domain/dates';
+import { translator } from '../src/i18n';
+import { isIntentOnly } from './commands';
+import { normalise } from './text';
+import { tr, turnLocale, turnNow, withButtons, type Vars } from './turn';
+
+export { normalise };
+
+export type CheckName = 'story' | 'date' | 'place' | 'text' | 'name' | 'phone' | 'street' | 'postcode' | 'city' | 'email';
+
+export interface ChoiceSpec {
+  value: string;
+  /** i18n key of the title */
+  key?: string;
+  /** a literal title (e.g. a formatted date); wins over key */
+  title?: string;
+  /** extra words that pick this choice, in any language */
+  synonyms?: string[];
+  /** i18n variables for the title */
+  vars?: Vars;
+}
+
+export interface AskSpec {
+  key: string;
+  vars?: Vars;
+  choices?: ChoiceSpec[];
+  /** accept text that matches no button */
+  freeText?: boolean;
+  /** the rule free text must meet */
+  check?: CheckName;
+  /** after this many wrong answers end with failed: true (0 = keep asking) */
+  giveUpAfter?: number;
+}
+
+export interface Answer {
+  text: string;
+  /** the value of the chosen button */
+  choice?: string;
+  /** the normalised value from the check (null: the citizen does not know, e.g. a date) */
+  value?: string | null;
+  failed?: boolean;
+}
+
+const checks: Record<Exclude<CheckName, 'date'>, (s: string) => Check> = {
+  story: (s) => (isIntentOnly(s) ? { ok: false, reason: 'intentOnly' } : fromZod(Fields.story.safeParse(s))),
+  place: (s) => fromZod(Fields.place.safeParse(s)),
+  text: (s) => (s.trim().length === 0 ? { ok: false, reason: 'empty' } : s.length > 2000 ? { ok: false, reason: 'tooLong' } : { ok: true, value: s.trim() }),
+  name: checkName,
+  phone: checkPhone,
+  street: checkStreet,
+  postcode: checkPostcode,
+  city: checkCity,
+  email: checkEmail,
+};
+
+function fromZod(r: { success: true; data: string } | { success: false; error: { issues: { message: string }[] } }): Check {
+  return r.success ? { ok: true, value: r.data } : { ok: false, reason: r.error.issues[0]?.message ?? 'invalid' };
+}
+
+
+/** Words for yes and no in both languages, so a yes/no question never depends on the channel's locale. */
+export const YES_WORDS = ['ja', 'yes', 'jawel', 'klopt', 'ok', 'oke', 'okay', 'prima', 'goed', 'graag', 'yep', 'yeah', 'sure', 'correct', 'y', 'j'];
+export const NO_WORDS = ['nee', 'no', 'neen', 'niet', 'nope', 'klopt niet', 'n', 'liever niet', 'not'];
+
+/** The titles of a choice in every language, plus its value and synonyms, normalised. */
+function choiceWords(choice: ChoiceSpec): string[] {
+  const words = [choice.value, ...(choice.synonyms ?? [])];
+  if (choice.title) words.push(choice.title);
+  if (choice.key) for (const l of ['nl', 'en'] as const) words.push(translator(l)(choice.key, choice.vars ?? {}));
+  return [...new Set(words.map(normalise).filter(Boolean))];
+}
+
+/** Which choice a text picks: an exact title/synonym, a number, or the one choice whose words it contains. */
+export function matchChoice(text: string, choices: ChoiceSpec[]): ChoiceSpec | undefined {
+  const n = normalise(text);
+  if (!n) return undefined;
+  const exact = choices.find((c) => choiceWords(c).includes(n));
+  if (exact) return exact;
+  if (/^\d{1,2}$/.test(n)) {
+    const i = Number(n) - 1;
+    return i >= 0 && i < choices.length ? choices[i] : undefined;
+  }
+  // Otherwise the choice with the longest word inside the text ("nee, klopt niet" -> no), if only one.
+  const padded = ` ${n} `;
+  const scored = choices
+    .map((c) => ({ c, len: Math.max(0, ...choiceWords(c).filter((w) => padded.includes(` ${w} `)).map((w) => w.length)) }))
+    .filter((s) => s.len > 0)
+    .sort((a, b) => b.len - a.len);
+  if (scored.length === 0 || (scored.length > 1 && scored[0].len === scored[1].len)) return undefined;
+  return scored[0].c;
+}
+
+export function buttonsFor(context: TurnContext, choices: ChoiceSpec[] = []) {
+  const t = tr(context);
+  return choices.map((c) => {
+    const title = c.title ?? t(c.key ?? c.value, c.vars);
+    return { title, value: title };
+  });
+}
+
+export class AskPrompt extends Prompt<Answer> {
+  constructor(dialogId: string) {
+    super(dialogId, (pc) => this.validate(pc));
+  }
+
+  protected async onPrompt(context: TurnContext, _state: object, options: PromptOptions): Promise<void> {
+    const spec = options.validations as AskSpec;
+    await context.sendActivity(withButtons(context, tr(context)(spec.key, spec.vars), buttonsFor(context, spec.choices)));
+  }
+
+  protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<Answer>> {
+    const a = context.activity;
+    const text = typeof a.text === 'string' ? a.text : typeof a.value === 'string' ? a.value : '';
+    return { succeeded: a.type === 'message', value: { text: text.trim() } };
+  }
+
+  private async validate(pc: PromptValidatorContext<Answer>): Promise<boolean> {
+    const spec = pc.options.validations as AskSpec;
+    const answer = pc.recognized.value as Answer;
+    const context = pc.context;
+    const t = tr(context);
+    let reason: string | undefined;
+    const choice = spec.choices ? matchChoice(answer.text, spec.choices) : undefined;
+    if (choice) {
+      answer.choice = choice.value;
+      return true;
+    }
+    if (!answer.text) reason = 'errors.empty';
+    else if (spec.choices && !spec.freeText) reason = 'errors.choice';
+    else if (spec.check === 'date') {
+      const parsed = parseIncidentDate(answer.text, { locale: turnLocale(context), now: turnNow(context) });
+      if (parsed.kind === 'date') answer.value = parsed.date;
+      else if (parsed.kind === 'unknown') answer.value = null;
+      else reason = `errors.date.${parsed.kind}`;
+    } else if (spec.check) {
+      const r = checks[spec.check](answer.text);
+      if (r.ok) answer.value = r.value;
+      else reason = `errors.${spec.check}.${r.reason}`;
+    } else {
+      answer.value = answer.text;
+    }
+    if (!reason) return true;
+    if (spec.giveUpAfter && pc.attemptCount >= spec.giveUpAfter) {
+      answer.failed = true;
+      return true;
+    }
+    const buttons = buttonsFor(context, spec.choices);
+    await context.sendActivity(withButtons(context, `${t(reason)}\n\n${t(spec.key, spec.vars)}`, buttons));
+    return false;
+  }
+}
+
+/** Starts the ask prompt. */
+export function ask(dc: DialogContext, dialogId: string, spec: AskSpec) {
+  return dc.prompt(dialogId, { validations: spec } as PromptOptions);
+}
+
+export const yesNo = (extra: { yes?: string; no?: string } = {}): ChoiceSpec[] => [
+  { value: 'yes', key: extra.yes ?? 'choices.yes', synonyms: YES_WORDS },
+  { value: 'no', key: extra.no ?? 'choices.no', synonyms: NO_WORDS },
+];

@@ -1,0 +1,30 @@
+/** What would put it right (optional)? */
+import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ASK_PROMPT, SOLUTION_DIALOG, WATERFALL } from './ids';
+import { ask, AskPrompt, type Answer } from './prompts';
+import type { DialogServices } from './services';
+
+export class SolutionDialog extends ComponentDialog {
+  constructor(private readonly services: DialogServices) {
+    super(SOLUTION_DIALOG);
+    this.addDialog(new AskPrompt(ASK_PROMPT));
+    this.addDialog(new WaterfallDialog(WATERFALL, [this.askStep.bind(this), this.recordStep.bind(this)]));
+    this.initialDialogId = WATERFALL;
+  }
+
+  private async askStep(step: WaterfallStepContext) {
+    return ask(step, ASK_PROMPT, {
+      key: 'solution.ask',
+      choices: [{ value: 'skip', key: 'choices.skip', synonyms: ['overslaan', 'skip', 'nee', 'no', 'geen', 'none', 'weet ik niet', "don't know"] }],
+      freeText: true,
+      check: 'text',
+    });
+  }
+
+  private async recordStep(step: WaterfallStepContext) {
+    const answer = step.result as Answer;
+    const draft = await this.services.drafts.get(step.context);
+    draft.solution = answer.choice === 'skip' ? null : String(answer.value ?? answer.text).slice(0, 2000);
+    return step.endDialog();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What a turn knows about its citizen: the locale, and the services the dialogs use. The bot puts
+ * them in turnState at the start of each turn; dialogs read them here.
+ */
+import { MessageFactory, type Activity, type CardAction, type TurnContext } from 'botbuilder';
+import { formatDate } from '../src/domain/dates';
+import { formatPhone } from '../src/domain/contact';
+import type { Locale } from '../src/domain/routes';
+import { translator, type Translate } from '../src/i18n';
+
+export const LOCALE_KEY = Symbol('klachtbot.locale');
+export const NOW_KEY = Symbol('klachtbot.now');
+
+export function turnLocale(context: TurnContext): Locale {
+  return (context.turnState.get(LOCALE_KEY) as Locale | undefined) ?? 'nl';
+}
+
+export function turnNow(context: TurnContext): Date {
+  const clock = context.turnState.get(NOW_KEY) as (() => Date) | undefined;
+  return clock ? clock() : new Date();
+}
+
+/**
+ * Variables for a text. `{ $date: 'YYYY-MM-DD' }` and `{ $phone: '+31...' }` are formatted when the
+ * text is rendered, so a text re-rendered after a language switch shows dates in the new language.
+ */
+export type Vars = Record<string, unknown>;
+
+export function renderVars(vars: Vars | undefined, locale: Locale): Vars {
+  const out: Vars = {};
+  for (const [k, v] of Object.entries(vars ?? {})) {
+    if (v && typeof v === 'object' && '$date' in v) out[k] = formatDate(String((v as { $date: string }).$date), locale);
+    else if (v && typeof v === 'object' && '$phone' in v) out[k] = formatPhone(String((v as { $phone: string }).$phone));
+    else if (v && typeof v === 'object' && '$key' in v) out[k] = translator(locale)(String((v as { $key: string }).$key));
+    else out[k] = v;
+  }
+  return out;
+}
+
+export function tr(context: TurnContext): Translate {
+  const t = translator(turnLocale(context));
+  const locale = turnLocale(context);
+  return (key, vars) => t(key, renderVars(vars, locale));
+}
+
+export interface Button {
+  title: string;
+  /** the text the button sends */
+  value: string;
+}
+
+/**
+ * A message with buttons. Web Chat and most channels show suggested actions; Teams shows at most
+ * three of those, so there the buttons go on a hero card.
+ */
+export function withButtons(context: TurnContext, text: string, buttons: Button[]): Partial<Activity> {
+  if (buttons.length === 0) return MessageFactory.text(text);
+  const actions: CardAction[] = buttons.map((b) => ({ type: 'imBack', title: b.title, value: b.value }));
+  if (context.activity.channelId === 'msteams' && buttons.length > 3) {
+    return MessageFactory.attachment({
+      contentType: 'application/vnd.microsoft.card.hero',
+      content: { text, buttons: actions },
+    });
+  }
+  const msg = MessageFactory.text(text);
+  msg.suggestedActions = { actions, to: [] };
+  return msg;
+}
+
+export async function say(context: TurnContext, key: string, vars?: Vars): Promise<void> {
+  await context.sendActivity(MessageFactory.text(tr(context)(key, vars)));
+}
+
+/** A waterfall's scratch values (botbuilder types them as `object`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const vals = (step: { values: object }) => step.values as Record<string, any>;

@@ -1,0 +1,89 @@
+/**
+ * Builds the whole product from configuration: store, state, bot, adapter and HTTP server. Used by
+ * index.ts and by tests, so tests run exactly what production runs.
+ */
+import { ConversationState } from 'botbuilder';
+import type { AddressInfo } from 'net';
+import type restify from 'restify';
+import { ComplaintBot } from './bot/complaintBot';
+import { createAdapter } from './bot/adapter';
+import { DedupeMiddleware } from './bot/dedupe';
+import { SqliteStorage } from './bot/sqliteStorage';
+import type { Config } from './config';
+import type { RouteClassifier } from './domain/routes';
+import { createLogger, type Logger } from './logger';
+import type { Municipality } from './municipality';
+import { ComplaintStore } from './store/complaintStore';
+import { Db } from './store/db';
+import { createServer } from './server';
+
+export interface AppOptions {
+  log?: Logger;
+  clock?: () => Date;
+  classifier?: RouteClassifier;
+}
+
+export interface App {
+  config: Config;
+  db: Db;
+  complaints: ComplaintStore;
+  storage: SqliteStorage;
+  bot: ComplaintBot;
+  adapter: ReturnType<typeof createAdapter>;
+  server: restify.Server;
+  log: Logger;
+  listen(port?: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, municipality: Municipality, opts: AppOptions = {}): Promise<App> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const db = await Db.open(config.databaseFile);
+  const complaints = await new ComplaintStore(db, opts.clock).init();
+  const storage = await new SqliteStorage(db).init();
+  const dedupe = await new DedupeMiddleware(db).init();
+  const conversationState = new ConversationState(storage);
+  const bot = new ComplaintBot({
+    conversationState,
+    filer: complaints,
+    municipality,
+    classifier: opts.classifier,
+    defaultLocale: config.DEFAULT_LOCALE,
+    log,
+    clock: opts.clock,
+  });
+  const adapter = createAdapter(config, municipality, log);
+  adapter.use(dedupe);
+  let open = true;
+  const server = createServer({
+    adapter,
+    bot,
+    log,
+    health: async () => {
+      if (!open) throw new Error('closed');
+      await db.get('SELECT 1');
+      return { store: 'open' };
+    },
+  });
+
+  return {
+    config,
+    db,
+    complaints,
+    storage,
+    bot,
+    adapter,
+    server,
+    log,
+    listen: (port = config.PORT) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, () => resolve((server.address() as AddressInfo).port));
+      }),
+    close: async () => {
+      open = false;
+      await new Promise<void>((resolve) => (server.server.listening ? server.close(() => resolve()) : resolve()));
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The complaint, declared once. These zod schemas serve the dialogs' validation, the store's
+ * (de)serialisation and the staff API. No botbuilder imports here.
+ */
+import { z } from 'zod';
+import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet, type Check } from './contact';
+import { LOCALES, ROUTES } from './routes';
+
+const fromCheck = (check: (s: string) => Check) =>
+  z.string().transform((s, ctx) => {
+    const r = check(s);
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', message: r.reason });
+      return z.NEVER;
+    }
+    return r.value;
+  });
+
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+export const PLACE_KINDS = ['counter', 'phone', 'mail', 'website', 'home', 'elsewhere'] as const;
+export const PERSON_KINDS = ['staff', 'department', 'burgemeester', 'wethouder', 'gemeentesecretaris'] as const;
+export const PARTS_OF_DAY = ['morning', 'afternoon'] as const;
+export const STATUSES = ['received', 'informal', 'formal', 'resolved'] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Each field the citizen gives, with its rule. Dialog validators parse single fields with these. */
+export const Fields = {
+  story: z.string().trim().min(10, 'tooShort').max(5000, 'tooLong'),
+  incidentDate: IsoDate.nullable(),
+  incidentDateText: z.string().trim().max(200),
+  placeKind: z.enum(PLACE_KINDS).nullable(),
+  place: z.string().trim().min(2, 'tooShort').max(300, 'tooLong'),
+  personKind: z.enum(PERSON_KINDS).nullable(),
+  person: z.string().trim().max(300, 'tooLong').nullable(),
+  solution: z.string().trim().max(2000, 'tooLong').nullable(),
+  name: fromCheck(checkName),
+  phone: fromCheck(checkPhone),
+  street: fromCheck(checkStreet),
+  postcode: fromCheck(checkPostcode),
+  city: fromCheck(checkCity),
+  email: fromCheck(checkEmail).nullable(),
+} as const;
+
+export const ContactSchema = z.object({
+  name: Fields.name,
+  phone: Fields.phone,
+  street: Fields.street,
+  postcode: Fields.postcode,
+  city: Fields.city,
+  email: Fields.email,
+});
+export type Contact = z.infer<typeof ContactSchema>;
+
+export const CallbackSchema = z.object({
+  name: Fields.name,
+  phone: Fields.phone,
+  date: IsoDate,
+  partOfDay: z.enum(PARTS_OF_DAY),
+});
+export type CallbackRequest = z.infer<typeof CallbackSchema>;
+
+/** What the citizen gives in the conversation: everything a complaint is filed with. */
+export const ComplaintInputSchema = z.object({
+  route: z.enum(ROUTES),
+  story: Fields.story,
+  incidentDate: Fields.incidentDate,
+  incidentDateText: Fields.incidentDateText,
+  placeKind: Fields.placeKind,
+  place: Fields.place,
+  personKind: Fields.personKind,
+  person: Fields.person,
+  solution: Fields.solution,
+  contact: ContactSchema,
+  callback: CallbackSchema.nullable(),
+});
+export type ComplaintInput = z.infer<typeof ComplaintInputSchema>;
+
+/** Where the complaint came from. */
+export const OriginSchema = z.object({
+  locale: z.enum(LOCALES),
+  channel: z.string().min(1).max(64),
+  conversationId: z.string().min(1).max(512),
+});
+export type Origin = z.infer<typeof OriginSchema>;
+
+/** A filed complaint as the store returns it and the staff API shows it. */
+export const ComplaintSchema = ComplaintInputSchema.extend(OriginSchema.shape).extend({
+  id: z.number().int().positive(),
+  reference: z.string(),
+  status: z.enum(STATUSES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Complaint = z.infer<typeof ComplaintSchema>;
+
+/** A call-back request stands on its own: it may be filed with or without a complaint. */
+export const StoredCallbackSchema = CallbackSchema.extend(OriginSchema.shape).extend({
+  id: z.number().int().positive(),
+  complaintReference: z.string().nullable(),
+  status: z.enum(['open', 'done']),
+  createdAt: z.string(),
+});
+export type StoredCallback = z.infer<typeof StoredCallbackSchema>;

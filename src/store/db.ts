@@ -1,0 +1,112 @@
+/**
+ * A small promise wrapper around one sqlite3 connection: WAL mode, per-module migrations, and a
+ * write lock so that transactions never interleave with other writes on the shared connection.
+ * Rule for every module: write with `write()` or inside `transaction()`, never with a bare `run()`
+ * outside a transaction (it could land inside another module's open transaction).
+ */
+import { mkdirSync } from 'fs';
+import path from 'path';
+import sqlite3 from 'sqlite3';
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export type Row = Record<string, unknown>;
+
+export class Db {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly db: sqlite3.Database, readonly file: string) {}
+
+  static async open(file: string): Promise<Db> {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const d = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(d)));
+    });
+    const db = new Db(raw, file);
+    raw.configure('busyTimeout', 5000);
+    await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+    await db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))',
+    );
+    return db;
+  }
+
+  /** Applies the module's migrations that have not run yet, each in its own transaction. */
+  async migrate(module: string, migrations: Migration[]): Promise<void> {
+    await this.transaction(async () => {
+      const done = new Set(
+        (await this.all<{ version: number }>('SELECT version FROM schema_migrations WHERE module = ?', [module])).map(
+          (r) => r.version,
+        ),
+      );
+      for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+        if (done.has(m.version)) continue;
+        await this.exec(m.sql);
+        await this.run('INSERT INTO schema_migrations (module, version, applied_at) VALUES (?, ?, ?)', [
+          module,
+          m.version,
+          new Date().toISOString(),
+        ]);
+      }
+    });
+  }
+
+  run(sql: string, params: unknown[] = []): Promise<{ changes: number; lastID: number }> {
+    return new Promise((resolve, reject) => {
+      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+        if (err) reject(err);
+        else resolve({ changes: this.changes, lastID: this.lastID });
+      });
+    });
+  }
+
+  get<T = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return new Promise((resolve, reject) => {
+      this.db.get(sql, params, (err: Error | null, row: T) => (err ? reject(err) : resolve(row)));
+    });
+  }
+
+  all<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      this.db.all(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /**
+   * Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, after every earlier transaction has finished.
+   * Statements inside `fn` use this same Db; nested calls are not supported.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(async () => {
+      await this.exec('BEGIN IMMEDIATE');
+      try {
+        const value = await fn();
+        await this.exec('COMMIT');
+        return value;
+      } catch (err) {
+        await this.exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** A single write statement, queued behind open transactions so it never lands inside one. */
+  write(sql: string, params: unknown[] = []): Promise<{ changes: number; lastID: number }> {
+    return this.transaction(() => this.run(sql, params));
+  }
+
+  close(): Promise<void> {
+    return this.queue.then(
+      () => new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve()))),
+    );
+  }
+}
