@@ -37,14 +37,14 @@ export class PersonDialog extends ComponentDialog {
     const person = only || !draft.story ? undefined : extractDetails(draft.story, { locale: turnLocale(step.context), now: turnNow(step.context) }).person;
     if (!person) return step.next();
     vals(step).found = person;
-    return ask(step, ASK_PROMPT, { key: 'person.confirm', vars: { person: person.text }, choices: yesNo() });
+    return ask(step, ASK_PROMPT, { key: 'person.confirm', vars: { person: person.text }, choices: yesNo(), freeText: true, check: 'text' });
   }
 
   private async askStep(step: WaterfallStepContext) {
     const found = vals(step).found as { kind: PersonKind; text: string } | undefined;
-    if (found && (step.result as Answer | undefined)?.choice === 'yes') {
-      return step.next({ text: found.text, choice: 'found' } satisfies Answer);
-    }
+    const confirm = step.result as Answer | undefined;
+    if (found && confirm?.choice === 'yes') return step.next({ text: found.text, choice: 'found' } satisfies Answer);
+    if (found && confirm && !confirm.choice) return step.next(confirm);
     return ask(step, ASK_PROMPT, { key: 'person.ask', choices: PERSON_CHOICES, freeText: true, check: 'text' });
   }
 

@@ -6,7 +6,7 @@ import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'bot
 import { PLACE_KINDS } from '../src/domain/complaint';
 import { extractDetails, type PlaceKind } from '../src/domain/extract';
 import { ASK_PROMPT, PLACE_DIALOG, WATERFALL } from './ids';
-import { ask, AskPrompt, yesNo, type Answer, type ChoiceSpec } from './prompts';
+import { ask, AskPrompt, matchChoice, yesNo, type Answer, type ChoiceSpec } from './prompts';
 import type { DialogServices } from './services';
 import { tr, turnLocale, turnNow, vals } from './turn';
 
@@ -33,12 +33,20 @@ export class PlaceDialog extends ComponentDialog {
     const place = only || !draft.story ? undefined : extractDetails(draft.story, { locale: turnLocale(step.context), now: turnNow(step.context) }).place;
     if (!place || place.kind === 'elsewhere') return step.next();
     vals(step).kind = place.kind;
-    return ask(step, ASK_PROMPT, { key: 'place.confirm', vars: { place: { $key: `place.kind.${place.kind}` } }, choices: yesNo() });
+    return ask(step, ASK_PROMPT, {
+      key: 'place.confirm',
+      vars: { place: { $key: `place.kind.${place.kind}` } },
+      choices: yesNo(),
+      freeText: true,
+      check: 'place',
+    });
   }
 
   private async askStep(step: WaterfallStepContext) {
     const kind = vals(step).kind as PlaceKind | undefined;
-    if (kind && (step.result as Answer | undefined)?.choice === 'yes') return step.next({ text: '', choice: kind } satisfies Answer);
+    const confirm = step.result as Answer | undefined;
+    if (kind && confirm?.choice === 'yes') return step.next({ text: '', choice: kind } satisfies Answer);
+    if (kind && confirm && !confirm.choice) return step.next({ ...confirm, choice: matchChoice(confirm.text, PLACE_CHOICES)?.value });
     return ask(step, ASK_PROMPT, { key: 'place.ask', choices: PLACE_CHOICES, freeText: true, check: 'place' });
   }
 

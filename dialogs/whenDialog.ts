@@ -38,14 +38,21 @@ export class WhenDialog extends ComponentDialog {
     const found = only || !draft.story ? null : findDateInStory(draft.story, { locale: turnLocale(step.context), now: turnNow(step.context) });
     if (!found) return step.next();
     vals(step).found = found;
-    return ask(step, ASK_PROMPT, { key: 'when.confirm', vars: { date: { $date: found.date }, text: found.text }, choices: yesNo() });
+    // A different date typed here is taken as the answer.
+    return ask(step, ASK_PROMPT, {
+      key: 'when.confirm',
+      vars: { date: { $date: found.date }, text: found.text },
+      choices: yesNo(),
+      freeText: true,
+      check: 'date',
+    });
   }
 
   private async askStep(step: WaterfallStepContext) {
     const found = vals(step).found as Found | undefined;
-    if (found && (step.result as Answer | undefined)?.choice === 'yes') {
-      return step.next({ text: found.text, value: found.date } satisfies Answer);
-    }
+    const confirm = step.result as Answer | undefined;
+    if (found && confirm?.choice === 'yes') return step.next({ text: found.text, value: found.date } satisfies Answer);
+    if (found && confirm && !confirm.choice) return step.next(confirm);
     return ask(step, ASK_PROMPT, { key: 'when.ask', check: 'date', giveUpAfter: 3 });
   }
 

@@ -1,0 +1,99 @@
+/**
+ * Runs the real bot (real SQLite file, real ConversationState over SqliteStorage, real dialogs)
+ * behind botbuilder's TestAdapter, and collects the bot's replies per turn.
+ */
+import { randomUUID } from 'crypto';
+import { mkdtempSync, rmSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { ActivityTypes, ConversationState, TestAdapter, type Activity } from 'botbuilder';
+import { ComplaintBot } from '../../src/bot/complaintBot';
+import { DedupeMiddleware } from '../../src/bot/dedupe';
+import { SqliteStorage } from '../../src/bot/sqliteStorage';
+import type { RouteClassifier } from '../../src/domain/routes';
+import { createLogger } from '../../src/logger';
+import { loadMunicipality } from '../../src/municipality';
+import { ComplaintStore } from '../../src/store/complaintStore';
+import { Db } from '../../src/store/db';
+
+/** Tuesday 24 November 2026, 10:00 in Amsterdam. */
+export const NOW = new Date('2026-11-24T09:00:00Z');
+
+export function tempDbFile(): { file: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'klachtbot-'));
+  return { file: path.join(dir, 'test.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface HarnessOptions {
+  file: string;
+  locale?: string;
+  channelId?: string;
+  conversationId?: string;
+  classifier?: RouteClassifier;
+  clock?: () => Date;
+}
+
+export class Harness {
+  adapter!: TestAdapter;
+  db!: Db;
+  complaints!: ComplaintStore;
+  bot!: ComplaintBot;
+
+  static async open(opts: HarnessOptions): Promise<Harness> {
+    const h = new Harness();
+    h.db = await Db.open(opts.file);
+    h.complaints = await new ComplaintStore(h.db, opts.clock ?? (() => NOW)).init();
+    const storage = await new SqliteStorage(h.db).init();
+    const dedupe = await new DedupeMiddleware(h.db).init();
+    h.bot = new ComplaintBot({
+      conversationState: new ConversationState(storage),
+      filer: h.complaints,
+      municipality: loadMunicipality(),
+      classifier: opts.classifier,
+      log: createLogger('silent'),
+      clock: opts.clock ?? (() => NOW),
+    });
+    h.adapter = new TestAdapter(async (context) => h.bot.run(context), {
+      channelId: opts.channelId ?? 'test',
+      locale: opts.locale ?? 'nl-NL',
+      conversation: { id: opts.conversationId ?? 'conv-1' },
+    } as Partial<Activity>);
+    h.adapter.use(dedupe);
+    return h;
+  }
+
+  /** Sends a message (or an activity) and returns the texts the bot answered in that turn. */
+  async say(input: string | Partial<Activity>): Promise<string[]> {
+    return (await this.sayActivities(input)).map(textOf);
+  }
+
+  async sayActivities(input: string | Partial<Activity>): Promise<Partial<Activity>[]> {
+    // Real channels give every activity a unique id; TestAdapter would count from 0 again after a restart.
+    const activity = typeof input === 'string' ? { type: ActivityTypes.Message, text: input } : input;
+    await this.adapter.send({ id: randomUUID(), ...activity }).startTest();
+    return this.adapter.activeQueue.splice(0);
+  }
+
+  async join(): Promise<string[]> {
+    return this.say({ type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: 'user', name: 'User' }] });
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+/** The visible text of a reply: its text, or a hero card's text. */
+export function textOf(a: Partial<Activity>): string {
+  if (a.text) return a.text;
+  const card = a.attachments?.[0]?.content as { text?: string } | undefined;
+  return card?.text ?? '';
+}
+
+export function buttonsOf(a: Partial<Activity>): string[] {
+  if (a.suggestedActions) return a.suggestedActions.actions.map((x) => String(x.title));
+  const card = a.attachments?.[0]?.content as { buttons?: { title: string }[] } | undefined;
+  return card?.buttons?.map((b) => b.title) ?? [];
+}
+
+export const last = (texts: string[]) => texts[texts.length - 1] ?? '';

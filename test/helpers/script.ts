@@ -1,0 +1,37 @@
+import type { Harness } from './harness';
+
+export type Step = [input: string, expected: RegExp];
+
+/** Plays the steps and checks that the bot's answer to each (all its texts in that turn) matches. */
+export async function play(h: Harness, steps: Step[]): Promise<string[]> {
+  let all: string[] = [];
+  for (const [input, expected] of steps) {
+    const replies = await h.say(input);
+    const joined = replies.join('\n---\n');
+    if (!expected.test(joined)) {
+      throw new Error(`After "${input}" expected ${expected} but the bot said:\n${joined}`);
+    }
+    all = replies;
+  }
+  return all;
+}
+
+export const STORY_NL =
+  'Ik heb drie keer gebeld over mijn paspoort en niemand belde terug, de medewerker aan de telefoon was ook erg onvriendelijk';
+
+/** The Dutch path from the story up to the summary (no call-back, no e-mail). */
+export const DUTCH_TO_SUMMARY: Step[] = [
+  [STORY_NL, /Waar gaat het over/],
+  ['Hoe ik behandeld ben', /Wanneer gebeurde het/],
+  ['vorige week dinsdag', /Aan de telefoon.*Klopt dat/s],
+  ['Ja', /Gaat uw klacht over/],
+  ['mevrouw de Vries', /oplossen/],
+  ['Overslaan', /klachtenfunctionaris praten/],
+  ['Nee, ga verder', /Wat is uw naam/],
+  ['Jan Jansen', /telefoonnummer/],
+  ['06 12345678', /straat en huisnummer/],
+  ['Dorpsstraat 12', /postcode/],
+  ['1182jr', /plaats/],
+  ['Amstelveen', /e-mailadres/],
+  ['Geen e-mail', /Dit is uw klacht.*Klopt alles/s],
+];
