@@ -1,0 +1,96 @@
+import { Harness, tempDbFile } from '../helpers/harness';
+import { DUTCH_TO_SUMMARY, STORY_NL, play } from '../helpers/script';
+
+let db: ReturnType<typeof tempDbFile>;
+let h: Harness;
+
+beforeEach(async () => {
+  db = tempDbFile();
+  h = await Harness.open({ file: db.file });
+  await h.join();
+});
+
+afterEach(async () => {
+  await h.close();
+  db.cleanup();
+});
+
+const TO_NAME = DUTCH_TO_SUMMARY.slice(0, 7);
+
+describe('a citizen who mistypes is told what is wrong and asked again', () => {
+  test('story too short', async () => {
+    await play(h, [['slecht', /te kort.*Wat is er gebeurd/s]]);
+  });
+
+  test('an unknown button answer', async () => {
+    await play(h, [[STORY_NL, /Waar gaat het over/], ['banaan', /Dat begreep ik niet.*knoppen.*Waar gaat het over/s], ['9', /Dat begreep ik niet/]]);
+  });
+
+  test('dates: in the future, not understood, then understood', async () => {
+    await play(h, [
+      [STORY_NL, /Waar gaat het over/],
+      ['1', /Wanneer/],
+      ['morgen', /in de toekomst.*Wanneer gebeurde het/s],
+      ['blauw', /begreep ik niet.*gisteren, 14 november.*Wanneer/s],
+      ['14 november', /Klopt dat/],
+    ]);
+  });
+
+  test('a date not understood three times is kept as typed', async () => {
+    await play(h, [
+      [STORY_NL, /Waar gaat het over/],
+      ['1', /Wanneer/],
+      ['blauw', /begreep ik niet/],
+      ['groen', /begreep ik niet/],
+      ['paars', /bewaar het zoals u het schreef/],
+    ]);
+  });
+
+  test('name, phone, street, postcode, city and e-mail each get a specific explanation', async () => {
+    await play(h, TO_NAME);
+    await play(h, [
+      ['J', /te kort voor een naam.*Wat is uw naam/s],
+      ['Jan 2', /geen cijfers.*Wat is uw naam/s],
+      ['Jan Jansen', /telefoonnummer/],
+      ['bel maar', /bestaat uit cijfers/],
+      ['0612', /te kort/],
+      ['0612345678901', /bestaat niet|te lang/],
+      ['06 1234 5678', /straat en huisnummer/],
+      ['Dorpsstraat', /mis het huisnummer/],
+      ['12', /mis de straatnaam/],
+      ['Dorpsstraat 12', /postcode/],
+      ['1182', /mis de letters/],
+      ['0182 JR', /geen Nederlandse postcode/],
+      ['1182 SS', /geen Nederlandse postcode/],
+      ['1182 JR', /plaats/],
+      ['1182', /geen cijfers/],
+      ['Amstelveen', /e-mailadres/],
+      ['jan.example.nl', /heeft een @/],
+      ['jan@', /klopt niet/],
+      ['jan@example.nl', /Dit is uw klacht.*jan@example\.nl/s],
+    ]);
+  });
+
+  test('after three wrong answers the citizen may try again, skip where allowed, or ask for a call', async () => {
+    await play(h, TO_NAME.concat([['Jan Jansen', /telefoonnummer/], ['0612345678', /straat/], ['Dorpsstraat 12', /postcode/], ['1182 JR', /plaats/], ['Amstelveen', /e-mail/]]));
+    const replies = await play(h, [
+      ['jan', /@/],
+      ['jan@', /klopt niet/],
+      ['jan@x', /lukt niet goed met uw e-mailadres.*020 540 49 11/s],
+    ]);
+    expect(replies.join()).toMatch(/Bel mij terug/);
+    await play(h, [['Geen e-mail', /Dit is uw klacht/]]);
+  });
+
+  test('a required field after three wrong answers offers to try again (no skip)', async () => {
+    await play(h, TO_NAME);
+    await play(h, [
+      ['1', /naam/],
+      ['2', /naam/],
+      ['3', /lukt niet goed met uw naam/],
+      ['Overslaan', /Dat begreep ik niet/],
+      ['Opnieuw proberen', /Wat is uw naam/],
+      ['Jan Jansen', /telefoonnummer/],
+    ]);
+  });
+});
