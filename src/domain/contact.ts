@@ -62,9 +62,9 @@ export function checkPostcode(input: string): Check {
 
 export function checkCity(input: string): Check {
   const value = input.trim().replace(/\s+/g, ' ');
+  if (/\d/.test(value)) return fail('digits');
   if (value.length < 2 || !LETTER.test(value)) return fail('tooShort');
   if (value.length > 100) return fail('tooLong');
-  if (/\d/.test(value)) return fail('digits');
   return ok(value);
 }
 
