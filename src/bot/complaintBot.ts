@@ -1,6 +1,8 @@
 /**
  * The bot: welcomes the citizen, decides the turn's language, runs the main dialog and saves state.
- * TeamsActivityHandler behaves as ActivityHandler on every other channel.
+ * TeamsActivityHandler behaves as ActivityHandler on every other channel. On Teams the intake runs
+ * only in a personal chat: in a group chat or channel the bot explains why not and offers a personal
+ * chat, and in a personal chat the contact dialog may suggest the name and e-mail of the Teams profile.
  */
 import { TeamsActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
@@ -8,11 +10,14 @@ import type { ConversationData, Draft } from '../../dialogs/draft';
 import { DraftStore } from '../../dialogs/draft';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { facts, type ComplaintFiler } from '../../dialogs/services';
-import { LOCALE_KEY, NOW_KEY, say } from '../../dialogs/turn';
+import { LOCALE_KEY, NOW_KEY, say, tr } from '../../dialogs/turn';
 import type { Locale, RouteClassifier } from '../domain/routes';
 import { toLocale } from '../i18n';
 import type { Logger } from '../logger';
 import type { Municipality } from '../municipality';
+import { isPersonalTeamsChat, isSharedTeamsConversation, isTeams, sharedConversationNotice } from '../teams/conversation';
+import { fitForTeams } from '../teams/rendering';
+import { PROFILE_LOOKUP_KEY, teamsProfile, type ProfileLookup, type TurnProfile } from '../teams/profile';
 
 export interface BotDeps {
   conversationState: ConversationState;
@@ -23,6 +28,13 @@ export interface BotDeps {
   log?: Logger;
   /** for tests: the bot's notion of now */
   clock?: () => Date;
+  /**
+   * Where a personal Teams chat finds the citizen's name and e-mail to suggest; default the Teams
+   * roster (TeamsInfo.getMember); null: never suggest.
+   */
+  profileLookup?: ProfileLookup | null;
+  /** how long the profile lookup may take before the bot just asks (default 3000 ms) */
+  profileTimeoutMs?: number;
 }
 
 export class ComplaintBot extends TeamsActivityHandler {
@@ -51,8 +63,17 @@ export class ComplaintBot extends TeamsActivityHandler {
     );
 
     this.onMembersAdded(async (context, next) => {
-      const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient?.id);
-      if (joined) {
+      const added = context.activity.membersAdded ?? [];
+      const botAdded = added.some((m) => m.id === context.activity.recipient?.id);
+      const userJoined = added.some((m) => m.id !== context.activity.recipient?.id);
+      if (isSharedTeamsConversation(context)) {
+        // the bot was added to a group chat or team: say once what it does and does not do here
+        if (botAdded) {
+          await this.prepare(context);
+          await this.explainShared(context, 'teams.shared.welcome');
+        }
+      } else if (userJoined || (botAdded && isTeams(context))) {
+        // Teams announces a personal install with the bot itself as the member added
         await this.prepare(context);
         if (await this.welcome(context)) await this.dialog.run(context, this.dialogState);
       }
@@ -61,14 +82,26 @@ export class ComplaintBot extends TeamsActivityHandler {
 
     this.onMessage(async (context, next) => {
       await this.prepare(context);
+      if (isSharedTeamsConversation(context)) {
+        // nothing of a group conversation reaches the intake or the draft
+        await this.explainShared(context, 'teams.shared.refuse');
+        await next();
+        return;
+      }
       await this.welcome(context);
       await this.dialog.run(context, this.dialogState);
       await next();
     });
   }
 
-  /** Saves conversation state after every turn, also when a handler threw nothing. */
+  /** Saves conversation state after every turn, also when a handler threw nothing. On Teams, fits replies to what Teams renders. */
   async run(context: TurnContext): Promise<void> {
+    if (isTeams(context)) {
+      context.onSendActivities(async (_context, activities, next) => {
+        activities.forEach(fitForTeams);
+        return next();
+      });
+    }
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
   }
@@ -79,6 +112,29 @@ export class ComplaintBot extends TeamsActivityHandler {
     const locale = data.locale ?? toLocale(context.activity.locale) ?? this.deps.defaultLocale ?? 'nl';
     context.turnState.set(LOCALE_KEY, locale);
     if (this.deps.clock) context.turnState.set(NOW_KEY, this.deps.clock);
+    if (isPersonalTeamsChat(context) && this.deps.profileLookup !== null) {
+      const profile: TurnProfile = {
+        lookup: this.deps.profileLookup ?? teamsProfile,
+        timeoutMs: this.deps.profileTimeoutMs ?? 3000,
+        onError: (err) =>
+          this.deps.log?.warn(
+            {
+              event: 'teams.profileLookupFailed',
+              err: { name: (err as Error)?.name, message: (err as Error)?.message, status: (err as { statusCode?: number })?.statusCode },
+            },
+            'Teams profile lookup failed; the bot asks instead',
+          ),
+      };
+      context.turnState.set(PROFILE_LOOKUP_KEY, profile);
+    }
+  }
+
+  /** Why the bot takes no complaint in a group chat or channel, with a button to a personal chat. */
+  private async explainShared(context: TurnContext, key: string): Promise<void> {
+    const t = tr(context);
+    await context.sendActivity(
+      sharedConversationNotice(context, t(key, facts(this.deps.municipality, context)), t('teams.shared.openChat')),
+    );
   }
 
   /** Welcomes once per conversation; true when it did so now. */

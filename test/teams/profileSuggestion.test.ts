@@ -1,0 +1,139 @@
+/**
+ * The name and e-mail from the Teams profile (TeamsInfo.getMember, answered by TeamsService on
+ * loopback) are only a suggestion: the citizen confirms or changes them, a doubtful answer gets the
+ * ordinary question, and a failed lookup means the bot simply asks.
+ */
+import type { Activity, TeamsChannelAccount } from 'botbuilder';
+import { Harness, tempDbFile, textOf } from '../helpers/harness';
+import { JAN, TeamsService, TO_CONTACT, USER, install, openTeams, sayAll, teamsRenderProblems, titles } from './teamsHarness';
+
+let service: TeamsService;
+let h: Harness;
+let db: { file: string; cleanup: () => void };
+
+beforeEach(async () => {
+  service = await new TeamsService().start();
+  db = tempDbFile();
+});
+
+afterEach(async () => {
+  await h?.close();
+  await service.close();
+  db.cleanup();
+});
+
+const texts = (replies: Partial<Activity>[]) => replies.map(textOf);
+const ADDRESS = ['0612345678', 'Dorpsstraat 12', '1182jr', 'Amstelveen'];
+
+/** Runs the intake up to the first contact question and returns that question. */
+async function toContact(): Promise<Partial<Activity>> {
+  h = await openTeams({ file: db.file, serviceUrl: service.serviceUrl });
+  await install(h);
+  const replies = await sayAll(h, TO_CONTACT);
+  expect(textOf(replies[replies.length - 2])).toContain('Nu vraag ik uw naam');
+  return replies[replies.length - 1];
+}
+
+async function fileAndGetContact() {
+  const summary = await h.sayActivities('Ja, versturen');
+  expect(textOf(summary[0])).toMatch(/KL-2026-/);
+  const [complaint] = await h.complaints.listByConversation('msteams', String(h.adapter.template.conversation!.id));
+  return complaint.contact;
+}
+
+test('suggestion changed by typing: another name and another e-mail address are taken as typed', async () => {
+  service.members.set(JAN.id, JAN);
+  const question = await toContact();
+  expect(textOf(question)).toContain('**Jan de Vries**');
+  // an initial and a hyphen: a name, not a "j(a)"
+  expect(texts(await h.sayActivities('J. de Vries-Bakker'))).toEqual(['Op welk telefoonnummer kunnen we u bereiken?']);
+  const email = await sayAll(h, ADDRESS);
+  expect(textOf(email[email.length - 1])).toContain('**jan.devries@example.nl**');
+  // an address that happens to contain "ja" is an address, not a yes to the suggestion
+  const summary = await h.sayActivities('ja.bakker@example.org');
+  expect(textOf(summary[0])).toContain('- E-mail: ja.bakker@example.org');
+  expect(await fileAndGetContact()).toMatchObject({ name: 'J. de Vries-Bakker', email: 'ja.bakker@example.org' });
+});
+
+test('suggestion declined with the buttons, and a doubtful yes, get the ordinary questions', async () => {
+  service.members.set(JAN.id, JAN);
+  await toContact();
+  // "Goed" is a yes-word, but "Jan Goed" is no clear yes: the bot asks the plain question
+  expect(texts(await h.sayActivities('Jan Goed'))).toEqual(['Wat is uw naam?']);
+  expect(texts(await h.sayActivities('Jan Goed'))).toEqual(['Op welk telefoonnummer kunnen we u bereiken?']);
+  const email = await sayAll(h, ADDRESS);
+  expect(titles(email[email.length - 1])).toEqual(['Ja, dit adres', 'Ander adres', 'Geen e-mail']);
+  const plain = await h.sayActivities('Ander adres');
+  expect(texts(plain)).toEqual(['Wat is uw e-mailadres? Dit mag u overslaan.']);
+  const summary = await h.sayActivities('Geen e-mail');
+  expect(textOf(summary[0])).toContain('- E-mail: (niet ingevuld)');
+  expect(await fileAndGetContact()).toMatchObject({ name: 'Jan Goed', email: null });
+});
+
+test('name declined, e-mail skipped on the suggestion itself', async () => {
+  service.members.set(JAN.id, JAN);
+  await toContact();
+  expect(texts(await h.sayActivities('nee'))).toEqual(['Wat is uw naam?']);
+  await sayAll(h, ['Piet Pieters', ...ADDRESS]);
+  const summary = await h.sayActivities('Geen e-mail');
+  expect(textOf(summary[0])).toContain('- Naam: Piet Pieters');
+  expect(await fileAndGetContact()).toMatchObject({ name: 'Piet Pieters', email: null });
+});
+
+test('in English the suggestion is asked in English and "yes" confirms it', async () => {
+  service.members.set(JAN.id, JAN);
+  h = await openTeams({ file: db.file, serviceUrl: service.serviceUrl, locale: 'en-US' });
+  await install(h);
+  const replies = await sayAll(h, [
+    'I called three times about my passport and nobody called back, and the person on the phone was rude',
+    'How I was treated',
+    'last Tuesday',
+    'Yes',
+    'the staff member',
+    'Skip',
+    'Skip',
+    'No, continue',
+  ]);
+  const question = replies[replies.length - 1];
+  expect(textOf(question)).toBe('Your Teams profile gives the name **Jan de Vries**. May I use this name for your complaint? You can also type a different name.');
+  expect(titles(question)).toEqual(['Yes, this name', 'No, another name']);
+  expect(texts(await h.sayActivities('yes'))).toEqual(['On which phone number can we reach you?']);
+  expect(teamsRenderProblems(replies)).toEqual([]);
+});
+
+test('a profile without an e-mail address: only the name is suggested', async () => {
+  service.members.set(JAN.id, { ...JAN, email: undefined } as unknown as TeamsChannelAccount);
+  const question = await toContact();
+  expect(textOf(question)).toContain('**Jan de Vries**');
+  await h.sayActivities('Ja, deze naam');
+  const email = await sayAll(h, ADDRESS);
+  expect(textOf(email[email.length - 1])).toBe('Wat is uw e-mailadres? Dit mag u overslaan.');
+});
+
+test('lookup fails (the Teams service answers 404, member not found): the bot simply asks', async () => {
+  // no member in the roster
+  const question = await toContact();
+  expect(textOf(question)).toBe('Wat is uw naam?');
+  expect(service.memberLookups()).toEqual([expect.stringContaining(`/members/${encodeURIComponent(USER.id)}`)]);
+  const email = await sayAll(h, ['Jan Jansen', ...ADDRESS]);
+  expect(textOf(email[email.length - 1])).toBe('Wat is uw e-mailadres? Dit mag u overslaan.');
+  await h.sayActivities('jan@example.nl');
+  expect(await fileAndGetContact()).toMatchObject({ name: 'Jan Jansen', email: 'jan@example.nl' });
+});
+
+test('lookup fails (the Teams service answers 403 Forbidden): the bot simply asks', async () => {
+  service.members.set(JAN.id, JAN);
+  service.failWith = { status: 403, code: 'BotDisabledByAdmin' };
+  const question = await toContact();
+  expect(textOf(question)).toBe('Wat is uw naam?');
+  expect(service.memberLookups()).toHaveLength(1);
+});
+
+test('no lookup outside Teams: on Web Chat the same intake just asks', async () => {
+  service.members.set(JAN.id, JAN);
+  h = await Harness.open({ file: db.file, channelId: 'webchat' });
+  await h.join();
+  const replies = await sayAll(h, TO_CONTACT);
+  expect(textOf(replies[replies.length - 1])).toBe('Wat is uw naam?');
+  expect(service.requests).toEqual([]);
+});
