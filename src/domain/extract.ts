@@ -62,6 +62,15 @@ function anyOf(
   };
 }
 
+/** The earliest hit of several matchers. */
+function earliest(...matchers: Matcher[]): Matcher {
+  return (story, locale) =>
+    matchers
+      .map((match) => match(story, locale))
+      .filter((hit): hit is Hit => hit !== null)
+      .sort((a, b) => a.index - b.index)[0] ?? null;
+}
+
 function firstRule<K>(rules: Rule<K>[], story: string, locale: Locale): { kind: K; text: string } | undefined {
   for (const rule of rules) {
     const hit = rule.match(story, locale);
@@ -73,6 +82,7 @@ function firstRule<K>(rules: Rule<K>[], story: string, locale: Locale): { kind: 
 // ---------------------------------------------------------------------------------------------
 // Place. Priority: in person beats remote (the more direct contact is usually where the conduct happened),
 // then phone, mail, website. Town-hall words alone ("ik belde het stadhuis") and a bare "thuis" are weak.
+// 'elsewhere' is the street or the neighbourhood ("op straat", "in de wijk").
 
 const AT = '(?:(?:aan|bij|op|in|at|behind)\\s+(?:de|het|the)\\s+)?';
 const TOWN_HALL = 'stadhuis|gemeentehuis|raadhuis|(?:town|city)\\s+hall';
@@ -194,10 +204,7 @@ const PERSON_RULES: Rule<PersonKind>[] = [
   { kind: 'staff', match: anyOf([TITLED_NAME]) },
   {
     kind: 'department',
-    match: (story, locale) =>
-      [anyOf([...DUTCH_DEPARTMENT, ENGLISH_DEPARTMENT_OF])(story, locale), englishDepartmentBefore(story, locale)]
-        .filter((h): h is Hit => h !== null)
-        .sort((a, b) => a.index - b.index)[0] ?? null,
+    match: earliest(anyOf([...DUTCH_DEPARTMENT, ENGLISH_DEPARTMENT_OF]), englishDepartmentBefore),
   },
   {
     kind: 'staff',
