@@ -19,6 +19,9 @@ export const STORAGE_MIGRATIONS: Migration[] = [
   },
 ];
 
+const UPSERT = `INSERT INTO bot_state (key, etag, data, updated_at) VALUES (?, 1, ?, ?)
+  ON CONFLICT(key) DO UPDATE SET etag = etag + 1, data = excluded.data, updated_at = excluded.updated_at`;
+
 export class SqliteStorage implements Storage {
   constructor(private readonly db: Db) {}
 
@@ -43,19 +46,34 @@ export class SqliteStorage implements Storage {
     if (!changes || typeof changes !== 'object') throw new TypeError('Changes are required when writing');
     const keys = Object.keys(changes);
     if (keys.length === 0) return;
+    const now = new Date().toISOString();
+    const split = (key: string) => {
+      const { eTag, ...rest } = changes[key] ?? {};
+      return { eTag: eTag as unknown, data: JSON.stringify(rest) };
+    };
+    const unconditional = (e: unknown) => e === undefined || e === null || e === '*';
+    // The common case (BotState.saveChanges: one key, '*'): one upsert, no transaction round trips.
+    if (keys.length === 1 && unconditional(split(keys[0]).eTag)) {
+      await this.db.write(UPSERT, [keys[0], split(keys[0]).data, now]);
+      return;
+    }
     await this.db.transaction(async () => {
-      const now = new Date().toISOString();
       for (const key of keys) {
-        const { eTag, ...rest } = changes[key] ?? {};
-        const data = JSON.stringify(rest);
-        const current = await this.db.get<{ etag: number }>('SELECT etag FROM bot_state WHERE key = ?', [key]);
-        if (!current) {
-          await this.db.run('INSERT INTO bot_state (key, etag, data, updated_at) VALUES (?, 1, ?, ?)', [key, data, now]);
-        } else if (eTag === undefined || eTag === null || eTag === '*' || String(eTag) === String(current.etag)) {
-          await this.db.run('UPDATE bot_state SET etag = etag + 1, data = ?, updated_at = ? WHERE key = ?', [data, now, key]);
-        } else {
-          throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+        const { eTag, data } = split(key);
+        if (unconditional(eTag)) {
+          await this.db.run(UPSERT, [key, data, now]);
+          continue;
         }
+        const updated = await this.db.run('UPDATE bot_state SET etag = etag + 1, data = ?, updated_at = ? WHERE key = ? AND etag = ?', [
+          data,
+          now,
+          key,
+          Number(eTag),
+        ]);
+        if (updated.changes === 1) continue;
+        const exists = await this.db.get('SELECT 1 FROM bot_state WHERE key = ?', [key]);
+        if (exists) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+        await this.db.run(UPSERT, [key, data, now]);
       }
     });
   }

@@ -99,9 +99,14 @@ export class Db {
     return result;
   }
 
-  /** A single write statement, queued behind open transactions so it never lands inside one. */
+  /**
+   * A single write statement, queued behind open transactions so it never lands inside one. One
+   * statement is atomic on its own (autocommit), so it needs no BEGIN/COMMIT round trips.
+   */
   write(sql: string, params: unknown[] = []): Promise<{ changes: number; lastID: number }> {
-    return this.transaction(() => this.run(sql, params));
+    const result = this.queue.then(() => this.run(sql, params));
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   close(): Promise<void> {

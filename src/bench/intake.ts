@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: concurrent conversations through the real /api/messages, channel-style, each
+ * filing a complaint; the same load against a plain echo bot on the same restify + CloudAdapter stack.
+ * Two phases per bot:
+ * - throughput: every conversation sends its next message as soon as the last turn ends (saturation):
+ *   turns/s and complaints/s, and the ratio to the echo bot;
+ * - latency: the same number of conversations, each citizen pausing BENCH_THINK_MS (+-50%) between
+ *   messages as people do: p50/p99 of the turn latency (POST to /api/messages until the turn's replies
+ *   were delivered and the HTTP response came back).
+ * Peak RSS is the server process's VmHWM. Options (env): BENCH_CONVERSATIONS (100), BENCH_ROUNDS (2),
+ * BENCH_THINK_MS (1000).
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import os from 'os';
+import path from 'path';
+import { Channel } from '../tools/channel';
+
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
+
+/** What a citizen types, from the first message to the confirmation (no call-back). */
+const SCRIPT = [
+  'Ik heb drie keer gebeld over mijn paspoort en niemand belde terug, de medewerker aan de telefoon was ook erg onvriendelijk',
+  'Hoe ik behandeld ben',
+  'vorige week dinsdag',
+  'Ja',
+  'mevrouw de Vries',
+  'Overslaan',
+  'Nee, ga verder',
+  'Jan Jansen',
+  '06 12345678',
+  'Dorpsstraat 12',
+  '1182jr',
+  'Amstelveen',
+  'Geen e-mail',
+  'Ja, versturen',
+];
+
+interface Result {
+  seconds: number;
+  turns: number;
+  filed: number;
+  latencies: number[];
+  peakRssMb: number;
+}
+
+function startServer(mode: 'bot' | 'echo', dbFile: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), mode, dbFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /PORT (\d+)/.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function run(mode: 'bot' | 'echo', dbFile: string, thinkMs: number): Promise<Result> {
+  const { child, port } = await startServer(mode, dbFile);
+  const channel = await new Channel(`http://127.0.0.1:${port}`).start();
+  const latencies: number[] = [];
+  let filed = 0;
+  let turns = 0;
+  const started = process.hrtime.bigint();
+  for (let round = 0; round < ROUNDS; round++) {
+    await Promise.all(
+      Array.from({ length: CONVERSATIONS }, async (_, i) => {
+        const conv = `bench-${mode}-${round}-${i}`;
+        const pause = () => (thinkMs > 0 ? new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random()))) : undefined);
+        await pause();
+        await channel.join(conv);
+        for (const text of SCRIPT) {
+          await pause();
+          const t0 = process.hrtime.bigint();
+          const { status, replies } = await channel.say(conv, text);
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          turns++;
+          if (status !== 200) throw new Error(`HTTP ${status} on "${text}"`);
+          if (mode === 'bot' && text === 'Ja, versturen' && replies.some((r) => /KL-\d{4}-/.test(r.text ?? ''))) filed++;
+        }
+      }),
+    );
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rss = peakRssMb(child.pid!);
+  await channel.stop();
+  child.kill('SIGTERM');
+  return { seconds, turns, filed, latencies, peakRssMb: rss };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'klachtbot-bench-'));
+  try {
+    const fmt = (r: Result) =>
+      `turns/s ${(r.turns / r.seconds).toFixed(0)}, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB`;
+    console.log(`cores ${os.cpus().length}, ${CONVERSATIONS} concurrent conversations x ${ROUNDS} rounds, ${SCRIPT.length} turns each`);
+    const bot = await run('bot', path.join(dir, 'bench.db'), 0);
+    const echo = await run('echo', path.join(dir, 'echo.db'), 0);
+    console.log('throughput (no pauses, saturated):');
+    console.log(`  intake bot: complaints filed ${bot.filed} (${(bot.filed / bot.seconds).toFixed(1)}/s), ${fmt(bot)}`);
+    console.log(`  echo bot:   ${fmt(echo)}`);
+    console.log(`  ratio intake/echo turns per second: ${((bot.turns / bot.seconds) / (echo.turns / echo.seconds)).toFixed(2)}`);
+    const paced = await run('bot', path.join(dir, 'paced.db'), THINK_MS);
+    const pacedEcho = await run('echo', path.join(dir, 'paced-echo.db'), THINK_MS);
+    console.log(`latency (${CONVERSATIONS} concurrent conversations, ${THINK_MS} ms +-50% between messages):`);
+    console.log(`  intake bot: complaints filed ${paced.filed}, ${fmt(paced)}`);
+    console.log(`  echo bot:   ${fmt(pacedEcho)}`);
+    const expected = CONVERSATIONS * ROUNDS;
+    if (bot.filed !== expected || paced.filed !== expected) {
+      console.error(`expected ${expected} complaints per phase, filed ${bot.filed} and ${paced.filed}`);
+      process.exitCode = 1;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
