@@ -30,6 +30,32 @@ export const ConfigSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['nl', 'en']).default('nl')),
+  // Direct Line and the chat page (src/directline, src/web); see .env.example and docs/directline.md.
+  DIRECTLINE_SECRET: opt(z.string().min(16, 'at least 16 characters')),
+  DIRECTLINE_ENDPOINT: opt(z.url({ protocol: /^https?$/ })),
+  DIRECTLINE_PUBLIC_URL: opt(z.url({ protocol: /^https?$/ })),
+  DIRECTLINE_TRUST_PROXY: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')).transform((v) => v === 'true'),
+  DIRECTLINE_TOKEN_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(60).max(86400).default(3600)),
+  DIRECTLINE_IDLE_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10080).default(120)),
+  DIRECTLINE_MAX_BODY_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).max(256 * 1024).default(64 * 1024)),
+  DIRECTLINE_MAX_TEXT_LENGTH: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(100000).default(10000)),
+  DIRECTLINE_MAX_ACTIVITIES_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100000).default(60)),
+  DIRECTLINE_MAX_STARTS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000000).default(30)),
+  DIRECTLINE_MAX_SOCKETS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100000).default(1000)),
+  DIRECTLINE_KEEPALIVE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(300).default(20)),
+  // Staff API, page and CLI (src/staff); see .env.example and src/staff/README.md.
+  STAFF_API_TOKENS: opt(
+    z.string().regex(/^[\s,]*[A-Za-z0-9._-]{1,64}:[0-9a-fA-F]{64}([\s,]+[A-Za-z0-9._-]{1,64}:[0-9a-fA-F]{64})*[\s,]*$/, 'name:sha256hex entries separated by commas'),
+  ),
+  OIDC_ISSUER: opt(z.url({ protocol: /^https?$/ })),
+  OIDC_AUDIENCE: opt(z.string()),
+  OIDC_JWKS_URL: opt(z.url({ protocol: /^https?$/ })),
+  OIDC_CLIENT_ID: opt(z.string()),
+  OIDC_SCOPE: z.preprocess(emptyToUndefined, z.string().default('openid profile')),
+  OIDC_ROLES_CLAIM: z.preprocess(emptyToUndefined, z.string().regex(/^[\w-]+(\.[\w-]+)*$/, 'a claim name or dot path').default('roles')),
+  OIDC_STAFF_ROLE: z.preprocess(emptyToUndefined, z.string().default('klachtenfunctionaris')),
+  RETENTION_RESOLVED_YEARS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(5)),
+  RETENTION_ABANDONED_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
 });
 export type Config = z.infer<typeof ConfigSchema> & { databaseFile: string };
 
@@ -48,6 +74,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (cfg.MicrosoftAppType === 'SingleTenant' && cfg.MicrosoftAppId && !cfg.MicrosoftAppTenantId) {
     throw new ConfigError('Invalid configuration:\n  MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+  }
+  if (cfg.DIRECTLINE_ENDPOINT && !cfg.DIRECTLINE_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  DIRECTLINE_SECRET: required when DIRECTLINE_ENDPOINT is set (the Azure Direct Line secret)');
+  }
+  if (Boolean(cfg.OIDC_ISSUER) !== Boolean(cfg.OIDC_AUDIENCE)) {
+    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER and OIDC_AUDIENCE: set both (or neither) for staff sign-in');
   }
   const file = cfg.DATABASE_URL.replace(/^sqlite:(\/\/)?/, '');
   return { ...cfg, databaseFile: file === ':memory:' ? file : path.resolve(file) };

@@ -1,0 +1,74 @@
+/**
+ * The staff side, wired from configuration: audit log, service (API and CLI share it), retention and
+ * authentication. Needs the complaints, storage, dedupe and transcripts modules migrated first (the
+ * app and the CLI both do that before calling createStaff).
+ */
+import type { SqliteTranscriptStore } from '../bot/sqliteTranscriptStore';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { Db } from '../store/db';
+import { AuditLog } from './audit';
+import { parseApiTokens, StaffAuth, type AuthSettings } from './auth';
+import { Retention } from './retention';
+import { StaffService } from './service';
+
+export interface Staff {
+  service: StaffService;
+  audit: AuditLog;
+  retention: Retention;
+  auth: StaffAuth;
+}
+
+export type StaffConfig = Pick<
+  Config,
+  | 'STAFF_API_TOKENS'
+  | 'OIDC_ISSUER'
+  | 'OIDC_AUDIENCE'
+  | 'OIDC_JWKS_URL'
+  | 'OIDC_CLIENT_ID'
+  | 'OIDC_SCOPE'
+  | 'OIDC_ROLES_CLAIM'
+  | 'OIDC_STAFF_ROLE'
+  | 'RETENTION_RESOLVED_YEARS'
+  | 'RETENTION_ABANDONED_DAYS'
+>;
+
+export function authSettings(config: StaffConfig): AuthSettings {
+  return {
+    apiTokens: parseApiTokens(config.STAFF_API_TOKENS),
+    oidc:
+      config.OIDC_ISSUER && config.OIDC_AUDIENCE
+        ? {
+            issuer: config.OIDC_ISSUER,
+            audience: config.OIDC_AUDIENCE,
+            jwksUrl: config.OIDC_JWKS_URL,
+            clientId: config.OIDC_CLIENT_ID,
+            scope: config.OIDC_SCOPE,
+            rolesClaim: config.OIDC_ROLES_CLAIM,
+            staffRole: config.OIDC_STAFF_ROLE,
+          }
+        : undefined,
+  };
+}
+
+export async function createStaff(
+  db: Db,
+  transcripts: SqliteTranscriptStore,
+  config: StaffConfig,
+  opts: { clock?: () => Date; log?: Logger } = {},
+): Promise<Staff> {
+  const clock = opts.clock ?? (() => new Date());
+  const audit = await new AuditLog(db, clock).init();
+  const service = await new StaffService(db, transcripts, audit, clock).init();
+  const retention = new Retention(
+    db,
+    audit,
+    { resolvedYears: config.RETENTION_RESOLVED_YEARS, abandonedDays: config.RETENTION_ABANDONED_DAYS },
+    clock,
+  );
+  const auth = new StaffAuth(authSettings(config), opts.log);
+  if (!auth.configured) {
+    opts.log?.warn({ event: 'staff.auth.unconfigured' }, 'no OIDC_ISSUER/OIDC_AUDIENCE and no STAFF_API_TOKENS: the staff API refuses every request');
+  }
+  return { service, audit, retention, auth };
+}

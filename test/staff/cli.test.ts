@@ -1,0 +1,110 @@
+/**
+ * The staff command line on the database of a running app: list, show, transcript, audit and token,
+ * with the documented --json contract and audited reads.
+ */
+import { main } from '../../src/staff/cli';
+import { hashToken, parseApiTokens } from '../../src/staff/auth';
+import { AuditEntrySchema, ComplaintDetailSchema, ComplaintListSchema } from '../../src/staff/schemas';
+import { seedComplaint, startApp, type TestApp } from './helpers';
+
+let t: TestApp;
+let ref1: string;
+let ref2: string;
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, {
+    out: (s) => (out += `${s}\n`),
+    err: (s) => (err += `${s}\n`),
+    env: { DATABASE_URL: `sqlite:${t.dbFile}`, LOG_LEVEL: 'silent' },
+    clock: () => new Date('2026-11-24T12:00:00Z'),
+    user: 'medewerker1',
+  });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  t = await startApp({}, new Date('2026-11-20T09:00:00Z'));
+  ref1 = (await seedComplaint(t.app, { input: { story: 'Mijn aanvraag voor een parkeervergunning is drie keer kwijtgeraakt.' } })).reference;
+  t.clock.now = new Date('2026-11-23T09:00:00Z');
+  ref2 = (await seedComplaint(t.app, { input: { story: 'Ik kreeg verkeerde informatie over de afvalpas aan de balie.', route: 'complaint' } })).reference;
+  await t.app.staff.service.changeStatus({ id: 'setup', via: 'system' }, ref2, 'formal', 'hoorzitting plannen');
+});
+
+afterAll(async () => {
+  await t.close();
+});
+
+test('list --json: the documented shape, newest first; --status filters', async () => {
+  const all = await cli(['list', '--json']);
+  expect(all.code).toBe(0);
+  const parsed = ComplaintListSchema.parse(JSON.parse(all.out));
+  expect(parsed.items.map((c) => c.reference)).toEqual([ref2, ref1]);
+  expect(Object.keys(parsed.items[0]).sort()).toEqual(
+    ['channel', 'contact', 'createdAt', 'deadlines', 'excerpt', 'locale', 'reference', 'resolvedAt', 'route', 'status', 'updatedAt'].sort(),
+  );
+  const formal = ComplaintListSchema.parse(JSON.parse((await cli(['list', '--status', 'formal', '--json'])).out));
+  expect(formal.items.map((c) => c.reference)).toEqual([ref2]);
+  const text = await cli(['list']);
+  expect(text.out).toContain(ref1);
+  expect(text.out).toContain('parkeervergunning');
+  expect(text.out).toMatch(new RegExp(`${ref2}  2026-11-23  formeel`));
+});
+
+test('show: fields, history and transcript; --json is the API detail shape', async () => {
+  const json = await cli(['show', ref2, '--json']);
+  expect(json.code).toBe(0);
+  const detail = ComplaintDetailSchema.parse(JSON.parse(json.out));
+  expect(detail).toMatchObject({ reference: ref2, status: 'formal', history: [{ actor: 'setup', from: 'received', to: 'formal', note: 'hoorzitting plannen' }] });
+  expect(detail.transcript).toHaveLength(4);
+  const text = await cli(['show', ref2.toLowerCase()]);
+  expect(text.out).toContain(`Klacht ${ref2} (formeel)`);
+  expect(text.out).toContain('verhaal:          Ik kreeg verkeerde informatie over de afvalpas aan de balie.');
+  expect(text.out).toMatch(/Inwoner: Ik wil een klacht indienen[\s\S]*Bot: Antwoord 1 van de bot/);
+  expect(text.out).toMatch(/setup {2}received -> formal: hoorzitting plannen/);
+});
+
+test('transcript: the .transcript JSON on stdout', async () => {
+  const res = await cli(['transcript', ref1]);
+  expect(res.code).toBe(0);
+  const activities = JSON.parse(res.out);
+  expect(activities.map((a: { from: { role: string } }) => a.from.role)).toEqual(['user', 'bot', 'user', 'bot']);
+  expect(activities[0]).toMatchObject({ type: 'message', channelId: 'emulator', text: 'Ik wil een klacht indienen' });
+});
+
+test('wrong use exits 2, an unknown reference 1, and nothing is printed on stdout then', async () => {
+  for (const args of [[], ['frobnicate'], ['list', '--status', 'lost'], ['show'], ['show', 'nonsense'], ['list', '--bogus']]) {
+    const res = await cli(args);
+    expect([args, res.code]).toEqual([args, 2]);
+    expect(res.out).toBe('');
+    expect(res.err).toContain('Usage: npm run --silent staff');
+  }
+  const missing = await cli(['show', 'KL-2026-ZZZZZZ']);
+  expect(missing.code).toBe(1);
+  expect(missing.err).toContain('not_found');
+});
+
+test('reads through the CLI are audited as cli:<user>, and audit --json lists them', async () => {
+  const res = await cli(['audit', '--reference', ref1, '--json']);
+  expect(res.code).toBe(0);
+  const entries = (JSON.parse(res.out).items as unknown[]).map((e) => AuditEntrySchema.parse(e));
+  expect(entries.filter((e) => e.actor === 'cli:medewerker1').map((e) => e.action)).toEqual(
+    expect.arrayContaining(['transcript.read', 'complaint.list']),
+  );
+  expect(entries.every((e) => e.references.includes(ref1))).toBe(true);
+  const reads = await t.app.staff.audit.list({ reference: ref2, actor: 'cli:medewerker1' });
+  expect(reads.items.map((e) => e.action)).toEqual(expect.arrayContaining(['complaint.read', 'complaint.list']));
+  expect(reads.items.every((e) => e.via === 'cli')).toBe(true);
+});
+
+test('token: prints a new token once and the hash entry for STAFF_API_TOKENS', async () => {
+  const res = await cli(['token', 'teamleider']);
+  expect(res.code).toBe(0);
+  const token = /token \(.*\): (\S+)/.exec(res.out)![1];
+  const entry = /STAFF_API_TOKENS entry: (\S+)/.exec(res.out)![1];
+  const [parsed] = parseApiTokens(entry);
+  expect(parsed.name).toBe('teamleider');
+  expect(parsed.hash.equals(hashToken(token))).toBe(true);
+  expect(entry).not.toContain(token);
+});
