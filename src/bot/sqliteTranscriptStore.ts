@@ -13,6 +13,7 @@
  * The order of a transcript is the order of logging (column `seq`), not the activities' timestamps,
  * which come from different clocks (channel, bot) and tie within a millisecond.
  */
+import { isSharedTeamsConversation } from '../teams/conversation';
 import {
   TranscriptLoggerMiddleware,
   type Activity,
@@ -277,6 +278,9 @@ export function toEmulatorTranscript(activities: Activity[]): string {
  */
 export class TranscriptMiddleware extends TranscriptLoggerMiddleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    // A Teams group chat or channel is not a complaint conversation (the bot refuses to take one
+    // there): what colleagues write to each other there is not recorded.
+    if (isSharedTeamsConversation(context)) return next();
     let failure: { err: unknown } | undefined;
     await super.onTurn(context, async () => {
       try {

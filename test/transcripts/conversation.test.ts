@@ -72,3 +72,14 @@ test('every activity of a conversation is recorded and the complaint links to it
     expect(['user', 'bot']).toContain(a.recipient.role);
   }
 });
+
+test('a Teams group chat is not recorded (no complaint is taken there); a personal Teams chat is', async () => {
+  const teams = await new Channel(t.base, 'msteams').start();
+  const channelData = { tenant: { id: 'tenant-1' } };
+  await teams.send('group-1', { type: 'message', text: 'Jan, bel jij de gemeente even over mijn paspoort?', conversation: { id: 'group-1', conversationType: 'groupChat', isGroup: true }, channelData } as never);
+  await teams.send('personal-1', { type: 'message', text: 'hallo', conversation: { id: 'personal-1', conversationType: 'personal' }, channelData } as never);
+  await teams.stop();
+  await t.app.transcripts.flush();
+  expect(await t.app.transcripts.getAllActivities('msteams', 'group-1')).toEqual([]);
+  expect((await t.app.transcripts.getAllActivities('msteams', 'personal-1')).length).toBeGreaterThan(0);
+});
