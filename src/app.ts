@@ -9,13 +9,17 @@ import { ComplaintBot } from './bot/complaintBot';
 import { createAdapter } from './bot/adapter';
 import { DedupeMiddleware } from './bot/dedupe';
 import { SqliteStorage } from './bot/sqliteStorage';
+import { SqliteTranscriptStore, TranscriptMiddleware } from './bot/sqliteTranscriptStore';
 import type { Config } from './config';
 import type { RouteClassifier } from './domain/routes';
 import { createLogger, type Logger } from './logger';
 import type { Municipality } from './municipality';
+import { createStaff, type Staff } from './staff';
+import { registerStaffRoutes } from './staff/api';
 import { ComplaintStore } from './store/complaintStore';
 import { Db } from './store/db';
 import { createServer } from './server';
+import { attachChat, type Chat } from './directline';
 
 export interface AppOptions {
   log?: Logger;
@@ -28,9 +32,15 @@ export interface App {
   db: Db;
   complaints: ComplaintStore;
   storage: SqliteStorage;
+  /** every activity in and out (TranscriptLoggerMiddleware) */
+  transcripts: SqliteTranscriptStore;
+  /** staff API (/staff/api), page (/staff), audit log and retention */
+  staff: Staff;
   bot: ComplaintBot;
   adapter: ReturnType<typeof createAdapter>;
   server: restify.Server;
+  /** the built-in Direct Line and the chat page (GET /) */
+  chat: Chat;
   log: Logger;
   listen(port?: number): Promise<number>;
   close(): Promise<void>;
@@ -42,6 +52,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
   const complaints = await new ComplaintStore(db, opts.clock).init();
   const storage = await new SqliteStorage(db).init();
   const dedupe = await new DedupeMiddleware(db).init();
+  const transcripts = await new SqliteTranscriptStore(db, { log, clock: opts.clock }).init();
   const conversationState = new ConversationState(storage);
   const bot = new ComplaintBot({
     conversationState,
@@ -54,6 +65,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
   });
   const adapter = createAdapter(config, municipality, log);
   adapter.use(dedupe);
+  adapter.use(new TranscriptMiddleware(transcripts)); // after dedupe: a re-delivered activity is not logged twice
   let open = true;
   const server = createServer({
     adapter,
@@ -65,15 +77,21 @@ export async function createApp(config: Config, municipality: Municipality, opts
       return { store: 'open' };
     },
   });
+  const staff = await createStaff(db, transcripts, config, { clock: opts.clock, log });
+  registerStaffRoutes(server, staff, log);
+  const chat = await attachChat({ server, adapter, bot, db, config, municipality, log });
 
   return {
     config,
     db,
     complaints,
     storage,
+    transcripts,
+    staff,
     bot,
     adapter,
     server,
+    chat,
     log,
     listen: (port = config.PORT) =>
       new Promise((resolve, reject) => {
@@ -82,6 +100,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
       }),
     close: async () => {
       open = false;
+      await chat.close();
       await new Promise<void>((resolve) => (server.server.listening ? server.close(() => resolve()) : resolve()));
       await db.close();
     },

@@ -9,9 +9,12 @@
  * Settings (environment):
  *   BENCH_CONVERSATIONS  concurrent conversations (default 200)
  *   BENCH_ROUNDS         conversations each concurrent citizen files one after the other (default 1)
- *   BENCH_THINK_MS       pause before each answer, like a person reading and typing (default 0)
- *   BENCH_RAMP_MS        spread the starts over this long (default 1000)
+ *   BENCH_THINK_MS       mean pause before each answer (uniform 0.5x-1.5x), like a person reading and
+ *                        clicking; default 2000, faster than people type. 0 saturates the server.
+ *   BENCH_RAMP_MS        spread the starts over this long (default: the think time, at least 1000)
  *   BENCH_PORT           port for the server (default: a free one)
+ *   BENCH_NODE_ARGS      extra node flags for the server, e.g. --cpu-prof
+ *   BENCH_VERBOSE=1      print every message's latency
  */
 import { spawn, type ChildProcess } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
@@ -25,8 +28,10 @@ import { nextStep, type IntakeStep } from './intakeScript';
 
 const N = Number(process.env.BENCH_CONVERSATIONS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
-const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 0);
-const RAMP_MS = Number(process.env.BENCH_RAMP_MS ?? 1000);
+const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 2000);
+const RAMP_MS = Number(process.env.BENCH_RAMP_MS ?? Math.max(1000, THINK_MS));
+/** BENCH_VERBOSE=1: print each message's latency */
+const VERBOSE = process.env.BENCH_VERBOSE === '1';
 const CONVERSATION_TIMEOUT_MS = 120_000;
 
 interface Activity {
@@ -71,7 +76,8 @@ function cpuSeconds(pid: number): number {
 
 async function startServer(dir: string, port: number): Promise<ChildProcess> {
   const entry = path.join(__dirname, '..', 'index.js');
-  const child = spawn(process.execPath, [entry], {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean); // e.g. --cpu-prof
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -114,6 +120,7 @@ async function citizen(base: string): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     let newTexts: string[] = [];
     let sentAt: number | undefined;
+    let lastSent = '';
     let busy = false;
     const timer = setTimeout(() => finish(new Error(`conversation ${conversationId} timed out`)), CONVERSATION_TIMEOUT_MS);
 
@@ -129,6 +136,7 @@ async function citizen(base: string): Promise<string> {
       busy = true;
       if (THINK_MS > 0) await new Promise((r) => setTimeout(r, THINK_MS * (0.5 + Math.random())));
       const text = step.kind === 'click' ? step.title : step.text;
+      lastSent = text;
       sentAt = performance.now();
       messages++;
       try {
@@ -140,9 +148,22 @@ async function citizen(base: string): Promise<string> {
           }),
         );
       } catch (err) {
-        finish(err as Error);
+        return finish(err as Error);
       } finally {
         busy = false;
+      }
+      evaluate(); // the reply may have come over the stream before the POST returned
+    }
+
+    /** Looks at the bot's messages since the last answer: the reference ends it, a question gets an answer. */
+    function evaluate() {
+      const steps = newTexts.map((t) => nextStep(t, 'nl'));
+      const done = steps.find((s) => s.kind === 'done');
+      if (done && done.kind === 'done') return finish(undefined, done.reference);
+      const step = [...steps].reverse().find((s) => s.kind === 'click' || s.kind === 'type');
+      if (step && !busy && (step.kind === 'click' || step.kind === 'type')) {
+        newTexts = [];
+        void answer(step);
       }
     }
 
@@ -154,18 +175,12 @@ async function citizen(base: string): Promise<string> {
         if (a.from?.role !== 'bot' || a.type !== 'message') continue;
         if (sentAt !== undefined) {
           latencies.push(performance.now() - sentAt);
+          if (VERBOSE) console.log(`${(performance.now() - sentAt).toFixed(1).padStart(7)} ms  ${lastSent.slice(0, 40)}`);
           sentAt = undefined;
         }
         newTexts.push(a.text ?? '');
       }
-      const steps = newTexts.map((t) => nextStep(t, 'nl'));
-      const done = steps.find((s) => s.kind === 'done');
-      if (done && done.kind === 'done') return finish(undefined, done.reference);
-      const step = [...steps].reverse().find((s) => s.kind === 'click' || s.kind === 'type');
-      if (step && !busy && (step.kind === 'click' || step.kind === 'type')) {
-        newTexts = [];
-        void answer(step);
-      }
+      evaluate();
     });
     ws.on('error', (err) => finish(err));
     ws.on('close', () => finish(new Error(`stream of ${conversationId} closed`)));
@@ -183,7 +198,10 @@ async function main(): Promise<void> {
   const server = await startServer(dir, port);
   const base = `http://127.0.0.1:${port}`;
   const cpuBefore = cpuSeconds(server.pid!);
-  console.log(`Direct Line benchmark: ${N} concurrent conversations x ${ROUNDS} round(s), think time ${THINK_MS} ms, server pid ${server.pid}`);
+  console.log(
+    `Direct Line benchmark: ${N} concurrent conversations x ${ROUNDS} round(s) over WebSocket, ` +
+      `think time ${THINK_MS} ms (+-50%), ${os.cpus().length} cores, server pid ${server.pid}`,
+  );
 
   const references: string[] = [];
   const t0 = performance.now();

@@ -4,7 +4,6 @@
  * without personal data. Conversation state is kept on errors, so nothing the citizen typed is lost.
  */
 import {
-  CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   MessageFactory,
   type ConfigurationBotFrameworkAuthenticationOptions,
@@ -15,15 +14,18 @@ import type { Config } from '../config';
 import { translator } from '../i18n';
 import type { Logger } from '../logger';
 import type { Municipality } from '../municipality';
+import { LocalChannelAdapter } from '../directline/localChannelAdapter';
 
-export function createAdapter(config: Config, municipality: Municipality, log: Logger): CloudAdapter {
+export function createAdapter(config: Config, municipality: Municipality, log: Logger): LocalChannelAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId ?? '',
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
   } as ConfigurationBotFrameworkAuthenticationOptions);
-  const adapter = new CloudAdapter(auth);
+  // A CloudAdapter that can also host the built-in Direct Line in-process: same middleware and bot
+  // for every channel, local replies never go over the network (see src/directline/localChannelAdapter.ts).
+  const adapter = new LocalChannelAdapter(auth, config.MicrosoftAppId ?? '');
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error(
       {
