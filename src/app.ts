@@ -18,13 +18,15 @@ import { createStaff, type Staff } from './staff';
 import { registerStaffRoutes } from './staff/api';
 import { ComplaintStore } from './store/complaintStore';
 import { Db } from './store/db';
+import { createRouteClassifier } from './routing/classifier';
 import { createServer } from './server';
 import { attachChat, type Chat } from './directline';
 
 export interface AppOptions {
   log?: Logger;
   clock?: () => Date;
-  classifier?: RouteClassifier;
+  /** the route recogniser; default: the trained one from src/routing; null: always ask with buttons */
+  classifier?: RouteClassifier | null;
 }
 
 export interface App {
@@ -58,7 +60,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
     conversationState,
     filer: complaints,
     municipality,
-    classifier: opts.classifier,
+    classifier: opts.classifier === undefined ? await createRouteClassifier() : (opts.classifier ?? undefined),
     defaultLocale: config.DEFAULT_LOCALE,
     log,
     clock: opts.clock,

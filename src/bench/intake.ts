@@ -23,7 +23,6 @@ const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
 /** What a citizen types, from the first message to the confirmation (no call-back). */
 const SCRIPT = [
   'Ik heb drie keer gebeld over mijn paspoort en niemand belde terug, de medewerker aan de telefoon was ook erg onvriendelijk',
-  'Hoe ik behandeld ben',
   'vorige week dinsdag',
   'Ja',
   'mevrouw de Vries',

@@ -68,3 +68,10 @@ describe('what is not a complaint is referred, and may still be a complaint', ()
     ]);
   });
 });
+
+test('with the trained recogniser: a street report is referred at once, a handling complaint goes straight on', async () => {
+  const { createRouteClassifier } = await import('../../src/routing/classifier');
+  await open(await createRouteClassifier());
+  await play(h, [[LAMP, /kapot of vies.*Fixi/s], ['Nee, dat was het', /niets opgeslagen/]]);
+  await play(h, [['Ik heb de kapotte lantaarnpaal al drie keer gemeld in Fixi en niemand reageert, ik hoor gewoon niks', /Wanneer gebeurde het/]]);
+});

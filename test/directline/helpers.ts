@@ -34,11 +34,15 @@ export function tempDir(): string {
 }
 
 /** Starts the app; `port` reuses a port (a restart), `dir` reuses a database. */
-export async function start(opts: { dir?: string; port?: number; env?: Record<string, string> } = {}): Promise<Running> {
+/** `recogniser: false` runs the bot without the route recogniser: the route question and its buttons always come. */
+export async function start(opts: { dir?: string; port?: number; env?: Record<string, string>; recogniser?: boolean } = {}): Promise<Running> {
   const dir = opts.dir ?? tempDir();
   const env = { DATABASE_URL: `sqlite:${path.join(dir, 'test.db')}`, PORT: '0', LOG_LEVEL: 'silent', ...opts.env };
   const config = loadConfig(env);
-  const app = await createApp(config, loadMunicipality(), { log: createLogger(process.env.TEST_LOG ?? 'silent') });
+  const app = await createApp(config, loadMunicipality(), {
+    log: createLogger(process.env.TEST_LOG ?? 'silent'),
+    classifier: opts.recogniser === false ? null : undefined,
+  });
   const port = await app.listen(opts.port ?? 0);
   const base = `http://127.0.0.1:${port}`;
   return { app, port, base, domain: `${base}/v3/directline`, dir, env };

@@ -33,7 +33,7 @@ describe.each([
   ['polling', false],
 ])('Direct Line with botframework-directlinejs over %s', (_name, webSocket) => {
   test('start: the welcome arrives; a message is echoed with its id and clientActivityID; the bot answers through the same pipeline', async () => {
-    r = await start();
+    r = await start({ recogniser: false });
     const seen: string[] = [];
     r.app.adapter.use(async (context, next) => {
       seen.push(`${context.activity.channelId}:${context.activity.type}`);
@@ -74,7 +74,7 @@ describe.each([
   });
 
   test('the client locale is passed on: en-US gets the English welcome and answers', async () => {
-    r = await start();
+    r = await start({ recogniser: false });
     const t = await pageToken(r, 'en-US');
     const c = track(client({ domain: t.domain, token: t.token, webSocket, conversationStartProperties: { locale: 'en-US' } }));
     await c.waitFor(botText('Hello! I am the digital assistant'), 'English welcome');
@@ -84,7 +84,7 @@ describe.each([
 });
 
 test('reconnect with token and watermark after a server restart gets exactly what was missed, and the conversation goes on', async () => {
-  r = await start();
+  r = await start({ recogniser: false });
   const t = await pageToken(r);
   const c1 = track(client({ domain: t.domain, token: t.token, webSocket: true }));
   await c1.waitFor(botText(ASK_STORY), 'story question');
@@ -103,7 +103,7 @@ test('reconnect with token and watermark after a server restart gets exactly wha
   // restart: a new process on the same database and port
   const { dir, port } = r;
   await r.app.close();
-  r = await start({ dir, port });
+  r = await start({ dir, port, recogniser: false });
 
   for (const webSocket of [true, false]) {
     const c2 = track(client({ domain: r.domain, token: t.token, conversationId: t.conversationId, watermark, webSocket }));
@@ -122,7 +122,7 @@ test('reconnect with token and watermark after a server restart gets exactly wha
 });
 
 test('token refresh: directlinejs refreshes, the new token works, the old one still until it expires', async () => {
-  r = await start();
+  r = await start({ recogniser: false });
   const t = await pageToken(r);
   const c = track(client({ domain: t.domain, token: t.token, webSocket: true }));
   await c.waitFor(botText(ASK_STORY), 'story question');
@@ -142,7 +142,7 @@ test('token refresh: directlinejs refreshes, the new token works, the old one st
 });
 
 test('expired, foreign, missing and forged tokens are refused (401/403), also for the stream', async () => {
-  r = await start();
+  r = await start({ recogniser: false });
   const a = await pageToken(r);
   const b = await pageToken(r);
   for (const t of [a, b]) expect((await api(r, 'POST', '/conversations', { token: t.token })).status).toBe(201);
@@ -192,7 +192,7 @@ test('expired, foreign, missing and forged tokens are refused (401/403), also fo
 
 test('with DIRECTLINE_SECRET: tokens/generate needs the secret; the secret itself works as credential; the page still gets tokens', async () => {
   const secret = 'a-long-direct-line-secret-for-tests';
-  r = await start({ env: { DIRECTLINE_SECRET: secret } });
+  r = await start({ recogniser: false, env: { DIRECTLINE_SECRET: secret } });
   expect((await api(r, 'POST', '/tokens/generate')).status).toBe(401);
   expect((await api(r, 'POST', '/tokens/generate', { token: 'wrong-secret-wrong-secret' })).status).toBe(403);
   const page = await pageToken(r);
@@ -209,7 +209,7 @@ test('with DIRECTLINE_SECRET: tokens/generate needs the secret; the secret itsel
 
 test('works when MicrosoftAppId is set (a gemeente that also runs Teams): local replies never need Azure', async () => {
   jest.spyOn(console, 'error').mockImplementation(() => undefined); // CloudAdapter prints the refused /api/messages call
-  r = await start({ env: { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-password' } });
+  r = await start({ recogniser: false, env: { MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-password' } });
   // /api/messages now demands a Bot Framework token
   const unauth = await fetch(`${r.base}/api/messages`, {
     method: 'POST',
@@ -225,7 +225,7 @@ test('works when MicrosoftAppId is set (a gemeente that also runs Teams): local 
 });
 
 test('a client retrying the same clientActivityID gets the same id and the bot answers once', async () => {
-  r = await start();
+  r = await start({ recogniser: false });
   const t = await pageToken(r);
   const c = track(client({ domain: t.domain, token: t.token, webSocket: true }));
   await c.waitFor(botText(ASK_STORY), 'story question');
@@ -245,7 +245,7 @@ test('a client retrying the same clientActivityID gets the same id and the bot a
 });
 
 test('proactive messages and the turn-error notice reach the Direct Line conversation; update/delete are refused as on Direct Line', async () => {
-  r = await start();
+  r = await start({ recogniser: false });
   const t = await pageToken(r);
   const c = track(client({ domain: t.domain, token: t.token, webSocket: true }));
   const welcome = await c.waitFor(botText(WELCOME_NL), 'welcome');

@@ -35,3 +35,6 @@ export const DUTCH_TO_SUMMARY: Step[] = [
   ['Amstelveen', /e-mailadres/],
   ['Geen e-mail', /Dit is uw klacht.*Klopt alles/s],
 ];
+
+/** The same path when the route recogniser is on: a clear complaint skips the route question. */
+export const DUTCH_TO_SUMMARY_RECOGNISED: Step[] = [[STORY_NL, /Wanneer gebeurde het/], ...DUTCH_TO_SUMMARY.slice(2)];

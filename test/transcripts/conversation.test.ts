@@ -3,7 +3,7 @@
  * staff API returns exactly that conversation, in and out, in order, linked to the complaint.
  */
 import { Channel, type ChannelActivity } from '../../src/tools/channel';
-import { DUTCH_TO_SUMMARY } from '../helpers/script';
+import { DUTCH_TO_SUMMARY_RECOGNISED } from '../helpers/script';
 import { API_TOKEN, API_TOKEN_ENTRY, request, startApp, type TestApp } from '../staff/helpers';
 
 let t: TestApp;
@@ -27,7 +27,7 @@ test('every activity of a conversation is recorded and the complaint links to it
   const received: string[] = [];
   const join = await channel.join(conv);
   received.push(...texts(join.replies));
-  for (const [input] of [...DUTCH_TO_SUMMARY, ['Ja, versturen'] as const]) {
+  for (const [input] of [...DUTCH_TO_SUMMARY_RECOGNISED, ['Ja, versturen'] as const]) {
     sent.push(input);
     const { status, replies } = await channel.say(conv, input);
     expect(status).toBe(200);
