@@ -291,17 +291,15 @@ export function isMoreThanAYearAgo(date: string, now: Date): boolean {
 }
 
 const DISPLAY_LOCALE: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
+const displayFormat = (locale: Locale) =>
+  new Intl.DateTimeFormat(DISPLAY_LOCALE[locale], { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+/** Built once: constructing an Intl.DateTimeFormat is costly. */
+const DISPLAY_FORMAT: Record<Locale, Intl.DateTimeFormat> = { nl: displayFormat('nl'), en: displayFormat('en') };
 
 /** 'dinsdag 17 november 2026' / 'Tuesday 17 November 2026'. */
 export function formatDate(date: string, locale: Locale): string {
   const [y, m, d] = date.split('-').map(Number);
-  const parts = new Intl.DateTimeFormat(DISPLAY_LOCALE[locale], {
-    timeZone: 'UTC',
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).formatToParts(new Date(Date.UTC(y, m - 1, d)));
+  const parts = DISPLAY_FORMAT[locale].formatToParts(new Date(Date.UTC(y, m - 1, d)));
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
 }

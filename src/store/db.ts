@@ -54,24 +54,56 @@ export class Db {
     });
   }
 
+  /**
+   * Prepared statements for SQL with parameters, kept for reuse: node-sqlite3 would otherwise prepare
+   * and finalize a statement on every call. Binding parameters resets a statement, so reuse is safe;
+   * SQL without parameters is not cached (nothing would reset it between uses).
+   */
+  private readonly statements = new Map<string, sqlite3.Statement>();
+  private static readonly MAX_STATEMENTS = 500;
+
+  private statement(sql: string, params: unknown[]): sqlite3.Statement | undefined {
+    if (params.length === 0) return undefined;
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      if (this.statements.size >= Db.MAX_STATEMENTS) return undefined; // dynamic SQL (IN lists): do not hoard
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   run(sql: string, params: unknown[] = []): Promise<{ changes: number; lastID: number }> {
     return new Promise((resolve, reject) => {
-      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+      const done = function (this: sqlite3.RunResult, err: Error | null) {
         if (err) reject(err);
         else resolve({ changes: this.changes, lastID: this.lastID });
-      });
+      };
+      const stmt = this.statement(sql, params);
+      if (stmt) stmt.run(params, done);
+      else this.db.run(sql, params, done);
     });
   }
 
   get<T = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
     return new Promise((resolve, reject) => {
-      this.db.get(sql, params, (err: Error | null, row: T) => (err ? reject(err) : resolve(row)));
+      const stmt = this.statement(sql, params);
+      const done = (err: Error | null, row: T) => {
+        stmt?.reset(); // end the read at once, so it holds no snapshot open
+        if (err) reject(err);
+        else resolve(row);
+      };
+      if (stmt) stmt.get(params, done);
+      else this.db.get(sql, params, done);
     });
   }
 
   all<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     return new Promise((resolve, reject) => {
-      this.db.all(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
+      const stmt = this.statement(sql, params);
+      const done = (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows));
+      if (stmt) stmt.all(params, done);
+      else this.db.all(sql, params, done);
     });
   }
 
@@ -110,8 +142,10 @@ export class Db {
   }
 
   close(): Promise<void> {
-    return this.queue.then(
-      () => new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve()))),
-    );
+    return this.queue.then(async () => {
+      await Promise.all([...this.statements.values()].map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
+      this.statements.clear();
+      await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+    });
   }
 }
