@@ -1,6 +1,7 @@
 /**
  * A small promise wrapper around one sqlite3 connection: WAL mode, per-module migrations, and a
- * write lock so that transactions never interleave with other writes on the shared connection.
+ * read-write lock over writes: a transaction runs alone (after every earlier write has finished, and
+ * before any later one starts), while single-statement writes between transactions run side by side.
  * Rule for every module: write with `write()` or inside `transaction()`, never with a bare `run()`
  * outside a transaction (it could land inside another module's open transaction).
  */
@@ -16,7 +17,10 @@ export interface Migration {
 export type Row = Record<string, unknown>;
 
 export class Db {
-  private queue: Promise<unknown> = Promise.resolve();
+  /** the last transaction: every later write waits for it */
+  private exclusive: Promise<unknown> = Promise.resolve();
+  /** single-statement writes in flight: the next transaction waits for them */
+  private readonly shared = new Set<Promise<unknown>>();
 
   private constructor(private readonly db: sqlite3.Database, readonly file: string) {}
 
@@ -116,7 +120,7 @@ export class Db {
    * Statements inside `fn` use this same Db; nested calls are not supported.
    */
   transaction<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(async () => {
+    const result = Promise.all([this.exclusive, ...this.shared]).then(async () => {
       await this.exec('BEGIN IMMEDIATE');
       try {
         const value = await fn();
@@ -127,22 +131,27 @@ export class Db {
         throw err;
       }
     });
-    this.queue = result.catch(() => undefined);
+    this.exclusive = result.catch(() => undefined);
     return result;
   }
 
   /**
-   * A single write statement, queued behind open transactions so it never lands inside one. One
-   * statement is atomic on its own (autocommit), so it needs no BEGIN/COMMIT round trips.
+   * A single write statement. It never lands inside a transaction: it waits for the one before it,
+   * and the next one waits for it. One statement is atomic on its own (autocommit). Single writes do
+   * not wait for each other; their order is not guaranteed unless the caller awaits each.
    */
   write(sql: string, params: unknown[] = []): Promise<{ changes: number; lastID: number }> {
-    const result = this.queue.then(() => this.run(sql, params));
-    this.queue = result.catch(() => undefined);
+    const result = this.exclusive.then(() => this.run(sql, params));
+    const settled: Promise<unknown> = result.then(
+      () => this.shared.delete(settled),
+      () => this.shared.delete(settled),
+    );
+    this.shared.add(settled);
     return result;
   }
 
   close(): Promise<void> {
-    return this.queue.then(async () => {
+    return Promise.all([this.exclusive, ...this.shared]).then(async () => {
       await Promise.all([...this.statements.values()].map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
       this.statements.clear();
       await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
