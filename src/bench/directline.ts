@@ -29,6 +29,7 @@ import { nextStep, type IntakeStep } from './intakeScript';
 const N = Number(process.env.BENCH_CONVERSATIONS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 2000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 const RAMP_MS = Number(process.env.BENCH_RAMP_MS ?? Math.max(1000, THINK_MS));
 /** BENCH_VERBOSE=1: print each message's latency */
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
@@ -202,6 +203,11 @@ async function main(): Promise<void> {
     `Direct Line benchmark: ${N} concurrent conversations x ${ROUNDS} round(s) over WebSocket, ` +
       `think time ${THINK_MS} ms (+-50%), ${os.cpus().length} cores, server pid ${server.pid}`,
   );
+
+  // Unmeasured warm-up (JIT, SQLite page cache), as in any benchmark: a few conversations first.
+  await Promise.all(Array.from({ length: WARMUP }, () => citizen(base).catch((err: Error) => errors.push(`warm-up: ${err.message}`))));
+  latencies.length = 0;
+  messages = 0;
 
   const references: string[] = [];
   const t0 = performance.now();
