@@ -75,7 +75,13 @@ test('over each bound a clear 4xx, and the server keeps serving', async () => {
   expect((await openStream(c.streamUrl)).status).toBe(429);
   s1.ws!.close();
   await s1.closed;
-  expect((await openStream(c.streamUrl)).status).toBe(101);
+  // the server frees the slot when it sees the close, which may come a moment after the client's
+  let reopened = await openStream(c.streamUrl);
+  for (let i = 0; i < 20 && reopened.status === 429; i++) {
+    await new Promise((res) => setTimeout(res, 50));
+    reopened = await openStream(c.streamUrl);
+  }
+  expect(reopened.status).toBe(101);
 
   // new conversations per client per minute (8: 2 tokens + 2 starts used, 4 more pass)
   const results = [];
