@@ -1,23 +1,11 @@
-import { Harness, tempDbFile } from '../helpers/harness';
+import { harnessPerTest } from '../helpers/harness';
 import { DUTCH_TO_SUMMARY, STORY_NL, play } from '../helpers/script';
 
-let db: ReturnType<typeof tempDbFile>;
-let h: Harness;
-
-beforeEach(async () => {
-  db = tempDbFile();
-  h = await Harness.open({ file: db.file });
-  await h.join();
-});
-
-afterEach(async () => {
-  await h.close();
-  db.cleanup();
-});
+const harness = harnessPerTest();
 
 describe('commands that work at any point', () => {
   test('help explains and asks the same question again', async () => {
-    await play(h, [
+    await play(harness(), [
       [STORY_NL, /Waar gaat het over/],
       ['1', /Wanneer gebeurde het/],
       ['help', /Ik help u een klacht in te dienen.*stop.*opnieuw.*bel mij.*Wanneer gebeurde het/s],
@@ -26,21 +14,21 @@ describe('commands that work at any point', () => {
   });
 
   test('stop ends the intake, stores nothing, and says so', async () => {
-    await play(h, DUTCH_TO_SUMMARY);
-    await play(h, [['stop', /Gestopt.*niet verstuurd.*geen klacht opgeslagen/s]]);
-    expect(await h.complaints.countComplaints()).toBe(0);
+    await play(harness(), DUTCH_TO_SUMMARY);
+    await play(harness(), [['stop', /Gestopt.*niet verstuurd.*geen klacht opgeslagen/s]]);
+    expect(await harness().complaints.countComplaints()).toBe(0);
     // a new message starts a new intake, not the old one
-    await play(h, [['Ja, versturen', /Wat is er gebeurd|Waar gaat het over/]]);
-    expect(await h.complaints.countComplaints()).toBe(0);
+    await play(harness(), [['Ja, versturen', /Wat is er gebeurd|Waar gaat het over/]]);
+    expect(await harness().complaints.countComplaints()).toBe(0);
   });
 
   test('"annuleren" mid-way also stops', async () => {
-    await play(h, [[STORY_NL, /Waar gaat het over/], ['annuleren', /Gestopt/]]);
+    await play(harness(), [[STORY_NL, /Waar gaat het over/], ['annuleren', /Gestopt/]]);
   });
 
   test('restart wipes what was told and asks for the story again', async () => {
-    await play(h, DUTCH_TO_SUMMARY.slice(0, 8));
-    await play(h, [
+    await play(harness(), DUTCH_TO_SUMMARY.slice(0, 8));
+    await play(harness(), [
       ['opnieuw', /we beginnen opnieuw.*Wat is er gebeurd/is],
       ['Mijn aanvraag voor een parkeervergunning ligt al vier maanden stil en niemand reageert op mijn mails', /Waar gaat het over/],
       ['Hoe ik behandeld ben', /Wanneer/],
@@ -48,8 +36,8 @@ describe('commands that work at any point', () => {
   });
 
   test('switching language mid-way re-asks the current question in the new language and carries on', async () => {
-    await play(h, DUTCH_TO_SUMMARY.slice(0, 7));
-    await play(h, [
+    await play(harness(), DUTCH_TO_SUMMARY.slice(0, 7));
+    await play(harness(), [
       ['English', /continue in English.*What is your name/s],
       ['Jan Jansen', /On which phone number/],
       ['Nederlands', /verder in het Nederlands.*Op welk telefoonnummer/s],
@@ -61,12 +49,12 @@ describe('commands that work at any point', () => {
       ['No e-mail', /This is your complaint.*Name: Jan Jansen/s],
       ['Yes, send', /Your complaint has been sent/],
     ]);
-    const [c] = await h.complaints.listByConversation('test', 'conv-1');
+    const [c] = await harness().complaints.listByConversation('test', 'conv-1');
     expect(c.locale).toBe('en');
   });
 
   test('a button title works in the other language after a switch (Ja / Yes both understood)', async () => {
-    await play(h, [
+    await play(harness(), [
       [STORY_NL, /Waar gaat het over/],
       ['English', /What is it about/],
       ['Hoe ik behandeld ben', /When did it happen/],
@@ -74,8 +62,8 @@ describe('commands that work at any point', () => {
   });
 
   test('asking for a person mid-way takes a call-back request, then carries on with the complaint', async () => {
-    await play(h, DUTCH_TO_SUMMARY.slice(0, 3));
-    await play(h, [
+    await play(harness(), DUTCH_TO_SUMMARY.slice(0, 3));
+    await play(harness(), [
       ['ik wil een medewerker spreken', /020 540 49 11.*Tonnie Valkenaars of Yvonne Meijers.*terugbellen/s],
       ['Ja, bel mij terug', /Wat is uw naam/],
       ['Jan Jansen', /telefoonnummer/],
@@ -84,13 +72,13 @@ describe('commands that work at any point', () => {
       ['ochtend', /Genoteerd.*woensdag 25 november 2026.*ochtend.*verder/s],
       ['Ja, ga verder', /Aan de telefoon.*Klopt dat/s],
     ]);
-    const callbacks = await h.complaints.listCallbacksByConversation('test', 'conv-1');
+    const callbacks = await harness().complaints.listCallbacksByConversation('test', 'conv-1');
     expect(callbacks).toHaveLength(1);
     expect(callbacks[0]).toMatchObject({ partOfDay: 'morning', date: '2026-11-25', complaintReference: null });
   });
 
   test('a call-back alone is stored without a complaint, and stop says the call-back stays', async () => {
-    await play(h, [
+    await play(harness(), [
       ['bel mij terug', /terugbellen/],
       ['ja', /naam/],
       ['Jan Jansen', /telefoonnummer/],
@@ -99,12 +87,12 @@ describe('commands that work at any point', () => {
       ['middag', /Genoteerd.*klacht opschrijven/s],
       ['Nee', /We bellen u zoals afgesproken/],
     ]);
-    expect(await h.complaints.listCallbacksByConversation('test', 'conv-1')).toHaveLength(1);
-    expect(await h.complaints.countComplaints()).toBe(0);
+    expect(await harness().complaints.listCallbacksByConversation('test', 'conv-1')).toHaveLength(1);
+    expect(await harness().complaints.countComplaints()).toBe(0);
   });
 
   test('declining the call-back offer goes back to the question that was asked', async () => {
-    await play(h, [
+    await play(harness(), [
       [STORY_NL, /Waar gaat het over/],
       ['human', /call you back|terugbellen/],
       ['nee', /We gaan verder.*Waar gaat het over/s],
@@ -112,8 +100,8 @@ describe('commands that work at any point', () => {
   });
 
   test('stop after a call-back was stored says the call-back stays', async () => {
-    await play(h, DUTCH_TO_SUMMARY.slice(0, 2));
-    await play(h, [
+    await play(harness(), DUTCH_TO_SUMMARY.slice(0, 2));
+    await play(harness(), [
       ['bel mij', /terugbellen/],
       ['ja', /naam/],
       ['Jan Jansen', /telefoonnummer/],
@@ -126,7 +114,7 @@ describe('commands that work at any point', () => {
   });
 
   test('a story that mentions "medewerker" or "stop" is not taken for a command', async () => {
-    await play(h, [
+    await play(harness(), [
       ['De medewerker zei dat ik moest stoppen met bellen en hing toen gewoon op, heel onbeschoft', /Waar gaat het over/],
     ]);
   });

@@ -1,33 +1,21 @@
-import { Harness, tempDbFile } from '../helpers/harness';
+import { harnessPerTest } from '../helpers/harness';
 import { DUTCH_TO_SUMMARY, STORY_NL, play } from '../helpers/script';
 
-let db: ReturnType<typeof tempDbFile>;
-let h: Harness;
-
-beforeEach(async () => {
-  db = tempDbFile();
-  h = await Harness.open({ file: db.file });
-  await h.join();
-});
-
-afterEach(async () => {
-  await h.close();
-  db.cleanup();
-});
+const harness = harnessPerTest();
 
 const TO_NAME = DUTCH_TO_SUMMARY.slice(0, 7);
 
 describe('a citizen who mistypes is told what is wrong and asked again', () => {
   test('story too short', async () => {
-    await play(h, [['slecht', /te kort.*Wat is er gebeurd/s]]);
+    await play(harness(), [['slecht', /te kort.*Wat is er gebeurd/s]]);
   });
 
   test('an unknown button answer', async () => {
-    await play(h, [[STORY_NL, /Waar gaat het over/], ['banaan', /Dat begreep ik niet.*knoppen.*Waar gaat het over/s], ['9', /Dat begreep ik niet/]]);
+    await play(harness(), [[STORY_NL, /Waar gaat het over/], ['banaan', /Dat begreep ik niet.*knoppen.*Waar gaat het over/s], ['9', /Dat begreep ik niet/]]);
   });
 
   test('dates: in the future, not understood, then understood', async () => {
-    await play(h, [
+    await play(harness(), [
       [STORY_NL, /Waar gaat het over/],
       ['1', /Wanneer/],
       ['morgen', /in de toekomst.*Wanneer gebeurde het/s],
@@ -37,7 +25,7 @@ describe('a citizen who mistypes is told what is wrong and asked again', () => {
   });
 
   test('a date not understood three times is kept as typed', async () => {
-    await play(h, [
+    await play(harness(), [
       [STORY_NL, /Waar gaat het over/],
       ['1', /Wanneer/],
       ['blauw', /begreep ik niet/],
@@ -47,8 +35,8 @@ describe('a citizen who mistypes is told what is wrong and asked again', () => {
   });
 
   test('name, phone, street, postcode, city and e-mail each get a specific explanation', async () => {
-    await play(h, TO_NAME);
-    await play(h, [
+    await play(harness(), TO_NAME);
+    await play(harness(), [
       ['J', /te kort voor een naam.*Wat is uw naam/s],
       ['Jan 2', /geen cijfers.*Wat is uw naam/s],
       ['Jan Jansen', /telefoonnummer/],
@@ -73,19 +61,19 @@ describe('a citizen who mistypes is told what is wrong and asked again', () => {
   });
 
   test('after three wrong answers the citizen may try again, skip where allowed, or ask for a call', async () => {
-    await play(h, TO_NAME.concat([['Jan Jansen', /telefoonnummer/], ['0612345678', /straat/], ['Dorpsstraat 12', /postcode/], ['1182 JR', /plaats/], ['Amstelveen', /e-mail/]]));
-    const replies = await play(h, [
+    await play(harness(), TO_NAME.concat([['Jan Jansen', /telefoonnummer/], ['0612345678', /straat/], ['Dorpsstraat 12', /postcode/], ['1182 JR', /plaats/], ['Amstelveen', /e-mail/]]));
+    const replies = await play(harness(), [
       ['jan', /@/],
       ['jan@', /klopt niet/],
       ['jan@x', /lukt niet goed met uw e-mailadres.*020 540 49 11/s],
     ]);
     expect(replies.join()).toMatch(/Bel mij terug/);
-    await play(h, [['Geen e-mail', /Dit is uw klacht/]]);
+    await play(harness(), [['Geen e-mail', /Dit is uw klacht/]]);
   });
 
   test('a required field after three wrong answers offers to try again (no skip)', async () => {
-    await play(h, TO_NAME);
-    await play(h, [
+    await play(harness(), TO_NAME);
+    await play(harness(), [
       ['1', /naam/],
       ['2', /naam/],
       ['3', /lukt niet goed met uw naam/],

@@ -97,3 +97,22 @@ export function buttonsOf(a: Partial<Activity>): string[] {
 }
 
 export const last = (texts: string[]) => texts[texts.length - 1] ?? '';
+
+/**
+ * For a test file: a fresh harness on a new SQLite file before each test, already joined (welcome
+ * sent), closed and removed after. Returns a getter for the current harness.
+ */
+export function harnessPerTest(): () => Harness {
+  let db: ReturnType<typeof tempDbFile>;
+  let h: Harness;
+  beforeEach(async () => {
+    db = tempDbFile();
+    h = await Harness.open({ file: db.file });
+    await h.join();
+  });
+  afterEach(async () => {
+    await h.close();
+    db.cleanup();
+  });
+  return () => h;
+}

@@ -2,27 +2,15 @@
  * The staff command line on the database of a running app: list, show, transcript, audit and token,
  * with the documented --json contract and audited reads.
  */
-import { main } from '../../src/staff/cli';
 import { hashToken, parseApiTokens } from '../../src/staff/auth';
 import { AuditEntrySchema, ComplaintDetailSchema, ComplaintListSchema } from '../../src/staff/schemas';
-import { seedComplaint, startApp, type TestApp } from './helpers';
+import { runCli, seedComplaint, startApp, type TestApp } from './helpers';
 
 let t: TestApp;
 let ref1: string;
 let ref2: string;
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    out: (s) => (out += `${s}\n`),
-    err: (s) => (err += `${s}\n`),
-    env: { DATABASE_URL: `sqlite:${t.dbFile}`, LOG_LEVEL: 'silent' },
-    clock: () => new Date('2026-11-24T12:00:00Z'),
-    user: 'medewerker1',
-  });
-  return { code, out, err };
-}
+const cli = (args: string[]) => runCli(t.dbFile, args, { now: new Date('2026-11-24T12:00:00Z'), user: 'medewerker1' });
 
 beforeAll(async () => {
   t = await startApp({}, new Date('2026-11-20T09:00:00Z'));

@@ -259,3 +259,22 @@ export async function seedComplaint(
   );
   return { reference, conversationId };
 }
+
+/** Runs the staff command line in-process on the test app's database, capturing what it prints. */
+export async function runCli(
+  dbFile: string,
+  args: string[],
+  opts: { now: Date; user: string },
+): Promise<{ code: number; out: string; err: string }> {
+  const { main } = await import('../../src/staff/cli');
+  let out = '';
+  let err = '';
+  const code = await main(args, {
+    out: (s) => (out += `${s}\n`),
+    err: (s) => (err += `${s}\n`),
+    env: { DATABASE_URL: `sqlite:${dbFile}`, LOG_LEVEL: 'silent' },
+    clock: () => opts.now,
+    user: opts.user,
+  });
+  return { code, out, err };
+}

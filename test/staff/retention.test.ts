@@ -3,26 +3,14 @@
  * complaint, transcript and conversation state go together; only reference and date reach the audit log.
  */
 import type { Activity } from 'botbuilder';
-import { main } from '../../src/staff/cli';
 import { PurgeReportSchema } from '../../src/staff/schemas';
-import { request, seedComplaint, startApp, API_TOKEN, API_TOKEN_ENTRY, type TestApp } from './helpers';
+import { request, runCli, seedComplaint, startApp, API_TOKEN, API_TOKEN_ENTRY, type TestApp } from './helpers';
 
 let t: TestApp;
 const T0 = new Date('2026-11-24T09:00:00Z');
 const SYSTEM = { id: 'setup', via: 'system' as const };
 
-async function cli(args: string[], now: Date): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    out: (s) => (out += `${s}\n`),
-    err: (s) => (err += `${s}\n`),
-    env: { DATABASE_URL: `sqlite:${t.dbFile}`, LOG_LEVEL: 'silent' },
-    clock: () => now,
-    user: 'beheerder',
-  });
-  return { code, out, err };
-}
+const cli = (args: string[], now: Date) => runCli(t.dbFile, args, { now, user: 'beheerder' });
 
 async function count(sql: string, params: unknown[] = []): Promise<number> {
   return (await t.app.db.get<{ n: number }>(sql, params))!.n;
