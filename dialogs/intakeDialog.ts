@@ -32,6 +32,7 @@ import {
 } from './ids';
 import { PersonDialog } from './personDialog';
 import { PlaceDialog } from './placeDialog';
+import { setStory } from './draft';
 import { ask, AskPrompt, type Answer } from './prompts';
 import { RouteDialog } from './routeDialog';
 import { facts, type DialogServices } from './services';
@@ -92,7 +93,7 @@ export class IntakeDialog extends ComponentDialog {
 
   private async routeStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
-    draft.story = String((step.result as Answer).value);
+    setStory(draft, String((step.result as Answer).value));
     return step.beginDialog(ROUTE_DIALOG);
   }
 

@@ -4,7 +4,8 @@
  * Options: `{ only?: boolean }` (correction: ask straight away).
  */
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { extractDetails, type PersonKind } from '../src/domain/extract';
+import { findPerson, type PersonKind } from '../src/domain/extract';
+import { storyDetails } from './draft';
 import { ASK_PROMPT, PERSON_DIALOG, WATERFALL } from './ids';
 import { ask, AskPrompt, yesNo, type Answer, type ChoiceSpec } from './prompts';
 import type { DialogServices } from './services';
@@ -34,7 +35,7 @@ export class PersonDialog extends ComponentDialog {
   private async fromStoryStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
     const only = (step.options as { only?: boolean } | undefined)?.only;
-    const person = only || !draft.story ? undefined : extractDetails(draft.story, { locale: turnLocale(step.context), now: turnNow(step.context) }).person;
+    const person = only ? undefined : storyDetails(draft, { locale: turnLocale(step.context), now: turnNow(step.context) }).person;
     if (!person) return step.next();
     vals(step).found = person;
     return ask(step, ASK_PROMPT, { key: 'person.confirm', vars: { person: person.text }, choices: yesNo(), freeText: true, check: 'text' });
@@ -75,7 +76,7 @@ export class PersonDialog extends ComponentDialog {
       draft.person = t(`person.kind.${answer.choice}`);
     } else {
       const text = String(answer.value ?? answer.text).slice(0, 300);
-      draft.personKind = extractDetails(text, { locale: turnLocale(step.context), now: turnNow(step.context) }).person?.kind ?? null;
+      draft.personKind = findPerson(text, turnLocale(step.context))?.kind ?? null;
       draft.person = text;
     }
     return step.endDialog();

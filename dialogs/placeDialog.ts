@@ -4,7 +4,8 @@
  */
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { PLACE_KINDS } from '../src/domain/complaint';
-import { extractDetails, type PlaceKind } from '../src/domain/extract';
+import type { PlaceKind } from '../src/domain/extract';
+import { storyDetails } from './draft';
 import { ASK_PROMPT, PLACE_DIALOG, WATERFALL } from './ids';
 import { ask, AskPrompt, matchChoice, yesNo, type Answer, type ChoiceSpec } from './prompts';
 import type { DialogServices } from './services';
@@ -30,7 +31,7 @@ export class PlaceDialog extends ComponentDialog {
   private async fromStoryStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
     const only = (step.options as { only?: boolean } | undefined)?.only;
-    const place = only || !draft.story ? undefined : extractDetails(draft.story, { locale: turnLocale(step.context), now: turnNow(step.context) }).place;
+    const place = only ? undefined : storyDetails(draft, { locale: turnLocale(step.context), now: turnNow(step.context) }).place;
     if (!place || place.kind === 'elsewhere') return step.next();
     vals(step).kind = place.kind;
     return ask(step, ASK_PROMPT, {

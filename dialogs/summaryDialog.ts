@@ -10,7 +10,7 @@ import { formatPhone } from '../src/domain/contact';
 import { formatDate } from '../src/domain/dates';
 import type { Logger } from '../src/logger';
 import { CONTACT_DIALOG, PERSON_DIALOG, PLACE_DIALOG, SOLUTION_DIALOG, SUMMARY_DIALOG, WATERFALL, WHEN_DIALOG, ASK_PROMPT } from './ids';
-import type { Draft } from './draft';
+import { setStory, type Draft } from './draft';
 import { ask, AskPrompt, type Answer, type ChoiceSpec } from './prompts';
 import { facts, origin, type DialogServices } from './services';
 import { tr, turnLocale } from './turn';
@@ -76,7 +76,7 @@ export class SummaryDialog extends ComponentDialog {
     const answer = step.result as Answer | undefined;
     if ((step.result as { continue?: boolean } | undefined)?.continue === false) return step.endDialog({ stopped: true });
     if (answer && typeof answer === 'object' && 'text' in answer && answer.value) {
-      (await this.services.drafts.get(step.context)).story = String(answer.value);
+      setStory(await this.services.drafts.get(step.context), String(answer.value));
     }
     return step.replaceDialog(WATERFALL);
   }

@@ -6,7 +6,8 @@
  * Result: `{ continue: boolean }`.
  */
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { findDateInStory, isMoreThanAYearAgo } from '../src/domain/dates';
+import { isMoreThanAYearAgo } from '../src/domain/dates';
+import { storyDetails } from './draft';
 import { ASK_PROMPT, WATERFALL, WHEN_DIALOG } from './ids';
 import { ask, AskPrompt, yesNo, type Answer } from './prompts';
 import type { DialogServices } from './services';
@@ -35,7 +36,7 @@ export class WhenDialog extends ComponentDialog {
   private async fromStoryStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
     const only = (step.options as { only?: boolean } | undefined)?.only;
-    const found = only || !draft.story ? null : findDateInStory(draft.story, { locale: turnLocale(step.context), now: turnNow(step.context) });
+    const found = only ? undefined : storyDetails(draft, { locale: turnLocale(step.context), now: turnNow(step.context) }).date;
     if (!found) return step.next();
     vals(step).found = found;
     // A different date typed here is taken as the answer.

@@ -26,9 +26,30 @@ export function i18nInstance(): i18n {
 
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
 
+const translators = new Map<Locale, Translate>();
+
+/**
+ * The translate function for a locale, made once. Texts without variables are kept after their first
+ * use (the resources never change while running): buttons and choice words are looked up many times
+ * per turn.
+ */
 export function translator(locale: Locale): Translate {
-  const t: TFunction = i18nInstance().getFixedT(locale);
-  return (key, vars) => t(key, vars ?? {}) as string;
+  let translate = translators.get(locale);
+  if (!translate) {
+    const t: TFunction = i18nInstance().getFixedT(locale);
+    const plain = new Map<string, string>();
+    translate = (key, vars) => {
+      if (vars && Object.keys(vars).length > 0) return t(key, vars) as string;
+      let text = plain.get(key);
+      if (text === undefined) {
+        text = t(key, {}) as string;
+        plain.set(key, text);
+      }
+      return text;
+    };
+    translators.set(locale, translate);
+  }
+  return translate;
 }
 
 /** Maps an activity or browser locale ("nl-NL", "en-GB", "fr") to one the bot speaks, or undefined. */

@@ -53,9 +53,12 @@ export class SqliteStorage implements Storage {
     };
     const unconditional = (e: unknown) => e === undefined || e === null || e === '*';
     // The common case (BotState.saveChanges: one key, '*'): one upsert, no transaction round trips.
-    if (keys.length === 1 && unconditional(split(keys[0]).eTag)) {
-      await this.db.write(UPSERT, [keys[0], split(keys[0]).data, now]);
-      return;
+    if (keys.length === 1) {
+      const only = split(keys[0]);
+      if (unconditional(only.eTag)) {
+        await this.db.write(UPSERT, [keys[0], only.data, now]);
+        return;
+      }
     }
     await this.db.transaction(async () => {
       for (const key of keys) {

@@ -4,11 +4,13 @@
  *
  * The middleware calls `logActivity` at the end of a turn WITHOUT awaiting it. So this store orders and
  * persists writes itself: `logActivity` serialises the activity synchronously (a snapshot: later changes
- * to the object do not leak in) and appends it to the open batch; the batch is queued on the Db's write
- * queue at once, so activities are stored in exactly the order `logActivity` was called, also when many
- * turns run concurrently, and `Db.close()` waits for them. Under load, activities logged while a batch
- * waits for the write lock join that batch (one transaction for many activities). `flush()` resolves
- * when everything logged so far is committed (tests call it before asserting).
+ * to the object do not leak in) and appends it to the open batch. A batch is one multi-row INSERT (atomic
+ * on its own), registered with the Db at once (so `Db.close()` and later transactions wait for it) and
+ * run after the batch before it, so activities are stored in exactly the order `logActivity` was called,
+ * also when many turns run concurrently. Under load, activities logged while a batch waits join it.
+ * A trigger keeps the `transcripts` registry (first and last activity per conversation). No transaction
+ * is needed, so the bot's own writes (state, de-duplication) never wait for transcript logging.
+ * `flush()` resolves when everything logged so far is committed (tests call it before asserting).
  *
  * The order of a transcript is the order of logging (column `seq`), not the activities' timestamps,
  * which come from different clocks (channel, bot) and tie within a millisecond.
@@ -52,6 +54,18 @@ export const TRANSCRIPT_MIGRATIONS: Migration[] = [
       CREATE INDEX transcripts_last_activity ON transcripts(last_activity_at);
     `,
   },
+  {
+    // the registry follows every insert, so a batch of activities is one statement
+    version: 2,
+    sql: `
+      CREATE TRIGGER transcripts_registry AFTER INSERT ON transcript_activities
+      BEGIN
+        INSERT INTO transcripts (channel_id, conversation_id, created_at, last_activity_at)
+        VALUES (NEW.channel_id, NEW.conversation_id, NEW.logged_at, NEW.logged_at)
+        ON CONFLICT (channel_id, conversation_id) DO UPDATE SET last_activity_at = excluded.last_activity_at;
+      END;
+    `,
+  },
 ];
 
 interface Row {
@@ -65,9 +79,9 @@ interface Row {
   data: string;
 }
 
-/** Rows per INSERT statement (9 parameters each; well under SQLite's variable limit). */
+/** Rows per INSERT statement (8 parameters each; well under SQLite's variable limit). */
 const ROWS_PER_STATEMENT = 200;
-/** Times a batch is queued again when the write lock could not be taken (busy for 5 s each time). */
+/** Times a batch is tried when the database stays locked by another process (5 s busy timeout each). */
 const MAX_ATTEMPTS = 5;
 
 export interface TranscriptStoreOptions {
@@ -102,9 +116,10 @@ export class SqliteTranscriptStore implements TranscriptStore {
     if (this.pending === null) {
       const batch: Row[] = [];
       this.pending = batch;
-      this.last = this.enqueue(batch, 1);
+      this.last = this.store(batch, this.last, 1);
     }
     this.pending.push(row);
+    if (this.pending.length >= ROWS_PER_STATEMENT) this.pending = null; // full: the next activity opens a new batch
     return this.last;
   }
 
@@ -113,43 +128,30 @@ export class SqliteTranscriptStore implements TranscriptStore {
     await this.last.catch(() => undefined);
   }
 
-  private enqueue(batch: Row[], attempt: number): Promise<void> {
+  /** Writes the batch after `previous`; a busy database (another process writing) is tried again. */
+  private store(batch: Row[], previous: Promise<void>, attempt: number): Promise<void> {
     return this.db
-      .transaction(async () => {
+      .writeLater(() => {
         if (this.pending === batch) this.pending = null; // from here on, new activities go to a new batch
-        await this.insert(batch);
-      })
-      .catch((err: Error) => {
-        // The transaction did not start (write lock busy): nothing later was queued, so queueing the same
-        // batch again keeps the order. Once it started and failed, later batches may be queued already.
-        if (this.pending === batch && attempt < MAX_ATTEMPTS) return this.enqueue(batch, attempt + 1);
-        if (this.pending === batch) this.pending = null;
-        this.opts.log?.error(
-          { event: 'transcript.write', activities: batch.length, err: { message: err.message } },
-          'transcript activities could not be stored',
-        );
-        throw err;
-      });
-  }
-
-  private async insert(batch: Row[]): Promise<void> {
-    for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
-      const chunk = batch.slice(i, i + ROWS_PER_STATEMENT);
-      await this.db.run(
-        `INSERT INTO transcript_activities (channel_id, conversation_id, activity_id, type, role, timestamp, logged_at, data)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flatMap((r) => [r.channelId, r.conversationId, r.activityId, r.type, r.role, r.timestamp, r.loggedAt, r.data]),
+        return [
+          `INSERT INTO transcript_activities (channel_id, conversation_id, activity_id, type, role, timestamp, logged_at, data)
+           VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          batch.flatMap((r) => [r.channelId, r.conversationId, r.activityId, r.type, r.role, r.timestamp, r.loggedAt, r.data]),
+        ];
+      }, previous)
+      .then(
+        () => undefined,
+        (err: Error & { code?: string }) => {
+          // One statement: nothing of the batch was stored, and later batches wait for this one, so
+          // trying again keeps the order.
+          if (err.code === 'SQLITE_BUSY' && attempt < MAX_ATTEMPTS) return this.store(batch, Promise.resolve(), attempt + 1);
+          this.opts.log?.error(
+            { event: 'transcript.write', activities: batch.length, err: { message: err.message } },
+            'transcript activities could not be stored',
+          );
+          throw err;
+        },
       );
-    }
-    const conversations = new Map<string, Row>();
-    for (const r of batch) conversations.set(`${r.channelId}\n${r.conversationId}`, r);
-    for (const r of conversations.values()) {
-      await this.db.run(
-        `INSERT INTO transcripts (channel_id, conversation_id, created_at, last_activity_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (channel_id, conversation_id) DO UPDATE SET last_activity_at = excluded.last_activity_at`,
-        [r.channelId, r.conversationId, r.loggedAt, r.loggedAt],
-      );
-    }
   }
 
   async getTranscriptActivities(

@@ -32,6 +32,8 @@ import {
   type ResourceResponse,
   type TurnContext,
 } from 'botbuilder';
+import type { BotFrameworkAuthentication } from 'botframework-connector';
+import { ReusingBotFrameworkAuthentication } from '../bot/reusingAuthentication';
 
 /** A channel served by this process. */
 export interface LocalChannel {
@@ -53,11 +55,13 @@ export class LocalChannelAdapter extends CloudAdapter {
   private readonly localChannels = new Map<string, LocalChannel>();
 
   constructor(
-    botFrameworkAuthentication: ConstructorParameters<typeof CloudAdapter>[0],
+    botFrameworkAuthentication: BotFrameworkAuthentication,
     /** the bot's MicrosoftAppId ('' for local use) */
     private readonly botAppId = '',
   ) {
-    super(botFrameworkAuthentication);
+    // CloudAdapter would build a new ConnectorClient and UserTokenClient (each a whole HTTP pipeline)
+    // for every turn; these are reused instead (src/bot/reusingAuthentication.ts).
+    super(new ReusingBotFrameworkAuthentication(botFrameworkAuthentication));
   }
 
   addLocalChannel(channel: LocalChannel): void {
@@ -80,33 +84,18 @@ export class LocalChannelAdapter extends CloudAdapter {
 
   private localAuthResult: AuthenticateRequestResult | undefined;
 
-  /**
-   * The same for every local turn, so made once: building a ConnectorClient per turn costs a few
-   * percent of a turn's CPU, and local turns never use it for sending.
-   */
+  /** The same for every local turn, so made once. */
   private localAuth(): AuthenticateRequestResult {
     if (!this.localAuthResult) {
       const claimsIdentity = this.createClaimsIdentity(this.botAppId);
-      const factory = this.botFrameworkAuthentication.createConnectorFactory(claimsIdentity);
-      const clients = new Map<string, ReturnType<typeof factory.create>>();
       this.localAuthResult = {
         claimsIdentity,
         // No audience, as in CloudAdapterBase's own proactive turns: the connector factory then uses
         // the configured cloud's default scope. (ConfigurationBotFrameworkAuthentication does not
         // implement getOriginatingAudience.)
         audience: undefined as unknown as string,
-        connectorFactory: {
-          create: (serviceUrl: string, audience?: string) => {
-            const key = `${serviceUrl} ${audience ?? ''}`;
-            let client = clients.get(key);
-            if (!client) {
-              client = factory.create(serviceUrl, audience);
-              client.catch(() => clients.delete(key));
-              clients.set(key, client);
-            }
-            return client;
-          },
-        } as typeof factory,
+        // reuses its clients (see the constructor)
+        connectorFactory: this.botFrameworkAuthentication.createConnectorFactory(claimsIdentity),
       };
     }
     return this.localAuthResult;

@@ -216,14 +216,24 @@ const PERSON_RULES: Rule<PersonKind>[] = [
   },
 ];
 
+/** Where it happened, as far as the text says (no date parsing: cheap). */
+export function findPlace(text: string, locale: Locale): StoryDetails['place'] | undefined {
+  return firstRule(PLACE_RULES, text, locale);
+}
+
+/** Whom it is about, as far as the text says (no date parsing: cheap). */
+export function findPerson(text: string, locale: Locale): StoryDetails['person'] | undefined {
+  return firstRule(PERSON_RULES, text, locale);
+}
+
 /** Date, place and person the story already mentions; absent keys were not found. */
 export function extractDetails(story: string, opts: { locale: Locale; now: Date }): StoryDetails {
   const details: StoryDetails = {};
   const date = findDateInStory(story, opts);
   if (date) details.date = date;
-  const place = firstRule(PLACE_RULES, story, opts.locale);
+  const place = findPlace(story, opts.locale);
   if (place) details.place = place;
-  const person = firstRule(PERSON_RULES, story, opts.locale);
+  const person = findPerson(story, opts.locale);
   if (person) details.person = person;
   return details;
 }

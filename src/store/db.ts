@@ -141,7 +141,18 @@ export class Db {
    * not wait for each other; their order is not guaranteed unless the caller awaits each.
    */
   write(sql: string, params: unknown[] = []): Promise<{ changes: number; lastID: number }> {
-    const result = this.exclusive.then(() => this.run(sql, params));
+    return this.writeLater(() => [sql, params]);
+  }
+
+  /**
+   * A single write whose statement is built when it may run: after the transaction before it and after
+   * `after`, so that rows gathered meanwhile are included. Like write(), it is registered at once, so a
+   * later transaction and close() wait for it. `after` must be a promise issued before this call (an
+   * earlier write), so nothing can wait in a circle.
+   */
+  writeLater(build: () => [string, unknown[]], after?: Promise<unknown>): Promise<{ changes: number; lastID: number }> {
+    const ready = after ? Promise.all([this.exclusive, after.catch(() => undefined)]) : this.exclusive;
+    const result = ready.then(() => this.run(...build()));
     const settled: Promise<unknown> = result.then(
       () => this.shared.delete(settled),
       () => this.shared.delete(settled),
@@ -150,8 +161,19 @@ export class Db {
     return result;
   }
 
+  /** Resolves once no transaction or write is queued or running, including ones queued meanwhile. */
+  private async idle(): Promise<void> {
+    while (this.shared.size > 0 || this.exclusive !== this.settledExclusive) {
+      const exclusive = this.exclusive;
+      await Promise.all([exclusive, ...this.shared]);
+      this.settledExclusive = exclusive;
+    }
+  }
+
+  private settledExclusive: Promise<unknown> | undefined;
+
   close(): Promise<void> {
-    return Promise.all([this.exclusive, ...this.shared]).then(async () => {
+    return this.idle().then(async () => {
       await Promise.all([...this.statements.values()].map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));
       this.statements.clear();
       await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));

@@ -48,3 +48,32 @@ test('many concurrent writes and transactions all complete; reused statements gi
   }
   expect(await db.get('SELECT v FROM t WHERE v = ?', ['nope'])).toBeUndefined();
 });
+
+test('writeLater builds its statement only when it may run, after `after`, so rows gathered meanwhile are included', async () => {
+  let release!: () => void;
+  const earlier = new Promise<void>((r) => (release = r));
+  const rows = ['a'];
+  const later = db.writeLater(() => [`INSERT INTO t (v) VALUES ${rows.map(() => '(?)').join(', ')}`, rows], earlier);
+  rows.push('b', 'c');
+  release();
+  expect((await later).changes).toBe(3);
+  expect(await db.all('SELECT v FROM t ORDER BY id')).toEqual([{ v: 'a' }, { v: 'b' }, { v: 'c' }]);
+});
+
+test('a transaction queued after a writeLater waits for it, and close() waits for writes still queued', async () => {
+  let release!: () => void;
+  const earlier = new Promise<void>((r) => (release = r));
+  const queued = db.writeLater(() => ['INSERT INTO t (v) VALUES (?)', ['queued']], earlier);
+  const seen = db.transaction(async () => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))!.n);
+  setTimeout(release, 20);
+  expect(await seen).toBe(1);
+  await queued;
+
+  let releaseAgain!: () => void;
+  const gate = new Promise<void>((r) => (releaseAgain = r));
+  void db.writeLater(() => ['INSERT INTO t (v) VALUES (?)', ['at close']], gate);
+  setTimeout(releaseAgain, 20);
+  await db.close();
+  db = await Db.open(tmp.file);
+  expect(await db.all('SELECT v FROM t ORDER BY id')).toEqual([{ v: 'queued' }, { v: 'at close' }]);
+});

@@ -93,6 +93,35 @@ test('writes are durable: after close and reopen every logged activity is there,
   expect(got.map((a) => a.text)).toEqual(Array.from({ length: 25 }, (_, n) => `durable #${n}`));
 });
 
+test('a burst larger than one INSERT statement is stored whole and in order; the registry follows every insert', async () => {
+  const clockTimes = ['2026-11-24T09:00:00.000Z', '2026-11-24T09:05:00.000Z'];
+  let tick = 0;
+  store = await new SqliteTranscriptStore(db, { pageSize: 7, clock: () => new Date(clockTimes[Math.min(tick, 1)]) }).init();
+  for (let n = 0; n < 450; n++) void store.logActivity(activity('burst', n, n % 2 ? 'bot' : 'user')); // > 200 rows per statement
+  await store.flush();
+  tick = 1;
+  await store.logActivity(activity('burst', 450, 'bot'));
+  const rows = await db.all<{ text: string }>(
+    "SELECT json_extract(data, '$.text') AS text FROM transcript_activities WHERE conversation_id = 'burst' ORDER BY seq",
+  );
+  expect(rows.map((r) => r.text)).toEqual(Array.from({ length: 451 }, (_, n) => `burst #${n}`));
+  expect(await db.get('SELECT created_at, last_activity_at FROM transcripts WHERE conversation_id = ?', ['burst'])).toEqual({
+    created_at: clockTimes[0],
+    last_activity_at: clockTimes[1],
+  });
+});
+
+test('while another process holds the write lock longer than the busy timeout, the batch is tried again and stored', async () => {
+  const other = await Db.open(file); // a second connection, as the staff CLI in another process would have
+  await other.exec('BEGIN IMMEDIATE');
+  const logged = store.logActivity(activity('locked', 1, 'user'));
+  await new Promise((r) => setTimeout(r, 6000)); // longer than the 5 s busy timeout: the first attempt fails
+  await other.exec('COMMIT');
+  await other.close();
+  await logged;
+  expect((await readAll('emulator', 'locked')).map((a) => a.text)).toEqual(['locked #1']);
+}, 20000);
+
 test('a snapshot is stored: changing the activity after logActivity does not change the transcript', async () => {
   const a = activity('snap', 1, 'user');
   const p = store.logActivity(a);
