@@ -15,6 +15,7 @@ import type { RouteClassifier } from './domain/routes';
 import { createLogger, type Logger } from './logger';
 import type { Municipality } from './municipality';
 import { createStaff, type Staff } from './staff';
+import { Housekeeping } from './staff/housekeeping';
 import { registerStaffRoutes } from './staff/api';
 import { ComplaintStore } from './store/complaintStore';
 import { Db } from './store/db';
@@ -38,6 +39,10 @@ export interface App {
   transcripts: SqliteTranscriptStore;
   /** staff API (/staff/api), page (/staff), audit log and retention */
   staff: Staff;
+  /** the scheduled retention purge */
+  housekeeping: Housekeeping;
+  /** de-duplication of re-delivered activities */
+  dedupe: DedupeMiddleware;
   bot: ComplaintBot;
   adapter: ReturnType<typeof createAdapter>;
   server: restify.Server;
@@ -82,6 +87,12 @@ export async function createApp(config: Config, municipality: Municipality, opts
   const staff = await createStaff(db, transcripts, config, { clock: opts.clock, log });
   registerStaffRoutes(server, staff, log);
   const chat = await attachChat({ server, adapter, bot, db, config, municipality, log });
+  // retention enforced by the server itself (RETENTION_PURGE_EVERY_HOURS; 0 = off)
+  const housekeeping = new Housekeeping(staff.retention, dedupe, {
+    everyHours: config.RETENTION_PURGE_EVERY_HOURS,
+    log,
+    clock: opts.clock,
+  }).start();
 
   return {
     config,
@@ -90,6 +101,8 @@ export async function createApp(config: Config, municipality: Municipality, opts
     storage,
     transcripts,
     staff,
+    housekeeping,
+    dedupe,
     bot,
     adapter,
     server,
@@ -102,6 +115,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
       }),
     close: async () => {
       open = false;
+      await housekeeping.stop();
       await chat.close();
       await new Promise<void>((resolve) => (server.server.listening ? server.close(() => resolve()) : resolve()));
       await db.close();

@@ -56,6 +56,7 @@ export const ConfigSchema = z.object({
   OIDC_STAFF_ROLE: z.preprocess(emptyToUndefined, z.string().default('klachtenfunctionaris')),
   RETENTION_RESOLVED_YEARS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(5)),
   RETENTION_ABANDONED_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+  RETENTION_PURGE_EVERY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(24 * 30).default(24)),
 });
 export type Config = z.infer<typeof ConfigSchema> & { databaseFile: string };
 
