@@ -2,6 +2,8 @@
  * A call with a klachtenfunctionaris: offered before sending, and whenever the citizen asks for a
  * person. Takes a phone number and a part of day on one of the next working days, and stores the
  * request at once, with or without the complaint.
+ * In a personal Teams chat, when the name is not known yet, the name of the Teams profile is offered
+ * and used only after a clear yes (as in the contact dialog).
  * Options: `{ mode: 'offer' | 'interrupt' }`. In 'interrupt' mode it first asks whether the citizen
  * wants a call back, and afterwards whether to go on with the complaint.
  * Result: `{ continueIntake: boolean }`.
@@ -11,6 +13,8 @@ import { formatDate } from '../src/domain/dates';
 import { nextWorkingDays } from '../src/domain/workingDays';
 import { CALLBACK_DIALOG, ASK_PROMPT, WATERFALL } from './ids';
 import { ask, AskPrompt, yesNo, type Answer } from './prompts';
+import { decide, SUGGESTION } from './profileSuggestion';
+import { turnProfileSuggestion } from '../src/teams/profile';
 import { facts, origin, type DialogServices } from './services';
 import { tr, turnLocale, turnNow, vals } from './turn';
 import type { Logger } from '../src/logger';
@@ -25,6 +29,7 @@ export class CallbackDialog extends ComponentDialog {
       new WaterfallDialog(WATERFALL, [
         this.offerStep.bind(this),
         this.nameStep.bind(this),
+        this.nameCheckStep.bind(this),
         this.phoneStep.bind(this),
         this.dayStep.bind(this),
         this.partStep.bind(this),
@@ -58,6 +63,28 @@ export class CallbackDialog extends ComponentDialog {
     }
     const draft = await this.services.drafts.get(step.context);
     if (draft.contact.name) return step.next({ text: draft.contact.name, value: draft.contact.name } satisfies Answer);
+    const suggested = (await turnProfileSuggestion(step.context))?.name;
+    if (suggested) {
+      vals(step).suggested = suggested;
+      return ask(step, ASK_PROMPT, {
+        key: 'callback.suggestName',
+        vars: { name: suggested },
+        check: 'name',
+        choices: SUGGESTION.name,
+        freeText: true,
+      });
+    }
+    return ask(step, ASK_PROMPT, { key: 'contact.ask.name', check: 'name' });
+  }
+
+  /** The answer to the profile name, if one was offered: yes takes it, a typed name wins, doubt asks. */
+  private async nameCheckStep(step: WaterfallStepContext) {
+    const suggested = vals(step).suggested as string | undefined;
+    const answer = step.result as Answer;
+    if (!suggested) return step.next(answer);
+    const decision = decide('name', answer);
+    if (decision.take === 'suggestion') return step.next({ text: suggested, value: suggested } satisfies Answer);
+    if (decision.take === 'typed') return step.next({ text: decision.value, value: decision.value } satisfies Answer);
     return ask(step, ASK_PROMPT, { key: 'contact.ask.name', check: 'name' });
   }
 

@@ -137,3 +137,48 @@ test('no lookup outside Teams: on Web Chat the same intake just asks', async () 
   expect(textOf(replies[replies.length - 1])).toBe('Wat is uw naam?');
   expect(service.requests).toEqual([]);
 });
+
+describe('call-back requests in a personal chat', () => {
+  async function toCallbackName(): Promise<Partial<Activity>> {
+    h = await openTeams({ file: db.file, serviceUrl: service.serviceUrl });
+    await install(h);
+    const offer = await h.sayActivities('bel mij terug');
+    expect(textOf(offer[0])).toContain('Of wilt u dat wij u terugbellen?');
+    const [question] = await h.sayActivities('Ja, bel mij terug');
+    return question;
+  }
+  const storedCallback = async () => (await h.complaints.listCallbacksByConversation('msteams', String(h.adapter.template.conversation!.id)))[0];
+
+  test('the profile name is offered and taken on a clear yes', async () => {
+    service.members.set(JAN.id, JAN);
+    const question = await toCallbackName();
+    expect(textOf(question)).toContain('**Jan de Vries**');
+    expect(textOf(question)).toContain('terugbellen');
+    expect(titles(question)).toEqual(['Ja, deze naam', 'Nee, andere naam']);
+    expect(texts(await h.sayActivities('Ja, deze naam'))).toEqual(['Op welk telefoonnummer kunnen we u bellen?']);
+    await sayAll(h, ['0612345678', '1', 'ochtend']);
+    expect(await storedCallback()).toMatchObject({ name: 'Jan de Vries', phone: '+31612345678', partOfDay: 'morning' });
+  });
+
+  test('a typed name wins; "another name" and a doubtful yes get the ordinary question', async () => {
+    service.members.set(JAN.id, JAN);
+    await toCallbackName();
+    expect(texts(await h.sayActivities('Nee, andere naam'))).toEqual(['Wat is uw naam?']);
+    expect(texts(await h.sayActivities('Petra de Vries'))).toEqual(['Op welk telefoonnummer kunnen we u bellen?']);
+    await sayAll(h, ['0612345678', '1', 'middag']);
+    expect(await storedCallback()).toMatchObject({ name: 'Petra de Vries', partOfDay: 'afternoon' });
+  });
+
+  test('a name typed over the suggestion is taken as typed', async () => {
+    service.members.set(JAN.id, JAN);
+    await toCallbackName();
+    expect(texts(await h.sayActivities('J. de Vries-Bakker'))).toEqual(['Op welk telefoonnummer kunnen we u bellen?']);
+    await sayAll(h, ['0612345678', '1', 'ochtend']);
+    expect(await storedCallback()).toMatchObject({ name: 'J. de Vries-Bakker' });
+  });
+
+  test('without a profile (lookup fails) the bot simply asks the name', async () => {
+    const question = await toCallbackName(); // no member registered: the Teams service answers 404
+    expect(textOf(question)).toBe('Wat is uw naam?');
+  });
+});
