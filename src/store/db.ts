@@ -163,14 +163,12 @@ export class Db {
 
   /** Resolves once no transaction or write is queued or running, including ones queued meanwhile. */
   private async idle(): Promise<void> {
-    while (this.shared.size > 0 || this.exclusive !== this.settledExclusive) {
-      const exclusive = this.exclusive;
+    let exclusive: Promise<unknown>;
+    do {
+      exclusive = this.exclusive;
       await Promise.all([exclusive, ...this.shared]);
-      this.settledExclusive = exclusive;
-    }
+    } while (this.shared.size > 0 || this.exclusive !== exclusive);
   }
-
-  private settledExclusive: Promise<unknown> | undefined;
 
   close(): Promise<void> {
     return this.idle().then(async () => {
