@@ -1,0 +1,37 @@
+/**
+ * `npm run bench` as a real process, under a tiny load (a smoke run, no timing asserted): every bot
+ * answers every turn, every intake files its complaint, and the figures the README quotes are printed.
+ * Runs the build that `npm test` makes first (tsc), as `npm run bench` does.
+ */
+import { spawn } from 'child_process';
+import { existsSync, statSync } from 'fs';
+import path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+const SCRIPT = path.join(ROOT, 'dist/src/bench/intake.js');
+
+test('the intake benchmark runs intake, minimal dialog and echo bots and prints turns/s, ratios, latency and RSS', async () => {
+  expect(existsSync(SCRIPT)).toBe(true); // npm test builds before jest runs
+  expect(statSync(SCRIPT).mtimeMs).toBeGreaterThanOrEqual(statSync(path.join(ROOT, 'src/bench/intake.ts')).mtimeMs);
+  const env = {
+    ...process.env,
+    BENCH_CONVERSATIONS: '3',
+    BENCH_ROUNDS: '1',
+    BENCH_RUNS: '1',
+    BENCH_WARMUP: '1',
+    BENCH_THINK_MS: '5',
+  };
+  const child = spawn(process.execPath, [SCRIPT], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect({ code, err: err.replace(/.*DEP0111.*\n|.*trace-deprecation.*\n/g, '') }).toEqual({ code: 0, err: '' });
+  expect(out).toMatch(/run 1 intake bot: +complaints filed 3 \(/);
+  expect(out).toMatch(/run 1 minimal dialog: turns\/s [1-9]\d*/);
+  expect(out).toMatch(/run 1 echo bot: +turns\/s [1-9]\d*/);
+  expect(out).toMatch(/median ratio intake\/echo turns per second: \d\.\d\d/);
+  expect(out).toMatch(/median ratio minimal dialog bot\/echo: \d\.\d\d/);
+  expect(out).toMatch(/latency[^\n]*\n {2}intake bot: complaints filed 3, turns\/s \d+, p50 [\d.]+ ms, p99 [\d.]+ ms, peak RSS \d+ MB/);
+}, 120000);
