@@ -7,12 +7,12 @@
  * what the framework itself costs per turn. Prints `PORT <n>` when ready.
  */
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type TurnContext } from 'botbuilder';
-import { ComponentDialog, DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog, type DialogState, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { SqliteStorage } from '../bot/sqliteStorage';
 import { Db } from '../store/db';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
-import { createLogger } from '../logger';
+import { createLogger, type Logger } from '../logger';
 import { loadMunicipality } from '../municipality';
 import { createServer } from '../server';
 
@@ -27,39 +27,48 @@ class Questions extends ComponentDialog {
   }
 }
 
+/** The minimal dialog bot: runs Questions and saves conversation state after every turn. */
+class DialogBot extends ActivityHandler {
+  constructor(private readonly state: ConversationState) {
+    super();
+    const dialogState = state.createProperty<DialogState>('dialogState');
+    const dialog = new Questions();
+    this.onMessage(async (context, next) => {
+      const set = new DialogSet(dialogState);
+      set.add(dialog);
+      const dc = await set.createContext(context);
+      if ((await dc.continueDialog()).status === DialogTurnStatus.empty) await dc.beginDialog(dialog.id);
+      await next();
+    });
+  }
+
+  async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.state.saveChanges(context, false);
+  }
+}
+
+/** A reference bot on the stock CloudAdapter, as a plain bot would run. */
+function serveReference(bot: ActivityHandler, log: Logger): void {
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const server = createServer({ adapter, bot, log, health: async () => ({}) });
+  server.listen(0, () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
+}
+
 async function main(): Promise<void> {
   const [mode, dbFile] = process.argv.slice(2);
   const log = createLogger('silent');
   if (mode === 'echo') {
-    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
     const bot = new ActivityHandler();
     bot.onMessage(async (context, next) => {
       await context.sendActivity(`echo: ${context.activity.text}`);
       await next();
     });
-    const server = createServer({ adapter, bot, log, health: async () => ({}) });
-    server.listen(0, () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
+    serveReference(bot, log);
     return;
   }
   if (mode === 'dialog') {
-    const state = new ConversationState(await new SqliteStorage(await Db.open(dbFile)).init());
-    const dialogState = state.createProperty('dialogState');
-    const dialog = new Questions();
-    const bot = new ActivityHandler();
-    bot.onMessage(async (context, next) => {
-      const set = new DialogSet(dialogState);
-      set.add(dialog);
-      const dc = await set.createContext(context);
-      if ((await dc.continueDialog()).status === DialogTurnStatus.empty) await dc.beginDialog('questions');
-      await next();
-    });
-    const run = async (context: TurnContext) => {
-      await bot.run(context);
-      await state.saveChanges(context, false);
-    };
-    const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-    const server = createServer({ adapter, bot: { run } as unknown as ActivityHandler, log, health: async () => ({}) });
-    server.listen(0, () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
+    serveReference(new DialogBot(new ConversationState(await new SqliteStorage(await Db.open(dbFile)).init())), log);
     return;
   }
   const app = await createApp(loadConfig({ DATABASE_URL: `sqlite:${dbFile}`, LOG_LEVEL: 'silent' }), loadMunicipality(), { log });
