@@ -47,6 +47,11 @@ export interface Understanding {
   /** for intent 'language' (the language asked for), or the language the message is written in when it is neither nl nor en is unknown */
   language?: Locale;
   question?: Question;
+  /**
+   * The message is written in a language the bot does not speak (ISO 639-1: 'tr', 'pl', 'ar', 'de', 'fr', ...);
+   * intent is then 'unclear'. The dialog can say in that language that only Dutch and English are understood.
+   */
+  unsupportedLanguage?: string;
   /** every route that applies to a story, as the route recogniser gives them */
   routes?: Route[];
   fields: UnderstoodFields;
