@@ -10,6 +10,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'crypto';
 import type { Activity, ChannelAccount, ResourceResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../logger';
+import { logId } from '../logIds';
 import { Bucket, KeyedBuckets } from './limits';
 import type { LocalChannel, LocalChannelAdapter } from './localChannelAdapter';
 import type { DirectLineStore } from './store';
@@ -330,7 +331,7 @@ export class DirectLineService implements LocalChannel {
     this.enqueue(live, () => this.runTurn(update)).catch((err: Error) =>
       this.opts.log.error({ event: 'directline.welcomeFailed', err: { message: err.message } }, 'conversation start turn failed'),
     );
-    this.opts.log.info({ event: 'directline.started', conversation: conversationId }, 'conversation started');
+    this.opts.log.info({ event: 'directline.started', conversation: logId(conversationId) }, 'conversation started');
     return { created: true, info: this.info(conversationId, userId, locale) };
   }
 
@@ -423,7 +424,7 @@ export class DirectLineService implements LocalChannel {
   async send(activity: Partial<Activity>): Promise<ResourceResponse> {
     const conversationId = activity.conversation?.id;
     const live = conversationId ? await this.getLive(conversationId) : undefined;
-    if (!live) throw new DirectLineError(404, 'NotFound', `Direct Line conversation ${conversationId} not found or ended`);
+    if (!live) throw new DirectLineError(404, 'NotFound', 'Direct Line conversation not found or ended');
     const { id, stored } = this.record(live, { ...activity, channelId: CHANNEL_ID });
     await stored;
     return { id };
@@ -643,7 +644,7 @@ export class DirectLineService implements LocalChannel {
       await this.opts.adapter.processLocalActivity(activity as unknown as Activity, this.opts.logic);
     } catch (err) {
       this.opts.log.error(
-        { event: 'directline.turnFailed', conversation: (activity.conversation as { id: string }).id, err: { message: (err as Error).message } },
+        { event: 'directline.turnFailed', conversation: logId((activity.conversation as { id: string }).id), err: { message: (err as Error).message } },
         'turn failed',
       );
       throw new DirectLineError(502, 'BotError', 'the bot could not handle the activity');
