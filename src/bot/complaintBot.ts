@@ -94,8 +94,30 @@ export class ComplaintBot extends TeamsActivityHandler {
     });
   }
 
-  /** Saves conversation state after every turn, also when a handler threw nothing. On Teams, fits replies to what Teams renders. */
+  /** turns waiting or running, per conversation (see run) */
+  private readonly turns = new Map<string, Promise<void>>();
+
+  /**
+   * Runs the turns of one conversation one after the other, as the built-in Direct Line does: two
+   * activities of one conversation arriving at once over /api/messages (a repeated conversationUpdate,
+   * a double click) would otherwise both read the same state, both welcome, and the last save would win.
+   */
   async run(context: TurnContext): Promise<void> {
+    const key = `${context.activity.channelId ?? ''}\n${context.activity.conversation?.id ?? ''}`;
+    const mine = (this.turns.get(key) ?? Promise.resolve()).then(() => this.runTurn(context));
+    const tail = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(key, tail);
+    void tail.then(() => {
+      if (this.turns.get(key) === tail) this.turns.delete(key);
+    });
+    return mine;
+  }
+
+  /** Saves conversation state after every turn, also when a handler threw nothing. On Teams, fits replies to what Teams renders. */
+  private async runTurn(context: TurnContext): Promise<void> {
     if (isTeams(context)) {
       context.onSendActivities(async (_context, activities, next) => {
         activities.forEach(fitForTeams);

@@ -65,7 +65,9 @@ describe.each([
     // one pipeline: the adapter's middleware ran for Direct Line, and so did the dedupe middleware
     expect(seen).toEqual(expect.arrayContaining(['directline:conversationUpdate', 'directline:message']));
     const marks = await r.app.db.all('SELECT * FROM processed_activities WHERE channel_id = ? AND conversation_id = ?', ['directline', t.conversationId]);
-    expect(marks).toHaveLength(1);
+    // one mark per activity of the client's side (the start's conversationUpdate and the message), each done
+    expect(marks).toHaveLength(2);
+    expect(marks.map((m) => m.state)).toEqual(['done', 'done']);
     // and the transcript logger saw the citizen's message and the bot's replies
     await r.app.transcripts.flush();
     const logged = await r.app.transcripts.getAllActivities('directline', t.conversationId);

@@ -1,0 +1,167 @@
+/**
+ * Issue 10, point 4: a turn that dies in a crash is answered when the channel delivers it again.
+ *
+ * The real server process (`node dist/src/index.js`) on its own SQLite file. A channel on loopback
+ * (as the Emulator is one) runs a conversation over /api/messages up to the summary, then sends the
+ * confirmation and holds the bot's first reply of that turn unanswered: the turn is now provably in
+ * flight (the complaint is filed, the citizen has not got the reference, the state is not saved). The
+ * server is killed with SIGKILL there, started again on the same database, and the channel delivers
+ * the same activity (same id) again: the bot must answer with the same reference, and the store must
+ * hold exactly one complaint. A further repeat of the now completed activity gets no answer.
+ */
+import { randomUUID } from 'crypto';
+import http from 'http';
+import type { AddressInfo } from 'net';
+import path from 'path';
+import sqlite3 from 'sqlite3';
+import { startServer, type ServerProcess } from '../helpers/serverProcess';
+import { DUTCH_TO_SUMMARY_RECOGNISED } from '../helpers/script';
+
+interface Reply {
+  type: string;
+  text?: string;
+  replyToId?: string;
+}
+
+/** The channel's side: receives the bot's replies; can hold them (never answer the POST). */
+class HoldingChannel {
+  private server!: http.Server;
+  readonly replies: Reply[] = [];
+  serviceUrl = '';
+  /** while set, replies are recorded but their POST is never answered */
+  holding = false;
+  private heldWaiters: ((r: Reply) => void)[] = [];
+  private readonly held: http.ServerResponse[] = [];
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (req.method !== 'POST' || !/^\/v3\/conversations\/[^/]+\/activities/.test(req.url ?? '')) {
+          res.statusCode = 404;
+          res.end();
+          return;
+        }
+        const activity = JSON.parse(body) as Reply;
+        this.replies.push(activity);
+        if (this.holding) {
+          this.held.push(res);
+          this.heldWaiters.splice(0).forEach((w) => w(activity));
+          return;
+        }
+        res.statusCode = 200;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ id: randomUUID() }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.serviceUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** resolves with the first reply that arrives while holding */
+  nextHeld(): Promise<Reply> {
+    return new Promise((resolve) => this.heldWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.held) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function post(url: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = http.request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject); // a killed server: the request fails
+    req.end(data);
+  });
+}
+
+function count(file: string, sql: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (err) => {
+      if (err) return reject(err);
+      db.get(sql, (e: Error | null, row: { n: number }) => {
+        db.close();
+        if (e) reject(e);
+        else resolve(row.n);
+      });
+    });
+  });
+}
+
+const REFERENCE = /KL-\d{4}-[A-Z0-9]{6}/;
+
+let server: ServerProcess | undefined;
+let channel: HoldingChannel;
+
+beforeAll(async () => {
+  channel = await new HoldingChannel().start();
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await channel.stop();
+});
+
+test('kill -9 during the confirmation turn, then the redelivery: the same reference is answered and one complaint is stored', async () => {
+  server = await startServer();
+  const dbFile = path.join(server.dir, 'test.db');
+  const conversationId = `redelivery-${randomUUID()}`;
+  const activity = (fields: Record<string, unknown>) => ({
+    id: randomUUID(),
+    channelId: 'emulator',
+    serviceUrl: channel.serviceUrl,
+    conversation: { id: conversationId },
+    from: { id: 'citizen-1', name: 'Citizen', role: 'user' },
+    recipient: { id: 'bot', name: 'Klachtbot', role: 'bot' },
+    locale: 'nl-NL',
+    timestamp: new Date().toISOString(),
+    ...fields,
+  });
+  const say = async (text: string) => {
+    const before = channel.replies.length;
+    expect(await post(`${server!.url}/api/messages`, activity({ type: 'message', text }))).toBe(200);
+    return channel.replies.slice(before).map((r) => r.text ?? '').join('\n');
+  };
+
+  expect(await post(`${server.url}/api/messages`, activity({ type: 'conversationUpdate', membersAdded: [{ id: 'citizen-1' }] }))).toBe(200);
+  for (const [input, expected] of DUTCH_TO_SUMMARY_RECOGNISED) expect(await say(input)).toMatch(expected);
+
+  // the confirmation: its first reply is held, and the process is killed while the turn waits for it
+  const confirm = activity({ type: 'message', text: 'Ja, versturen' });
+  channel.holding = true;
+  const held = channel.nextHeld();
+  const delivery = post(`${server.url}/api/messages`, confirm).catch(() => 0);
+  const inFlight = await held;
+  server.kill('SIGKILL');
+  expect(await server.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  expect(await delivery).toBe(0); // the channel never got an answer: it will deliver again
+  const firstReference = REFERENCE.exec(inFlight.text ?? '')?.[0];
+  // the complaint was filed before the crash (the reply in flight carries its reference)
+  expect(firstReference).toBeDefined();
+  expect(await count(dbFile, 'SELECT count(*) AS n FROM complaints')).toBe(1);
+  channel.holding = false;
+
+  // restart on the same database; the channel delivers the same activity again
+  const dir = server.dir;
+  server = await startServer({ dir });
+  const before = channel.replies.length;
+  expect(await post(`${server.url}/api/messages`, confirm)).toBe(200);
+  const answer = channel.replies.slice(before).map((r) => r.text ?? '').join('\n');
+  expect(REFERENCE.exec(answer)?.[0]).toBe(firstReference);
+
+  // a repeat of the now completed delivery is answered with nothing, and nothing new is filed
+  const after = channel.replies.length;
+  expect(await post(`${server.url}/api/messages`, confirm)).toBe(200);
+  expect(channel.replies.length).toBe(after);
+  expect(await count(dbFile, 'SELECT count(*) AS n FROM complaints')).toBe(1);
+  expect(await count(dbFile, "SELECT count(*) AS n FROM processed_activities WHERE state <> 'done'")).toBe(0);
+}, 180_000);
