@@ -40,23 +40,62 @@ export const Fields = {
   postcode: fromCheck(checkPostcode),
   city: fromCheck(checkCity),
   email: fromCheck(checkEmail).nullable(),
+  /** a country other than the Netherlands (an address abroad); absent: the Netherlands */
+  country: z.string().trim().min(2, 'tooShort').max(60, 'tooLong').regex(/^\p{L}[\p{L} .'()-]*$/u, 'format'),
+  /** a postcode abroad: free form, letters, digits, spaces and hyphens */
+  foreignPostcode: z.string().trim().min(2, 'tooShort').max(12, 'tooLong').regex(/^[\p{L}\p{N}][\p{L}\p{N} -]*$/u, 'format'),
+  /** what a call-back is about, in a few words */
+  topic: z.string().trim().min(2, 'tooShort').max(200, 'tooLong'),
 } as const;
 
-export const ContactSchema = z.object({
+/**
+ * The contact fields, without the rule that ties them together (pick from this one). The law (Awb 9:4)
+ * asks for name and address: the phone number and e-mail are optional. An address in the Netherlands
+ * has a Dutch postcode; an address abroad has a country and maybe a postcode of that country.
+ */
+export const ContactFieldsSchema = z.object({
   name: Fields.name,
-  phone: Fields.phone,
+  phone: Fields.phone.nullable().default(null),
   street: Fields.street,
-  postcode: Fields.postcode,
+  postcode: z.string().trim().nullable().default(null),
   city: Fields.city,
+  country: Fields.country.optional(),
   email: Fields.email,
 });
+
+export const ContactSchema = ContactFieldsSchema.transform((c, ctx) => {
+  if (c.country === undefined) {
+    const r = c.postcode === null ? ({ ok: false, reason: 'required' } as const) : checkPostcode(c.postcode);
+    if (!r.ok) {
+      ctx.addIssue({ code: 'custom', path: ['postcode'], message: r.reason });
+      return z.NEVER;
+    }
+    return { ...c, postcode: r.value };
+  }
+  if (c.postcode !== null) {
+    const r = Fields.foreignPostcode.safeParse(c.postcode);
+    if (!r.success) {
+      ctx.addIssue({ code: 'custom', path: ['postcode'], message: r.error.issues[0]?.message ?? 'format' });
+      return z.NEVER;
+    }
+    return { ...c, postcode: r.data };
+  }
+  return c;
+});
 export type Contact = z.infer<typeof ContactSchema>;
+
+/** The address on one line: "Dorpsstraat 12, 1182 JR Amstelveen" or "Rue X 1, 75001 Paris, Frankrijk". */
+export function addressLine(c: { street?: string; postcode?: string | null; city?: string; country?: string }): string {
+  const town = [c.postcode, c.city].filter(Boolean).join(' ');
+  return [c.street, town, c.country].filter(Boolean).join(', ');
+}
 
 export const CallbackSchema = z.object({
   name: Fields.name,
   phone: Fields.phone,
   date: IsoDate,
   partOfDay: z.enum(PARTS_OF_DAY),
+  topic: Fields.topic.optional(),
 });
 export type CallbackRequest = z.infer<typeof CallbackSchema>;
 
@@ -97,6 +136,8 @@ export type Complaint = z.infer<typeof ComplaintSchema>;
 /** A call-back request stands on its own: it may be filed with or without a complaint. */
 export const StoredCallbackSchema = CallbackSchema.extend(OriginSchema.shape).extend({
   id: z.number().int().positive(),
+  /** what the citizen is told, as for a complaint: TB-2026-7QK4MX */
+  reference: z.string(),
   complaintReference: z.string().nullable(),
   status: z.enum(['open', 'done']),
   createdAt: z.string(),

@@ -11,7 +11,7 @@ import { DedupeMiddleware } from '../bot/dedupe';
 import { SqliteStorage } from '../bot/sqliteStorage';
 import { SqliteTranscriptStore, toEmulatorTranscript } from '../bot/sqliteTranscriptStore';
 import { ConfigError, loadConfig } from '../config';
-import { STATUSES } from '../domain/complaint';
+import { addressLine, STATUSES } from '../domain/complaint';
 import { ROUTES } from '../domain/routes';
 import { createLogger } from '../logger';
 import { ComplaintStore } from '../store/complaintStore';
@@ -94,8 +94,8 @@ function detailText(c: ComplaintDetail): string {
     `  over wie:         ${c.personKind ?? ''} ${c.person ?? ''}`.trimEnd(),
     `  oplossing:        ${c.solution ?? ''}`,
     `  naam:             ${c.contact.name}`,
-    `  telefoon:         ${c.contact.phone}`,
-    `  adres:            ${c.contact.street}, ${c.contact.postcode} ${c.contact.city}`,
+    `  telefoon:         ${c.contact.phone ?? ''}`,
+    `  adres:            ${addressLine(c.contact)}`,
     `  e-mail:           ${c.contact.email ?? ''}`,
     `  terugbellen:      ${c.callback ? `${c.callback.date} ${c.callback.partOfDay}` : ''}`,
     `  kanaal:           ${c.channel} (${c.locale})`,

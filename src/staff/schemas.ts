@@ -4,7 +4,7 @@
  * are the stable, documented contract (src/staff/README.md); change them only additively.
  */
 import { z } from 'zod';
-import { ComplaintSchema, ContactSchema, IsoDate, STATUSES, StoredCallbackSchema } from '../domain/complaint';
+import { ComplaintSchema, ContactFieldsSchema, IsoDate, STATUSES, StoredCallbackSchema } from '../domain/complaint';
 import { ROUTES } from '../domain/routes';
 
 export const DeadlinesSchema = z.object({
@@ -40,7 +40,7 @@ export const ComplaintSummarySchema = ComplaintSchema.pick({
   createdAt: true,
   updatedAt: true,
 }).extend({
-  contact: ContactSchema.pick({ name: true }),
+  contact: ContactFieldsSchema.pick({ name: true }),
   /** the first 160 characters of the story */
   excerpt: z.string(),
   deadlines: DeadlinesSchema,

@@ -411,6 +411,8 @@ export class StaffService {
     const items = rows.map((r) =>
       CallbackItemSchema.parse({
         id: r.id,
+        reference: r.reference,
+        ...(r.topic != null ? { topic: r.topic } : {}),
         name: r.name,
         phone: r.phone,
         date: r.date,

@@ -324,7 +324,7 @@
           field('Gewenste oplossing', c.solution),
           field('Naam', c.contact.name),
           field('Telefoon', c.contact.phone),
-          field('Adres', c.contact.street + ', ' + c.contact.postcode + ' ' + c.contact.city),
+          field('Adres', [c.contact.street, [c.contact.postcode, c.contact.city].filter(Boolean).join(' '), c.contact.country].filter(Boolean).join(', ')),
           field('E-mail', c.contact.email),
           field('Terugbellen', cb ? date(cb.date) + ', ' + PART[cb.partOfDay] : null),
           field('Kanaal', c.channel + ' (' + c.locale + ')'),
