@@ -20,7 +20,9 @@ import { registerStaffRoutes } from './staff/api';
 import { ComplaintStore } from './store/complaintStore';
 import { Db } from './store/db';
 import { createRouteClassifier } from './routing/classifier';
-import { createServer } from './server';
+import { createBaseServer, createServer } from './server';
+import { setLogIdSecret } from './logIds';
+import { CHANNEL_ID as BUILT_IN_DIRECTLINE } from './directline/service';
 import { attachChat, type Chat } from './directline';
 
 export interface AppOptions {
@@ -46,15 +48,21 @@ export interface App {
   bot: ComplaintBot;
   adapter: ReturnType<typeof createAdapter>;
   server: restify.Server;
+  /** the staff back office's own server when STAFF_PORT is set (otherwise /staff is on `server`) */
+  staffServer?: restify.Server;
+  /** its port once listening */
+  staffPort?: number;
   /** the built-in Direct Line and the chat page (GET /) */
   chat: Chat;
   log: Logger;
+  /** starts the public server (resolves with its port) and the staff server when configured */
   listen(port?: number): Promise<number>;
   close(): Promise<void>;
 }
 
 export async function createApp(config: Config, municipality: Municipality, opts: AppOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  setLogIdSecret(config.LOG_ID_SECRET);
   const db = await Db.open(config.databaseFile);
   const complaints = await new ComplaintStore(db, opts.clock).init();
   const storage = await new SqliteStorage(db).init();
@@ -74,10 +82,21 @@ export async function createApp(config: Config, municipality: Municipality, opts
   adapter.use(dedupe);
   adapter.use(new TranscriptMiddleware(transcripts)); // after dedupe: a re-delivered activity is not logged twice
   let open = true;
+  const credentials = Boolean(config.MicrosoftAppId);
   const server = createServer({
     adapter,
     bot,
     log,
+    apiMessages: {
+      authenticated: credentials,
+      open: config.API_MESSAGES_OPEN,
+      // the built-in Direct Line's conversations are never reachable here; only with Azure's Direct Line
+      // (DIRECTLINE_ENDPOINT, the built-in one off) and credentials does 'directline' come in this way
+      reservedChannelIds: config.DIRECTLINE_ENDPOINT && credentials ? [] : [BUILT_IN_DIRECTLINE],
+      trustProxy: config.DIRECTLINE_TRUST_PROXY,
+      maxPerClientPerMinute: config.API_MESSAGES_MAX_PER_CLIENT_PER_MINUTE,
+      maxPerConversationPerMinute: config.API_MESSAGES_MAX_PER_CONVERSATION_PER_MINUTE,
+    },
     health: async () => {
       if (!open) throw new Error('closed');
       await db.get('SELECT 1');
@@ -85,7 +104,15 @@ export async function createApp(config: Config, municipality: Municipality, opts
     },
   });
   const staff = await createStaff(db, transcripts, config, { clock: opts.clock, log });
-  registerStaffRoutes(server, staff, log);
+  // STAFF_PORT: the back office only on its own server (STAFF_HOST, default 127.0.0.1); /staff on the public port is 404
+  const staffServer = config.STAFF_PORT !== undefined ? createBaseServer('klachtbot-staff', log) : undefined;
+  registerStaffRoutes(staffServer ?? server, staff, log);
+  if (!credentials && config.API_MESSAGES_OPEN) {
+    log.warn(
+      { event: 'security.apiMessagesOpen' },
+      'API_MESSAGES_OPEN=true without MicrosoftAppId: /api/messages accepts unauthenticated activities from any address (replies still go only to this machine)',
+    );
+  }
   const chat = await attachChat({ server, adapter, bot, db, config, municipality, log });
   // retention enforced by the server itself (RETENTION_PURGE_EVERY_HOURS; 0 = off)
   const housekeeping = new Housekeeping(staff.retention, dedupe, {
@@ -94,7 +121,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
     clock: opts.clock,
   }).start();
 
-  return {
+  const app: App = {
     config,
     db,
     complaints,
@@ -106,19 +133,31 @@ export async function createApp(config: Config, municipality: Municipality, opts
     bot,
     adapter,
     server,
+    staffServer,
     chat,
     log,
-    listen: (port = config.PORT) =>
-      new Promise((resolve, reject) => {
+    listen: async (port = config.PORT) => {
+      const publicPort = await new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, () => resolve((server.address() as AddressInfo).port));
-      }),
+      });
+      if (staffServer) {
+        app.staffPort = await new Promise<number>((resolve, reject) => {
+          staffServer.once('error', reject);
+          staffServer.listen(config.STAFF_PORT, config.STAFF_HOST, () => resolve((staffServer.address() as AddressInfo).port));
+        });
+        log.info({ event: 'listening.staff', host: config.STAFF_HOST, port: app.staffPort }, 'staff back office on its own port');
+      }
+      return publicPort;
+    },
     close: async () => {
       open = false;
       await housekeeping.stop();
       await chat.close();
       await new Promise<void>((resolve) => (server.server.listening ? server.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) => (staffServer?.server.listening ? staffServer.close(() => resolve()) : resolve()));
       await db.close();
     },
   };
+  return app;
 }

@@ -30,6 +30,15 @@ export const ConfigSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['nl', 'en']).default('nl')),
+  // /api/messages without app credentials: who may call it, and how often (see .env.example, README Security).
+  API_MESSAGES_OPEN: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')).transform((v) => v === 'true'),
+  API_MESSAGES_MAX_PER_CLIENT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000000).default(300)),
+  API_MESSAGES_MAX_PER_CONVERSATION_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100000).default(60)),
+  // Key for the log ids of conversations (src/logIds.ts); empty: a random key per process.
+  LOG_ID_SECRET: opt(z.string().min(16, 'at least 16 characters')),
+  // The staff back office on its own port and address (empty STAFF_PORT: on PORT with everything else).
+  STAFF_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  STAFF_HOST: z.preprocess(emptyToUndefined, z.string().regex(/^[A-Za-z0-9.:\-]{1,255}$/, 'a host name or IP address').default('127.0.0.1')),
   // Direct Line and the chat page (src/directline, src/web); see .env.example and docs/directline.md.
   DIRECTLINE_SECRET: opt(z.string().min(16, 'at least 16 characters')),
   DIRECTLINE_ENDPOINT: opt(z.url({ protocol: /^https?$/ })),
@@ -81,6 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (Boolean(cfg.OIDC_ISSUER) !== Boolean(cfg.OIDC_AUDIENCE)) {
     throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER and OIDC_AUDIENCE: set both (or neither) for staff sign-in');
+  }
+  if (cfg.STAFF_PORT !== undefined && cfg.STAFF_PORT !== 0 && cfg.STAFF_PORT === cfg.PORT) {
+    throw new ConfigError('Invalid configuration:\n  STAFF_PORT: must differ from PORT (leave it empty to serve /staff on PORT)');
   }
   const file = cfg.DATABASE_URL.replace(/^sqlite:(\/\/)?/, '');
   return { ...cfg, databaseFile: file === ':memory:' ? file : path.resolve(file) };

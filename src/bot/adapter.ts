@@ -13,8 +13,27 @@ import { turnLocale } from '../../dialogs/turn';
 import type { Config } from '../config';
 import { translator } from '../i18n';
 import type { Logger } from '../logger';
+import { logId, scrubIds } from '../logIds';
+import { isLoopbackUrl } from '../loopback';
 import type { Municipality } from '../municipality';
 import { LocalChannelAdapter } from '../directline/localChannelAdapter';
+
+/**
+ * Time limits of replies over HTTP. Without app credentials replies only go to this machine (the
+ * Emulator), so a few seconds is plenty; with them, to the Bot Framework channel service.
+ */
+export const LOCAL_REPLY_LIMITS = { attemptMs: 2_000, totalMs: 5_000 };
+export const CHANNEL_REPLY_LIMITS = { attemptMs: 15_000, totalMs: 30_000 };
+
+/**
+ * Where replies may go: with app credentials anywhere the authenticated channel says; without, only
+ * to an http(s) URL on this machine. Non-HTTP service URLs belong to in-process channels (the
+ * built-in Direct Line's urn:) whose clients never make a request.
+ */
+export function replyTargetAllowed(config: Pick<Config, 'MicrosoftAppId'>, serviceUrl: string): boolean {
+  if (config.MicrosoftAppId) return true;
+  return !/^https?:/i.test(serviceUrl) || isLoopbackUrl(serviceUrl);
+}
 
 export function createAdapter(config: Config, municipality: Municipality, log: Logger): LocalChannelAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -25,14 +44,23 @@ export function createAdapter(config: Config, municipality: Municipality, log: L
   } as ConfigurationBotFrameworkAuthenticationOptions);
   // A CloudAdapter that can also host the built-in Direct Line in-process: same middleware and bot
   // for every channel, local replies never go over the network (see src/directline/localChannelAdapter.ts).
-  const adapter = new LocalChannelAdapter(auth, config.MicrosoftAppId ?? '');
+  const adapter = new LocalChannelAdapter(auth, config.MicrosoftAppId ?? '', {
+    replyLimits: config.MicrosoftAppId ? CHANNEL_REPLY_LIMITS : LOCAL_REPLY_LIMITS,
+    allowServiceUrl: (serviceUrl) => replyTargetAllowed(config, serviceUrl),
+  });
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error(
       {
         event: 'turn.error',
         channel: context.activity?.channelId,
         activityType: context.activity?.type,
-        err: { name: error?.name, message: error?.message, stack: error?.stack },
+        conversation: logId(context.activity?.conversation?.id),
+        // an error message may quote a URL with the conversation id in it
+        err: {
+          name: error?.name,
+          message: scrubIds(error?.message, [context.activity?.conversation?.id]),
+          stack: scrubIds(error?.stack, [context.activity?.conversation?.id]),
+        },
       },
       'unhandled error in turn',
     );

@@ -19,6 +19,53 @@ import {
 } from 'botframework-connector';
 import type { Activity } from 'botbuilder';
 
+/** Time limits of the bot's outgoing HTTP calls to a channel (replies), per client. */
+export interface ReplyLimits {
+  /** one attempt (connect and response headers), in ms */
+  attemptMs: number;
+  /** the whole call including the connector's retries, in ms */
+  totalMs: number;
+}
+
+export interface ReusingOptions {
+  /** time limits for every connector client; default: botframework-connector's (none, three retries) */
+  replyLimits?: ReplyLimits;
+  /** whether replies may go to this serviceUrl; a refused one gets no client (the send fails) */
+  allowServiceUrl?: (serviceUrl: string) => boolean;
+}
+
+/** The parts of @azure/core-rest-pipeline used here (a transitive dependency: only its shape). */
+interface PipelineRequestLike {
+  timeout: number;
+  abortSignal?: AbortSignal;
+}
+interface PipelineLike {
+  addPolicy(policy: { name: string; sendRequest(request: PipelineRequestLike, next: (r: PipelineRequestLike) => Promise<unknown>): Promise<unknown> }): void;
+}
+
+/**
+ * Bounds every request of a connector client: each attempt ends after `attemptMs`, and the call with
+ * all its retries (core-rest-pipeline retries three times, with back-off) after `totalMs`. The policy
+ * sits before the retry phase, so the deadline covers the retries and their waits.
+ * ConnectorFactoryImpl replaces `requestPolicyFactories` from the options, so the policy is added to
+ * the client's pipeline (botbuilder-stdlib's ServiceClientContext keeps its core-client ServiceClient
+ * in `client`); a missing pipeline is an error, not a silently unbounded client.
+ */
+export function limitReplies(connector: ConnectorClient, limits: ReplyLimits): ConnectorClient {
+  const pipeline = (connector as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
+  if (!pipeline || typeof pipeline.addPolicy !== 'function') throw new Error('connector client without a pipeline: cannot bound its requests');
+  pipeline.addPolicy({
+    name: 'klachtbotReplyLimits',
+    sendRequest: (request, next) => {
+      const deadline = AbortSignal.timeout(limits.totalMs);
+      request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, deadline]) : deadline;
+      if (!(request.timeout > 0) || request.timeout > limits.attemptMs) request.timeout = limits.attemptMs;
+      return next(request);
+    },
+  });
+  return connector;
+}
+
 /** Clients kept at most (service URLs: a handful per channel; the Emulator uses a new port per session). */
 const MAX_CLIENTS = 100;
 
@@ -59,7 +106,10 @@ export class ReusingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
   private readonly connectors = new ClientCache<ConnectorClient>();
   private readonly userTokenClients = new ClientCache<UserTokenClient>();
 
-  constructor(private readonly inner: BotFrameworkAuthentication) {
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    private readonly options: ReusingOptions = {},
+  ) {
     super();
   }
 
@@ -106,10 +156,17 @@ export class ReusingBotFrameworkAuthentication extends BotFrameworkAuthenticatio
    * the client's token is for) and the service URL, so those three are the key.
    */
   private reusingFactory(factory: ConnectorFactory, appId: string): ConnectorFactory {
-    const connectors = this.connectors;
+    const { connectors, options } = this;
+    const make = async (serviceUrl: string, audience?: string): Promise<ConnectorClient> => {
+      if (options.allowServiceUrl && !options.allowServiceUrl(serviceUrl)) {
+        throw new Error('replies to this serviceUrl are not allowed (without app credentials only to this machine)');
+      }
+      const client = await factory.create(serviceUrl, audience);
+      return options.replyLimits ? limitReplies(client, options.replyLimits) : client;
+    };
     return {
       create: (serviceUrl: string, audience?: string) =>
-        connectors.get(JSON.stringify([appId, audience ?? null, serviceUrl]), () => factory.create(serviceUrl, audience)),
+        connectors.get(JSON.stringify([appId, audience ?? null, serviceUrl]), () => make(serviceUrl, audience)),
     } as ConnectorFactory;
   }
 }

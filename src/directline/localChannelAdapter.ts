@@ -33,7 +33,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { BotFrameworkAuthentication } from 'botframework-connector';
-import { ReusingBotFrameworkAuthentication } from '../bot/reusingAuthentication';
+import { ReusingBotFrameworkAuthentication, type ReusingOptions } from '../bot/reusingAuthentication';
 
 /** A channel served by this process. */
 export interface LocalChannel {
@@ -58,10 +58,12 @@ export class LocalChannelAdapter extends CloudAdapter {
     botFrameworkAuthentication: BotFrameworkAuthentication,
     /** the bot's MicrosoftAppId ('' for local use) */
     private readonly botAppId = '',
+    /** time limits and allowed serviceUrls of replies over HTTP (src/bot/reusingAuthentication.ts) */
+    reusing: ReusingOptions = {},
   ) {
     // CloudAdapter would build a new ConnectorClient and UserTokenClient (each a whole HTTP pipeline)
     // for every turn; these are reused instead (src/bot/reusingAuthentication.ts).
-    super(new ReusingBotFrameworkAuthentication(botFrameworkAuthentication));
+    super(new ReusingBotFrameworkAuthentication(botFrameworkAuthentication, reusing));
   }
 
   addLocalChannel(channel: LocalChannel): void {
