@@ -12,7 +12,7 @@ import { SqliteStorage } from './bot/sqliteStorage';
 import { SqliteTranscriptStore, TranscriptMiddleware } from './bot/sqliteTranscriptStore';
 import type { Config } from './config';
 import type { RouteClassifier } from './domain/routes';
-import { createLogger, type Logger } from './logger';
+import { createLogger, logHealth, type Logger } from './logger';
 import type { Municipality } from './municipality';
 import { createStaff, type Staff } from './staff';
 import { Housekeeping } from './staff/housekeeping';
@@ -100,7 +100,9 @@ export async function createApp(config: Config, municipality: Municipality, opts
     health: async () => {
       if (!open) throw new Error('closed');
       await db.get('SELECT 1');
-      return { store: 'open' };
+      // a log that cannot be written is dropped and counted, never a stop (src/logger.ts)
+      const logState = logHealth();
+      return { ...(logState.status === 'failing' ? { status: 'degraded' } : {}), store: 'open', log: logState };
     },
   });
   const staff = await createStaff(db, transcripts, config, { clock: opts.clock, log });

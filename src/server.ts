@@ -18,6 +18,7 @@ import type { ActivityHandlerBase, CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import { z } from 'zod';
 import { clientAddress } from './directline/http';
+import { guardServer } from './httpGuard';
 import { KeyedBuckets } from './directline/limits';
 import type { Logger } from './logger';
 import { logId, logPath, scrubIds } from './logIds';
@@ -91,6 +92,8 @@ const SWEEP_MS = 60_000;
  */
 export function createBaseServer(name: string, log: Logger, beforeBody?: restify.RequestHandler): restify.Server {
   const server = restify.createServer({ name, handleUncaughtExceptions: false });
+  // every WebSocket upgrade answered and closed, slow requests timed out (src/httpGuard.ts)
+  guardServer(server.server);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   if (beforeBody) server.use(beforeBody);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));

@@ -42,7 +42,7 @@ function request(method: string, path: string, body?: string, contentType = 'app
 test('GET /healthz answers 200 with JSON once the store is open', async () => {
   const res = await request('GET', '/healthz');
   expect(res.status).toBe(200);
-  expect(res.json).toEqual({ status: 'ok', store: 'open' });
+  expect(res.json).toEqual({ status: 'ok', store: 'open', log: { status: 'ok', dropped: 0 } });
 });
 
 test('a channel files a complaint end to end over /api/messages', async () => {

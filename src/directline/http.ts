@@ -4,9 +4,11 @@
  * Errors have Azure's shape: `{ "error": { "code", "message" } }`, with Retry-After on 429.
  */
 import type { IncomingMessage } from 'http';
+import { isIP, isIPv6 } from 'net';
 import type { Duplex } from 'stream';
 import type restify from 'restify';
 import { WebSocket, WebSocketServer } from 'ws';
+import { addUpgradeHandler, refuseUpgrade } from '../httpGuard';
 import type { Logger } from '../logger';
 import { DirectLineError, type ConversationInfo, type DirectLineService, type StreamHandle } from './service';
 
@@ -16,6 +18,8 @@ const STREAM_PATH = new RegExp(`^${DIRECTLINE_PATH}/conversations/(${ID})/stream
 const ID_PATTERN = new RegExp(`^${ID}$`);
 /** a client whose socket buffers more than this is too slow to keep */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** an upgrade not answered within this time (a stuck store) is refused with 503 */
+const UPGRADE_CHECK_MS = 10_000;
 
 export interface DirectLineHttpOptions {
   server: restify.Server;
@@ -29,14 +33,36 @@ export interface DirectLineHttpOptions {
   trustProxy: boolean;
 }
 
-/** The client's address, for per-client limits. */
+/**
+ * The client's address, as the key of per-client limits. Behind a reverse proxy (trustProxy) it is
+ * the last X-Forwarded-For entry, the one the proxy added: the entries before it are whatever the
+ * client sent, so a client choosing its own key would escape every per-client limit. IPv4 in IPv6
+ * notation is plain IPv4, and an IPv6 address counts as its /64 (one subscriber's whole network).
+ */
 export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const fwd = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0]?.trim();
-    if (first) return first;
+    const entries = (Array.isArray(fwd) ? fwd.join(',') : (fwd ?? '')).split(',');
+    const last = entries[entries.length - 1]?.trim();
+    if (last) return clientKey(last);
   }
-  return req.socket.remoteAddress ?? 'unknown';
+  return clientKey(req.socket.remoteAddress ?? 'unknown');
+}
+
+/** An address as a limit key: ::ffff:a.b.c.d is a.b.c.d, IPv6 is its /64 prefix. */
+export function clientKey(address: string): string {
+  const a = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/.exec(a);
+  if (mapped) return mapped[1];
+  if (!isIPv6(a)) return isIP(a) ? a : address.slice(0, 64);
+  const [head, tail = ''] = a.split('::');
+  const left = head ? head.split(':') : [];
+  const right = a.includes('::') && tail ? tail.split(':') : [];
+  const groups = a.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** The origin the client reached us on, e.g. http://localhost:3978. */
@@ -78,11 +104,16 @@ export class DirectLineHttp {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 1024, perMessageDeflate: false, clientTracking: false });
   private readonly sockets = new Map<WebSocket, { alive: boolean }>();
   private readonly keepAlive: NodeJS.Timeout;
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head);
+  private readonly removeUpgradeHandler: () => void;
 
   constructor(private readonly opts: DirectLineHttpOptions) {
     this.routes();
-    opts.server.server.on('upgrade', this.onUpgrade);
+    // every upgrade under /v3/directline is answered here (101 or a 4xx); others by src/httpGuard.ts
+    this.removeUpgradeHandler = addUpgradeHandler(opts.server.server, (req, socket, head, path) => {
+      if (path !== DIRECTLINE_PATH && !path.startsWith(`${DIRECTLINE_PATH}/`)) return false;
+      this.upgrade(req, socket, head, path);
+      return true;
+    });
     this.keepAlive = setInterval(() => this.ping(), opts.keepAliveMs);
     this.keepAlive.unref();
   }
@@ -94,7 +125,7 @@ export class DirectLineHttp {
   /** Closes every stream (after the service said goodbye) and stops listening for upgrades. */
   close(): void {
     clearInterval(this.keepAlive);
-    this.opts.server.server.off('upgrade', this.onUpgrade);
+    this.removeUpgradeHandler();
     for (const ws of this.sockets.keys()) ws.terminate();
     this.sockets.clear();
   }
@@ -183,29 +214,52 @@ export class DirectLineHttp {
     }
   }
 
-  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const m = STREAM_PATH.exec(url.pathname);
-    if (!m) {
-      // another upgrade handler may own this path; without one, refuse
-      if (this.opts.server.server.listenerCount('upgrade') === 1) refuse(socket, 404, 'Not Found');
-      return;
-    }
-    socket.on('error', () => socket.destroy());
-    let claims;
+  /**
+   * A stream upgrade: the path must be a stream of a valid conversation id, `t` its stream token, the
+   * client under its socket limits; otherwise a 4xx and the socket is closed. Answered within
+   * UPGRADE_CHECK_MS in any case.
+   */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string): void {
+    const m = STREAM_PATH.exec(path);
+    if (!m) return refuseUpgrade(socket, 404, 'not found');
+    let params: URLSearchParams;
     try {
-      claims = this.opts.service.authenticateStream(url.searchParams.get('t'), m[1]);
-      await this.opts.service.checkStream(claims.conv);
-    } catch (err) {
-      const e = err instanceof DirectLineError ? err : new DirectLineError(500, 'ServiceError', 'internal error');
-      refuse(socket, e.status, e.message, e.retryAfterSeconds);
-      return;
+      params = new URL(req.url ?? '/', 'http://localhost').searchParams;
+    } catch {
+      return refuseUpgrade(socket, 400, 'invalid request target');
     }
-    const watermark = url.searchParams.get('watermark') ?? '';
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, claims, watermark));
+    const client = clientAddress(req, this.opts.trustProxy);
+    let answered = false;
+    const timer = setTimeout(() => {
+      answered = true;
+      refuseUpgrade(socket, 503, 'service busy', 5);
+    }, UPGRADE_CHECK_MS);
+    timer.unref();
+    const check = async () => {
+      const claims = this.opts.service.authenticateStream(params.get('t'), m[1]);
+      await this.opts.service.checkStream(claims.conv, client);
+      return claims;
+    };
+    check().then(
+      (claims) => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        const watermark = params.get('watermark') ?? '';
+        this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, claims, watermark, client));
+      },
+      (err) => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        const e = err instanceof DirectLineError ? err : new DirectLineError(500, 'ServiceError', 'internal error');
+        if (!(err instanceof DirectLineError)) this.opts.log.error({ event: 'directline.upgrade', err: { message: (err as Error)?.message } }, 'upgrade failed');
+        refuseUpgrade(socket, e.status, e.message, e.retryAfterSeconds);
+      },
+    );
   }
 
-  private async attach(ws: WebSocket, claims: Parameters<DirectLineService['subscribe']>[0], watermark: string): Promise<void> {
+  private async attach(ws: WebSocket, claims: Parameters<DirectLineService['subscribe']>[0], watermark: string, client: string): Promise<void> {
     const state = { alive: true };
     this.sockets.set(ws, state);
     let handle: StreamHandle | undefined;
@@ -229,7 +283,7 @@ export class DirectLineHttp {
       },
     };
     try {
-      handle = await this.opts.service.subscribe(claims, watermark, sink);
+      handle = await this.opts.service.subscribe(claims, watermark, sink, client);
       if (closed) handle.close();
     } catch (err) {
       const e = err instanceof DirectLineError ? err : undefined;
@@ -255,13 +309,4 @@ export class DirectLineHttp {
       }
     }
   }
-}
-
-function refuse(socket: Duplex, status: number, message: string, retryAfter?: number): void {
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' }[status] ?? 'Error';
-  const body = JSON.stringify({ error: { code: reason.replace(/ /g, ''), message } });
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `${retryAfter ? `Retry-After: ${retryAfter}\r\n` : ''}Connection: close\r\n\r\n${body}`,
-  );
 }

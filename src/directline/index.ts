@@ -70,6 +70,7 @@ export async function attachChat(deps: ChatDeps): Promise<Chat> {
       maxActivitiesPerMinute: config.DIRECTLINE_MAX_ACTIVITIES_PER_MINUTE,
       maxStartsPerMinute: config.DIRECTLINE_MAX_STARTS_PER_MINUTE,
       maxSockets: config.DIRECTLINE_MAX_SOCKETS,
+      maxSocketsPerClient: config.DIRECTLINE_MAX_SOCKETS_PER_CLIENT,
       idleMs: config.DIRECTLINE_IDLE_MINUTES * 60_000,
       ...deps.limits,
     },

@@ -37,6 +37,8 @@ export interface DirectLineLimits {
   maxStartsPerMinute: number;
   maxSockets: number;
   maxSocketsPerConversation: number;
+  /** open streams of one client address (so one client cannot take every socket of maxSockets) */
+  maxSocketsPerClient: number;
   /** a conversation without activity for this long is ended and its activities deleted */
   idleMs: number;
   /** lifetime of a stream token (the `t` in a streamUrl) */
@@ -53,6 +55,7 @@ export const DEFAULT_LIMITS: DirectLineLimits = {
   maxStartsPerMinute: 30,
   maxSockets: 1000,
   maxSocketsPerConversation: 3,
+  maxSocketsPerClient: 10,
   idleMs: 120 * 60_000,
   streamTokenSeconds: 300,
   evictMs: 2 * 60_000,
@@ -185,6 +188,8 @@ export class DirectLineService implements LocalChannel {
   private readonly starts: KeyedBuckets;
   private readonly secretHash?: Buffer;
   private sockets = 0;
+  /** open streams per client address; an address leaves the map when its last stream closes */
+  private readonly clientSockets = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly opts: DirectLineServiceOptions) {
@@ -200,8 +205,8 @@ export class DirectLineService implements LocalChannel {
   }
 
   /** Numbers for health checks and tests. */
-  stats(): { conversationsInMemory: number; sockets: number; startBuckets: number } {
-    return { conversationsInMemory: this.live.size, sockets: this.sockets, startBuckets: this.starts.size };
+  stats(): { conversationsInMemory: number; sockets: number; socketClients: number; startBuckets: number } {
+    return { conversationsInMemory: this.live.size, sockets: this.sockets, socketClients: this.clientSockets.size, startBuckets: this.starts.size };
   }
 
   // ---- authentication ----
@@ -434,16 +439,18 @@ export class DirectLineService implements LocalChannel {
 
   /**
    * Opens a stream for a verified stream token: sends what came after `watermark`, then every new
-   * activity. Throws 404 for an unknown conversation and 429 over the socket limits.
+   * activity. Throws 404 for an unknown conversation and 429 over the socket limits (in all, per
+   * conversation and per client address).
    */
-  async subscribe(claims: TokenClaims, watermark: unknown, sink: StreamSink): Promise<StreamHandle> {
+  async subscribe(claims: TokenClaims, watermark: unknown, sink: StreamSink, client: string): Promise<StreamHandle> {
     this.assertOpen();
     const live = await this.getLive(claims.conv);
     if (!live) throw new DirectLineError(404, 'NotFound', 'conversation not found or ended');
-    this.checkSocketRoom(live);
+    this.checkSocketRoom(live, client);
     const sub: Subscriber = { sink, lastSent: parseWatermark(watermark), catchingUp: true, pending: [] };
     live.sockets.add(sub);
     this.sockets++;
+    this.clientSockets.set(client, (this.clientSockets.get(client) ?? 0) + 1);
     live.lastUsed = this.now();
     let open = true;
     const handle: StreamHandle = {
@@ -451,6 +458,9 @@ export class DirectLineService implements LocalChannel {
         if (!open) return;
         open = false;
         if (live.sockets.delete(sub)) this.sockets--;
+        const left = (this.clientSockets.get(client) ?? 1) - 1;
+        if (left > 0) this.clientSockets.set(client, left);
+        else this.clientSockets.delete(client);
         live.lastUsed = this.now();
       },
     };
@@ -475,18 +485,22 @@ export class DirectLineService implements LocalChannel {
   }
 
   /** Before a WebSocket upgrade: 404 for an unknown or ended conversation, 429 over the socket limits. */
-  async checkStream(conversationId: string): Promise<void> {
+  async checkStream(conversationId: string, client: string): Promise<void> {
     this.assertOpen();
+    this.checkSocketRoom(undefined, client); // before the database is asked
     const live = await this.getLive(conversationId);
     if (!live) throw new DirectLineError(404, 'NotFound', 'conversation not found or ended');
-    this.checkSocketRoom(live);
+    this.checkSocketRoom(live, client);
   }
 
-  /** Whether another socket may open (global and per conversation); throws 429 if not. */
-  checkSocketRoom(live?: { sockets: Set<unknown> }): void {
+  /** Whether another socket may open (in all, per conversation, per client address); throws 429 if not. */
+  checkSocketRoom(live?: { sockets: Set<unknown> }, client?: string): void {
     if (this.sockets >= this.limits.maxSockets) throw new DirectLineError(429, 'TooManyRequests', 'too many open streams', 30);
     if (live && live.sockets.size >= this.limits.maxSocketsPerConversation) {
       throw new DirectLineError(429, 'TooManyRequests', 'too many open streams for this conversation', 30);
+    }
+    if (client !== undefined && (this.clientSockets.get(client) ?? 0) >= this.limits.maxSocketsPerClient) {
+      throw new DirectLineError(429, 'TooManyRequests', 'too many open streams from this address', 30);
     }
   }
 
