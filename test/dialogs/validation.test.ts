@@ -56,7 +56,7 @@ describe('a citizen who mistypes is told what is wrong and asked again', () => {
       ['Amstelveen', /e-mailadres/],
       ['jan.example.nl', /heeft een @/],
       ['jan@', /klopt niet/],
-      ['jan@example.nl', /Dit is uw klacht.*jan@example\.nl/s],
+      ['jan@example.nl', /Dit is uw klacht.*jan\\@example\\\.nl/s], // shown as text: markdown escaped (dialogs/text.ts citizenText)
     ]);
   });
 
