@@ -90,6 +90,9 @@
       sendBoxButtonColor: theme.link,
       sendBoxButtonColorOnHover: theme.link,
       hideUploadButton: true,
+      // Raw HTML in a message is shown as text, never as elements: what the citizen typed and the bot
+      // says back stays text (markdown itself still renders: bold, lists, the bot's own links).
+      markdownRenderHTML: false,
     };
   }
 
