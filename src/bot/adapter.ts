@@ -15,15 +15,18 @@ import { translator } from '../i18n';
 import type { Logger } from '../logger';
 import { logId, scrubIds } from '../logIds';
 import { isLoopbackUrl } from '../loopback';
+import type { ReplyLimits } from './reusingAuthentication';
 import type { Municipality } from '../municipality';
 import { LocalChannelAdapter } from '../directline/localChannelAdapter';
 
 /**
  * Time limits of replies over HTTP. Without app credentials replies only go to this machine (the
- * Emulator), so a few seconds is plenty; with them, to the Bot Framework channel service.
+ * Emulator): one attempt of at most 2 seconds, no retries, no redirects (so a turn whose replies
+ * cannot be delivered, and its error notice, end within a few seconds). With credentials they go to
+ * the Bot Framework channel service: botframework-connector's retries, within 30 seconds.
  */
-export const LOCAL_REPLY_LIMITS = { attemptMs: 2_000, totalMs: 5_000 };
-export const CHANNEL_REPLY_LIMITS = { attemptMs: 15_000, totalMs: 30_000 };
+export const LOCAL_REPLY_LIMITS: ReplyLimits = { attemptMs: 2_000, totalMs: 2_000, retry: false, followRedirects: false };
+export const CHANNEL_REPLY_LIMITS: ReplyLimits = { attemptMs: 15_000, totalMs: 30_000 };
 
 /**
  * Where replies may go: with app credentials anywhere the authenticated channel says; without, only

@@ -25,6 +25,10 @@ export interface ReplyLimits {
   attemptMs: number;
   /** the whole call including the connector's retries, in ms */
   totalMs: number;
+  /** false: no retries (core-rest-pipeline's default retries three times, with back-off) */
+  retry?: boolean;
+  /** false: a redirect is not followed (the answer is an error) */
+  followRedirects?: boolean;
 }
 
 export interface ReusingOptions {
@@ -40,6 +44,7 @@ interface PipelineRequestLike {
   abortSignal?: AbortSignal;
 }
 interface PipelineLike {
+  removePolicy(options: { name?: string; phase?: 'Retry' }): unknown[];
   addPolicy(policy: { name: string; sendRequest(request: PipelineRequestLike, next: (r: PipelineRequestLike) => Promise<unknown>): Promise<unknown> }): void;
 }
 
@@ -54,6 +59,8 @@ interface PipelineLike {
 export function limitReplies(connector: ConnectorClient, limits: ReplyLimits): ConnectorClient {
   const pipeline = (connector as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
   if (!pipeline || typeof pipeline.addPolicy !== 'function') throw new Error('connector client without a pipeline: cannot bound its requests');
+  if (limits.retry === false) pipeline.removePolicy({ phase: 'Retry' });
+  if (limits.followRedirects === false) pipeline.removePolicy({ name: 'redirectPolicy' });
   pipeline.addPolicy({
     name: 'klachtbotReplyLimits',
     sendRequest: (request, next) => {
