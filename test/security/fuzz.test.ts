@@ -19,7 +19,7 @@ import { startServer, type ServerProcess } from '../helpers/serverProcess';
 import { httpBytes, raw, request, type RawResult } from './client';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
-const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2400);
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
 const CONCURRENCY = 12;
 const SLOW_MS = 5000;
 /** a request with no answer after this long is recorded as hung (and is over SLOW_MS) */
@@ -175,8 +175,29 @@ function maybe<T>(r: Rng, good: T, p = 0.7): unknown {
   return r.chance(0.3) ? undefined : anyValue(r);
 }
 
-/** An activity of random shape for /api/messages; the serviceUrl is always on this machine. */
+/**
+ * An activity for /api/messages; the serviceUrl is always on this machine. Half are well-formed (so
+ * the bot runs a turn on hostile content), half of random shape.
+ */
 function activity(r: Rng, s: Setup, conversationId: string): Record<string, unknown> {
+  if (r.chance(0.5)) {
+    const a: Record<string, unknown> = {
+      type: r.pick(['message', 'message', 'message', 'conversationUpdate', 'invoke', 'event', 'typing', 'endOfConversation', 'messageReaction']),
+      id: r.chance(0.2) ? 'same-activity-id' : `act-${r.hex(12)}`,
+      channelId: r.pick(['emulator', 'emulator', 'msteams', 'webchat', 'test']),
+      serviceUrl: r.pick([s.sinkUrl, s.sinkUrl, s.sinkUrl, 'http://127.0.0.1:1/', `http://localhost:${r.int(65536)}/`]),
+      conversation: { id: conversationId, ...(r.chance(0.3) ? { conversationType: r.pick(['personal', 'groupChat', 'channel']), tenantId: 't' } : {}) },
+      from: { id: `user-${r.hex(6)}`, name: r.pick(INJECTIONS).slice(0, 60) },
+      recipient: { id: 'bot', name: 'bot' },
+      text: r.pick(INJECTIONS).slice(0, 10000),
+      locale: r.pick(['nl-NL', 'en-US', 'xx', '../../etc', 'nl-NL-x-' + 'a'.repeat(50)]),
+    };
+    if (a.type === 'conversationUpdate') a.membersAdded = [{ id: `user-${r.hex(4)}` }, { id: 'bot' }];
+    if (r.chance(0.3)) a.value = anyValue(r);
+    if (a.type === 'invoke' || a.type === 'event') a.name = r.pick(['signin/verifyState', 'task/fetch', 'adaptiveCard/action', 'composeExtension/query', 'x']);
+    if (r.chance(0.1)) a.attachments = [{ contentType: 'text/html', content: '<script>x</script>' }];
+    return a;
+  }
   const serviceUrls = [s.sinkUrl, s.sinkUrl, s.sinkUrl, 'http://127.0.0.1:1/', 'http://[::1]:1/', 'not a url', 'file:///etc/passwd', 'javascript:alert(1)', `${s.sinkUrl}/../../x`, ''];
   const types = ['message', 'message', 'message', 'conversationUpdate', 'invoke', 'event', 'typing', 'endOfConversation', 'messageReaction', 'installationUpdate', 'trace', 'handoff'];
   const a: Record<string, unknown> = {
