@@ -1,0 +1,583 @@
+/**
+ * When something happened, as a day or a period (issue 11). Dutch and English, rules first; chrono-node
+ * (through src/domain/dates.ts) only as a fallback for a whole answer to "when?" that no rule read.
+ *
+ * A date is `{text, from, to}`: a day has from == to, a period has from < to, a date too vague for either
+ * (e.g. "een paar maanden geleden") has neither. Dates lie in the past: a date without a year that would fall
+ * after today means last year.
+ *
+ * Periods (documented choices):
+ * - "begin/start/early/beginning of" + month = the 1st to the 10th; "half/halverwege/midden/medio/mid/middle of"
+ *   = the 11th to the 20th; "eind/einde/end of/late" = the 21st to the last day.
+ * - a month alone ("in oktober", "vorig jaar december", "October 2025", "vorige maand") = the whole month;
+ * - "week 46" = ISO week, Monday to Sunday; "vorige week"/"last week" = the previous Monday to Sunday;
+ *   "deze week"/"this week" = this Monday to today; "(afgelopen) weekend" = the last Saturday and Sunday;
+ * - "N maanden geleden" = that calendar month; "N jaar geleden"/"anderhalf jaar geleden" = the calendar month
+ *   12·N (18) months back, so the one-year check works on it; "N weken geleden" = the day N·7 days back;
+ * - "vorig jaar", "in 2025" = the whole year; seasons: the most recent past season (zomer = June–August, ...),
+ *   "met kerst" = 24–26 December;
+ * - "een paar/enkele/a few" months or years, "lang geleden", "een tijdje geleden", "weet ik niet": text only.
+ * Words that are not about the event give no date: "ik heb nu al 5 keer gebeld", "nu", "3-4 keer".
+ * Typos in date words ("gisterne", "vrijdga", "setpember") are corrected by one edit (Damerau).
+ */
+import type { Locale } from '../domain/routes';
+import { parseIncidentDate } from '../domain/dates';
+import { toAmsterdamDate } from '../domain/workingDays';
+import type { UnderstoodDate } from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Calendar arithmetic on ISO dates (UTC, no time zones: `today` is already Amsterdam's day)
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const iso = (y: number, m: number, d: number) => `${String(y).padStart(4, '0')}-${pad(m)}-${pad(d)}`;
+const parts = (date: string) => date.split('-').map(Number) as [number, number, number];
+const utc = (date: string) => {
+  const [y, m, d] = parts(date);
+  return new Date(Date.UTC(y, m - 1, d));
+};
+const fromUtc = (t: Date) => t.toISOString().slice(0, 10);
+export const addDays = (date: string, n: number) => {
+  const t = utc(date);
+  t.setUTCDate(t.getUTCDate() + n);
+  return fromUtc(t);
+};
+const daysInMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
+const isValid = (y: number, m: number, d: number) => m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+/** 0 = Sunday ... 6 = Saturday */
+const weekday = (date: string) => utc(date).getUTCDay();
+const mondayOf = (date: string) => addDays(date, -((weekday(date) + 6) % 7));
+function monthsBack(today: string, n: number): { y: number; m: number } {
+  const [y, m] = parts(today);
+  const total = y * 12 + (m - 1) - n;
+  return { y: Math.floor(total / 12), m: (total % 12) + 1 };
+}
+const wholeMonth = (y: number, m: number) => ({ from: iso(y, m, 1), to: iso(y, m, daysInMonth(y, m)) });
+
+/** Monday of ISO week `w` of ISO year `y`. */
+function isoWeekMonday(y: number, w: number): string {
+  const jan4 = iso(y, 1, 4);
+  return addDays(mondayOf(jan4), (w - 1) * 7);
+}
+export function isoWeekOf(date: string): { year: number; week: number } {
+  const thursday = addDays(mondayOf(date), 3);
+  const year = parts(thursday)[0];
+  const week = Math.round((utc(thursday).getTime() - utc(isoWeekMonday(year, 1)).getTime()) / (7 * 86400000)) + 1;
+  return { year, week };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words
+
+const MONTHS: Record<string, number> = {
+  januari: 1, january: 1, jan: 1, februari: 2, february: 2, feb: 2, febr: 2, maart: 3, march: 3, mrt: 3, mar: 3,
+  april: 4, apr: 4, mei: 5, may: 5, juni: 6, june: 6, jun: 6, juli: 7, july: 7, jul: 7, augustus: 8, august: 8, aug: 8,
+  september: 9, sept: 9, sep: 9, oktober: 10, october: 10, okt: 10, oct: 10, november: 11, nov: 11, december: 12, dec: 12,
+};
+/** Month words that are also ordinary words or names: only a month next to a number or a date word. */
+const WEAK_MONTHS = new Set(['jan', 'feb', 'febr', 'mar', 'mrt', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'okt', 'oct', 'nov', 'dec', 'may', 'march']);
+const MONTH_RE = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+const WEEKDAYS: Record<string, number> = {
+  zondag: 0, maandag: 1, dinsdag: 2, woensdag: 3, donderdag: 4, vrijdag: 5, zaterdag: 6,
+  sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6,
+};
+const WEEKDAY_RE = Object.keys(WEEKDAYS).join('|');
+const DAYPART = '(?:ochtend|morgen|middag|avond|nacht)';
+const NUMBERS: Record<string, number> = {
+  een: 1, één: 1, eén: 1, twee: 2, drie: 3, vier: 4, vijf: 5, zes: 6, zeven: 7, acht: 8, negen: 9, tien: 10, elf: 11, twaalf: 12,
+  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+};
+const NUMBER_RE = `\\d{1,2}|${Object.keys(NUMBERS).sort((a, b) => b.length - a.length).join('|')}`;
+
+/** Targets for typo correction: long date words only (short ones collide with ordinary words). */
+const TYPO_TARGETS = [
+  'gisteren', 'eergisteren', 'gisteravond', 'gistermiddag', 'gisterochtend', 'vandaag', 'vanochtend', 'vanmiddag', 'vanavond',
+  'yesterday', 'januari', 'january', 'februari', 'february', 'augustus', 'september', 'oktober', 'october', 'november', 'december',
+  'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag', 'zondag', 'monday', 'tuesday', 'wednesday', 'thursday',
+  'friday', 'saturday', 'sunday', 'afgelopen', 'weekend', 'vrijdagmiddag', 'vrijdagavond', 'zaterdagochtend',
+];
+const TYPO_BY_FIRST = new Map<string, string[]>();
+for (const t of TYPO_TARGETS) TYPO_BY_FIRST.set(t[0], [...(TYPO_BY_FIRST.get(t[0]) ?? []), t]);
+const KNOWN_WORDS = new Set([...TYPO_TARGETS, ...Object.keys(MONTHS), ...Object.keys(WEEKDAYS), 'gisternacht', 'zondags', 'mondays']);
+/** Ordinary words one edit away from a date word. */
+const NOT_TYPOS = new Set(['gelegen', 'zonder', 'vandaar', 'weekends', 'fridays', 'sundays', 'mondays']);
+
+/** Restricted Damerau-Levenshtein distance, capped: true when a and b are at most one edit apart. */
+function oneEditApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i === a.length && i === b.length) return true;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // substitution
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+function fixTypos(lower: string): string {
+  return lower.replace(/\p{L}{6,}/gu, (w) => {
+    if (KNOWN_WORDS.has(w) || NOT_TYPOS.has(w)) return w;
+    for (const t of TYPO_BY_FIRST.get(w[0]) ?? []) if (oneEditApart(w, t)) return t;
+    return w;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Candidates
+
+type Precision = 'day' | 'week' | 'part' | 'month' | 'season' | 'year' | 'vague';
+const RANK: Record<Precision, number> = { day: 0, week: 1, part: 2, month: 3, season: 4, year: 5, vague: 6 };
+
+interface Candidate {
+  index: number;
+  end: number;
+  precision: Precision;
+  from?: string;
+  to?: string;
+}
+
+interface Ctx {
+  today: string;
+  year: number;
+  month: number;
+  day: number;
+  /** the whole message answers "when?" */
+  whole: boolean;
+}
+
+const B = '(?<![\\p{L}\\p{N}])';
+const E = '(?![\\p{L}\\p{N}])';
+const re = (body: string) => new RegExp(`${B}(?:${body})${E}`, 'giu');
+
+const ORD = '(?:e|ste|de|st|nd|rd|th)';
+const DAY = `(\\d{1,2})${ORD}?`;
+const YEAR_AFTER = "(?:\\s*,?\\s*(?:van\\s+|of\\s+|in\\s+)?('?\\d{2}(?!\\d)(?![.:/-])|\\d{4})|\\s+(?:van\\s+)?(vorig\\s+jaar|last\\s+year|dit\\s+jaar|this\\s+year))?";
+const LAST_YEAR_BEFORE = '(vorig\\s+jaar|last\\s+year|afgelopen|vorige|last|dit\\s+jaar|this\\s+year)\\s+(?:in\\s+)?';
+
+function resolveYear(token: string | undefined, ctx: Ctx): { year?: number; explicit: boolean } {
+  if (!token) return { explicit: false };
+  const t = token.toLowerCase().replace(/\s+/g, ' ');
+  if (t === 'vorig jaar' || t === 'last year') return { year: ctx.year - 1, explicit: true };
+  if (t === 'dit jaar' || t === 'this year') return { year: ctx.year, explicit: true };
+  const digits = t.replace("'", '');
+  if (/^\d{2}$/.test(digits)) return { year: 2000 + Number(digits), explicit: true };
+  if (/^\d{4}$/.test(digits)) return { year: Number(digits), explicit: true };
+  return { explicit: false };
+}
+
+/** A day of a month; without a year, the most recent such day not after today. */
+function dayCandidate(d: number, m: number, yearToken: string | undefined, ctx: Ctx): { from: string; to: string } | undefined {
+  const { year, explicit } = resolveYear(yearToken, ctx);
+  if (explicit && year !== undefined) {
+    if (year < 1900 || year > ctx.year + 1 || !isValid(year, m, d)) return undefined;
+    const date = iso(year, m, d);
+    return { from: date, to: date };
+  }
+  for (let y = ctx.year; y > ctx.year - 8; y--) {
+    if (isValid(y, m, d) && iso(y, m, d) <= ctx.today) return { from: iso(y, m, d), to: iso(y, m, d) };
+  }
+  return undefined;
+}
+
+/** A period within a month; without a year, the most recent such month whose period has begun. */
+function monthPeriod(m: number, fromDay: number, toDay: number | 'end', yearToken: string | undefined, ctx: Ctx, lastYearHint = false) {
+  let { year, explicit } = resolveYear(yearToken, ctx);
+  if (!explicit && lastYearHint) {
+    year = ctx.year - 1;
+    explicit = true;
+  }
+  const span = (y: number) => ({ from: iso(y, m, fromDay), to: iso(y, m, toDay === 'end' ? daysInMonth(y, m) : toDay) });
+  if (explicit && year !== undefined) return year >= 1900 && year <= ctx.year + 1 ? span(year) : undefined;
+  const y = iso(ctx.year, m, fromDay) <= ctx.today ? ctx.year : ctx.year - 1;
+  return span(y);
+}
+
+const PART_START = 'begin|start|early|(?:the\\s+)?(?:beginning|start)\\s+of|begin\\s+van|aan\\s+het\\s+begin\\s+van|in\\s+het\\s+begin\\s+van';
+const PART_MID =
+  'half|halverwege|midden|medio|mid|mid-|(?:the\\s+)?middle\\s+of|(?:in\\s+)?het\\s+midden\\s+van|midden\\s+van|half\\s+van';
+const PART_END = 'eind|einde|eind\\s+van|einde\\s+van|aan\\s+het\\s+eind\\s+van|(?:the\\s+)?end\\s+of|late|eindje';
+
+interface Rule {
+  re: RegExp;
+  make: (m: RegExpExecArray, ctx: Ctx, text: string) => Omit<Candidate, 'index' | 'end'> | undefined;
+}
+
+const monthOf = (w: string | undefined) => (w ? MONTHS[w.toLowerCase().replace(/\.$/, '')] : undefined);
+const num = (w: string) => (/^\d+$/.test(w) ? Number(w) : NUMBERS[w.toLowerCase()]);
+const dayResult = (r: { from: string; to: string } | undefined) => (r ? { precision: 'day' as const, ...r } : undefined);
+
+const RULES: Rule[] = [
+  // 2026-10-15
+  {
+    re: re('(\\d{4})-(\\d{1,2})-(\\d{1,2})'),
+    make: (m) => {
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      return isValid(y, mo, d) ? { precision: 'day', from: iso(y, mo, d), to: iso(y, mo, d) } : undefined;
+    },
+  },
+  // 15-10-2025, 15/10/25, 15.10.2025; 10/15/2025 (month first) when the second number cannot be a month
+  {
+    re: re('(?:(?:op|on|sinds|since|vanaf)\\s+)?(\\d{1,2})[-/.](\\d{1,2})(?:[-/.](\\d{4}|\\d{2}))?'),
+    make: (m, ctx) => {
+      const withYear = m[3] !== undefined;
+      const prefixed = /^(op|on|sinds|since|vanaf)\s/i.test(m[0]);
+      if (!withYear && !prefixed && !(ctx.whole && /^\s*\S+\s*$/.test(m.input))) return undefined;
+      if (!withYear && m[0].includes('.')) return undefined; // 10.30 is a time
+      let [a, b] = [Number(m[1]), Number(m[2])];
+      if (b > 12 && a <= 12) [a, b] = [b, a];
+      if (b < 1 || b > 12) return undefined;
+      return dayResult(dayCandidate(a, b, m[3], ctx));
+    },
+  },
+  // 15 september, 15e september 2025, 15th of September, 15 sept. vorig jaar
+  {
+    re: re(`${DAY}\\s*(?:of\\s+|van\\s+)?(${MONTH_RE})\\.?${YEAR_AFTER}`),
+    make: (m, ctx) => {
+      const mo = monthOf(m[2]);
+      const d = Number(m[1]);
+      if (!mo || d < 1 || d > 31) return undefined;
+      return dayResult(dayCandidate(d, mo, m[3] ?? m[4], ctx));
+    },
+  },
+  // September 15, Sept 15th, Nov 18, 2025; "oktober 12"
+  {
+    re: re(`(${MONTH_RE})\\.?\\s+(?:the\\s+)?(\\d{1,2})${ORD}?(?![\\d:.,]\\d)${YEAR_AFTER}`),
+    make: (m, ctx) => {
+      const mo = monthOf(m[1]);
+      const d = Number(m[2]);
+      if (!mo || d < 1 || d > 31) return undefined;
+      return dayResult(dayCandidate(d, mo, m[3] ?? m[4], ctx));
+    },
+  },
+  // de 5e, op de 12de, the 3rd, on the 26th: a day of this month, or of last month when later than today
+  {
+    re: re(`(?:op\\s+)?(?:de|the)\\s+(\\d{1,2})${ORD}(?!\\s*(?:keer|maal|time|times|x|week|dag|day|floor|verdieping))`),
+    make: (m, ctx) => {
+      const d = Number(m[1]);
+      if (d < 1 || d > 31) return undefined;
+      let { y, m: mo } = { y: ctx.year, m: ctx.month };
+      if (d > ctx.day || !isValid(y, mo, d)) ({ y, m: mo } = monthsBack(ctx.today, 1));
+      if (!isValid(y, mo, d)) ({ y, m: mo } = monthsBack(ctx.today, 2));
+      return { precision: 'day', from: iso(y, mo, d), to: iso(y, mo, d) };
+    },
+  },
+  // begin/half/eind oktober (vorig jaar), early/mid/late October 2025, the end of october
+  {
+    re: re(
+      `(?:${LAST_YEAR_BEFORE})?(?:in\\s+)?(${PART_START}|${PART_MID}|${PART_END})\\s*-?\\s*(${MONTH_RE})\\.?${YEAR_AFTER}`,
+    ),
+    make: (m, ctx) => {
+      const mo = monthOf(m[3]);
+      if (!mo) return undefined;
+      const part = m[2].toLowerCase();
+      const lastYear = /^(vorig\s+jaar|last\s+year)$/i.test(m[1] ?? '');
+      const [from, to]: [number, number | 'end'] = new RegExp(`^(?:${PART_START})$`, 'i').test(part)
+        ? [1, 10]
+        : new RegExp(`^(?:${PART_END})$`, 'i').test(part)
+          ? [21, 'end']
+          : [11, 20];
+      const r = monthPeriod(mo, from, to, m[4] ?? m[5], ctx, lastYear);
+      return r ? { precision: 'part', ...r } : undefined;
+    },
+  },
+  // vorig jaar december, december vorig jaar, last December, in oktober, October 2025, afgelopen oktober
+  {
+    re: re(`(?:${LAST_YEAR_BEFORE}|(in|sinds|since|during|tijdens|of|van|rond|around)\\s+)?(${MONTH_RE})\\.?${YEAR_AFTER}`),
+    make: (m, ctx, text) => {
+      const word = m[3].toLowerCase();
+      const mo = monthOf(word);
+      if (!mo) return undefined;
+      const hasYear = m[4] !== undefined || m[5] !== undefined;
+      const before = (m[1] ?? '').toLowerCase().replace(/\s+/g, ' ');
+      const lastYear = before === 'vorig jaar' || before === 'last year';
+      const context = before !== '' || m[2] !== undefined || hasYear;
+      const alone = ctx.whole && text.trim().split(/\s+/).length <= 3;
+      if (WEAK_MONTHS.has(word) ? !(hasYear || (before !== '' && word.length > 3) || (alone && word.length > 3)) : !(context || alone)) return undefined;
+      if (word === 'mei' && !context && !alone) return undefined;
+      const r = monthPeriod(mo, 1, 'end', m[4] ?? m[5], ctx, lastYear);
+      return r ? { precision: 'month', ...r } : undefined;
+    },
+  },
+  // week 46, wk 46 (van 2025), in week 46
+  {
+    re: re('(?:in\\s+)?(?:week|wk\\.?)\\s*(\\d{1,2})(?:\\s+(?:van\\s+|of\\s+)?(\\d{4}))?'),
+    make: (m, ctx) => {
+      const w = Number(m[1]);
+      if (w < 1 || w > 53) return undefined;
+      let y = m[2] ? Number(m[2]) : isoWeekOf(ctx.today).year;
+      let monday = isoWeekMonday(y, w);
+      if (!m[2] && monday > ctx.today) monday = isoWeekMonday(--y, w);
+      if (isoWeekOf(monday).week !== w) return undefined;
+      return { precision: 'week', from: monday, to: addDays(monday, 6) };
+    },
+  },
+  // vorige week, last week, de week ervoor; deze week, this week
+  {
+    re: re('(vorige|verleden|afgelopen|last|past)\\s+week|(deze|this)\\s+week|(?:the\\s+)?week\\s+before\\s+last|de\\s+week\\s+daarvoor'),
+    make: (m, ctx) => {
+      const monday = mondayOf(ctx.today);
+      if (m[2]) return monday === ctx.today ? { precision: 'day', from: monday, to: monday } : { precision: 'week', from: monday, to: ctx.today };
+      if (m[1]) return { precision: 'week', from: addDays(monday, -7), to: addDays(monday, -1) };
+      return { precision: 'week', from: addDays(monday, -14), to: addDays(monday, -8) };
+    },
+  },
+  // vorige maand, last month; deze maand, this month
+  {
+    re: re('(vorige|verleden|afgelopen|last|past)\\s+(?:maand|month)|(deze|this)\\s+(?:maand|month)'),
+    make: (m, ctx) => {
+      if (m[2]) return { precision: 'month', from: iso(ctx.year, ctx.month, 1), to: ctx.today };
+      const { y, m: mo } = monthsBack(ctx.today, 1);
+      return { precision: 'month', ...wholeMonth(y, mo) };
+    },
+  },
+  // N dagen/weken/maanden/jaar geleden (terug), N days/weeks/months/years ago; anderhalf jaar geleden
+  {
+    re: re(
+      `(?:(?:ongeveer|zo'?n|ruim|bijna|about|around|roughly|almost|over)\\s+)?(anderhalf|anderhalve|a\\s+year\\s+and\\s+a\\s+half|one\\s+and\\s+a\\s+half|1[.,]5|een\\s+paar|paar|enkele|a\\s+few|a\\s+couple\\s+of|couple\\s+of|several|some|${NUMBER_RE})\\s+(dag|dagen|week|weken|weekje|maand|maanden|maandje|jaar|jaren|day|days|week|weeks|month|months|year|years)(?:\\s+(?:en\\s+een\\s+half|and\\s+a\\s+half))?\\s+(geleden|terug|ago|back)`,
+    ),
+    make: (m, ctx) => {
+      const q = m[1].toLowerCase().replace(/\s+/g, ' ');
+      const unit = m[2].toLowerCase();
+      const half = /en een half|and a half/i.test(m[0]) || /^(anderhalf|anderhalve|a year and a half|one and a half|1[.,]5)$/.test(q);
+      const vague = /^(een paar|paar|enkele|a few|a couple of|couple of|several|some)$/.test(q);
+      const n = half ? (/^(anderhalf|anderhalve|a year and a half|one and a half|1[.,]5)$/.test(q) ? 1.5 : num(q) + 0.5) : num(q);
+      if (/^(dag|dagen|day|days)$/.test(unit)) {
+        if (vague) return { precision: 'week', from: addDays(ctx.today, -4), to: addDays(ctx.today, -2) };
+        const d = addDays(ctx.today, -n);
+        return { precision: 'day', from: d, to: d };
+      }
+      if (vague) return { precision: 'vague' };
+      if (/^(week|weken|weekje|weeks)$/.test(unit)) {
+        const d = addDays(ctx.today, -Math.round(n * 7));
+        return { precision: 'day', from: d, to: d };
+      }
+      const months = /^(maand|maanden|maandje|month|months)$/.test(unit) ? Math.round(n) : Math.round(n * 12);
+      const { y, m: mo } = monthsBack(ctx.today, months);
+      return { precision: 'month', ...wholeMonth(y, mo) };
+    },
+  },
+  // vandaag, gisteren, eergisteren (with a part of the day), yesterday, today, the day before yesterday
+  {
+    re: re(
+      `(eer)?gister(?:en)?(?:${DAYPART})?|(vandaag|vanochtend|vanmorgen|vanmiddag|vanavond|vannacht|today|this\\s+morning|this\\s+afternoon|earlier\\s+today)|(?:the\\s+)?(day\\s+before\\s+)?yesterday(?:\\s+(?:morning|afternoon|evening|night))?|(last\\s+night)|(?:het\\s+|the\\s+)?(?:afgelopen\\s+)?(weekend)`,
+    ),
+    make: (m, ctx) => {
+      const w = m[0].toLowerCase();
+      if (m[5]) {
+        // the most recent Saturday and Sunday before today
+        const back = ((weekday(ctx.today) - 6 + 7) % 7) || 7;
+        const sat = addDays(ctx.today, -back);
+        const sun = addDays(sat, 1);
+        return { precision: 'week', from: sat, to: sun < ctx.today ? sun : addDays(ctx.today, -1) > sat ? addDays(ctx.today, -1) : sat };
+      }
+      if (m[2]) return { precision: 'day', from: ctx.today, to: ctx.today };
+      const back = m[1] || m[3] ? 2 : 1;
+      void w;
+      const d = addDays(ctx.today, -back);
+      return { precision: 'day', from: d, to: d };
+    },
+  },
+  // vorig/afgelopen weekend, last weekend, in het weekend
+  {
+    re: re('(?:vorig|vorige|afgelopen|verleden|last|this\\s+past|past|in\\s+het|over\\s+the|at\\s+the)\\s+weekend'),
+    make: (_m, ctx) => {
+      const back = ((weekday(ctx.today) - 6 + 7) % 7) || 7;
+      const sat = addDays(ctx.today, -back);
+      const sun = addDays(sat, 1);
+      return { precision: 'week', from: sat, to: sun < ctx.today ? sun : sat };
+    },
+  },
+  // (afgelopen|vorige week) vrijdag(middag) (jl./vorige week), last Friday, Friday afternoon, on Friday
+  {
+    re: re(
+      `(?:(vorige\\s+week|verleden\\s+week|last\\s+week|the\\s+week\\s+before)\\s+(?:on\\s+)?|(afgelopen|vorige|verleden|jongstleden|last|this\\s+past|past)\\s+|(?:op\\s+|on\\s+))?(${WEEKDAY_RE})(?:${DAYPART}|s)?(?:\\s+(?:morning|afternoon|evening|night|ochtend|middag|avond))?(?:\\s+((?:van\\s+|of\\s+)?(?:vorige|verleden|last)\\s+week|jl\\.?|j\\.l\\.|jongstleden))?`,
+    ),
+    make: (m, ctx, text) => {
+      const wdWord = m[3].toLowerCase();
+      const target = WEEKDAYS[wdWord];
+      // "op maandag 16 november": the day rule reads the date; a weekday right before a day number is not ours.
+      const after = text.slice((m.index ?? 0) + m[0].length);
+      if (/^\s*(?:de\s+|the\s+)?\d{1,2}(?!\d)/.test(after)) return undefined;
+      if (m[1] || /week/i.test(m[4] ?? '')) {
+        const monday = addDays(mondayOf(ctx.today), -7);
+        const d = addDays(monday, (target + 6) % 7);
+        return { precision: 'day', from: d, to: d };
+      }
+      const strict = m[2] !== undefined || /^(jl|j\.l|jongstleden)/i.test(m[4] ?? '');
+      let back = (weekday(ctx.today) - target + 7) % 7;
+      if (back === 0 && strict) back = 7;
+      const d = addDays(ctx.today, -back);
+      return { precision: 'day', from: d, to: d };
+    },
+  },
+  // seasons and Christmas
+  {
+    re: re(
+      `(?:(afgelopen|vorige|verleden|deze|last|this|this\\s+past|past)\\s+|(?:in\\s+de|in\\s+het|in\\s+the|in|during\\s+the|tijdens\\s+de)\\s+)?(zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|zomervakantie|summer\\s+holidays?|kerst|kerstmis|christmas|de\\s+kerstdagen)(?:\\s+(?:van\\s+|of\\s+)?(vorig\\s+jaar|last\\s+year|\\d{4}))?`,
+    ),
+    make: (m, ctx) => {
+      const w = m[2].toLowerCase();
+      if ((w === 'fall' || w === 'spring') && !m[1] && !/^(in|during)/i.test(m[0])) return undefined;
+      const explicit = resolveYear(m[3], ctx);
+      const span = (y: number): [string, string] => {
+        if (/kerst|christmas/.test(w)) return [iso(y, 12, 24), iso(y, 12, 26)];
+        if (/zomervakantie|summer\s+holiday/.test(w)) return [iso(y, 7, 1), iso(y, 8, 31)];
+        if (/zomer|summer/.test(w)) return [iso(y, 6, 1), iso(y, 8, 31)];
+        if (/lente|voorjaar|spring/.test(w)) return [iso(y, 3, 1), iso(y, 5, 31)];
+        if (/herfst|najaar|autumn|fall/.test(w)) return [iso(y, 9, 1), iso(y, 11, 30)];
+        return [iso(y - 1, 12, 1), iso(y, 2, daysInMonth(y, 2))]; // winter: December of the year before
+      };
+      let y = explicit.year ?? ctx.year;
+      if (/winter/.test(w) && explicit.year !== undefined) y = explicit.year + 1;
+      let [from, to] = span(y);
+      if (explicit.year === undefined) {
+        while (from > ctx.today) [from, to] = span(--y);
+        if (/^(afgelopen|vorige|verleden|last|past|this past)$/i.test(m[1] ?? '') && to >= ctx.today) [from, to] = span(--y);
+      }
+      return { precision: 'season', from, to };
+    },
+  },
+  // vorig jaar, last year, in 2025
+  {
+    re: re('(vorig\\s+jaar|verleden\\s+jaar|last\\s+year)|(?:(?:in|sinds|since|during|begin|eind)\\s+)?((?:19|20)\\d{2})'),
+    make: (m, ctx, text) => {
+      let y: number;
+      if (m[1]) y = ctx.year - 1;
+      else {
+        y = Number(m[2]);
+        const prefixed = /^(in|sinds|since|during|begin|eind)\s/i.test(m[0]);
+        if (!prefixed && !(ctx.whole && text.trim().split(/\s+/).length <= 3)) return undefined;
+        if (y > ctx.year) return undefined;
+      }
+      return { precision: 'year', from: iso(y, 1, 1), to: iso(y, 12, 31) };
+    },
+  },
+  // Too vague for a day or a period, but clearly an answer about when
+  {
+    re: re(
+      "(?:een\\s+)?(?:tijdje|tijd|poosje|paar\\s+maanden|paar\\s+jaar|aantal\\s+maanden|aantal\\s+jaren?)\\s+(?:geleden|terug)|lang\\s+geleden|kort(?:\\s+)?geleden|onlangs|laatst|recent(?:elijk)?|a\\s+while\\s+(?:ago|back)|some\\s+time\\s+ago|ages\\s+ago|long\\s+ago|recently|a\\s+few\\s+months\\s+ago|weet\\s+(?:ik\\s+)?(?:het\\s+)?niet(?:\\s+meer)?(?:\\s+precies)?|geen\\s+idee|(?:i\\s+)?(?:don'?t|do\\s+not)\\s+(?:know|remember)|not\\s+sure|no\\s+idea|can'?t\\s+remember|ergens\\s+(?:in\\s+)?(?:het\\s+)?(?:voorjaar|najaar)?",
+    ),
+    make: () => ({ precision: 'vague' }),
+  },
+];
+
+/** Words that are never the date of the event. */
+const NOT_A_DATE = /^(?:nu|now|right now|op dit moment|momenteel|tegenwoordig|nowadays|currently)$/i;
+
+function findCandidates(lower: string, original: string, ctx: Ctx): Candidate[] {
+  const out: Candidate[] = [];
+  for (const rule of RULES) {
+    rule.re.lastIndex = 0;
+    for (let m = rule.re.exec(lower); m; m = rule.re.exec(lower)) {
+      const made = rule.make(m, ctx, original);
+      if (made) out.push({ index: m.index, end: m.index + m[0].length, ...made });
+      if (m[0].length === 0) rule.re.lastIndex++;
+    }
+  }
+  return out;
+}
+
+/** Cheap test: could the text hold a date at all? */
+const MAYBE_DATE = new RegExp(
+  `\\d|${MONTH_RE}|${WEEKDAY_RE}|gister|vandaag|vanochtend|vanmiddag|vanavond|vannacht|today|yesterday|week|maand|month|jaar|year|geleden|ago|terug|back|zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|kerst|christmas|idee|idea|know|weet|sure|remember|recent|onlangs|laatst|while|tijdje|poosje|ergens`,
+  'i',
+);
+
+export interface DateOptions {
+  locale: Locale;
+  now: Date;
+  /** The whole message answers "when?": vague answers are kept as text, a bare "16-11" is a date. */
+  whole?: boolean;
+}
+
+/**
+ * The date a message gives, or undefined. In a whole answer to "when?" a vague answer keeps its text; in other
+ * messages only a day or a period counts, and `text` is the words that gave it.
+ */
+export function understandDate(message: string, opts: DateOptions): UnderstoodDate | undefined {
+  const text = message.trim();
+  if (!text || !MAYBE_DATE.test(fixTyposIfNeeded(text))) return undefined;
+  const today = toAmsterdamDate(opts.now);
+  const [year, month, day] = parts(today);
+  const ctx: Ctx = { today, year, month, day, whole: opts.whole === true };
+  const lower = fixTypos(text.toLowerCase());
+  const found = findCandidates(lower, text, ctx);
+  const dated = found.filter((c) => c.from !== undefined);
+  // Most precise first, then the earliest; a candidate inside a longer one is the longer one's part.
+  const contains = (a: Candidate, b: Candidate) => a.index <= b.index && a.end >= b.end && (a.end - a.index) > (b.end - b.index);
+  const pool = dated.filter((c) => !dated.some((o) => contains(o, c)));
+  pool.sort((a, b) => RANK[a.precision] - RANK[b.precision] || a.index - b.index);
+  const best = pool[0];
+  if (best) {
+    const words = opts.whole ? text : text.slice(best.index, best.end).trim();
+    return { text: words, from: best.from, to: best.to };
+  }
+  if (opts.whole) {
+    if (found.length > 0) return { text };
+    // Fallback: chrono-node, for the ways of saying a day that no rule above knows.
+    const withoutNow = text.replace(/(?<![\p{L}])(?:nu|now|right now|momenteel|currently)(?![\p{L}])/giu, ' ').trim();
+    if (!withoutNow) return undefined;
+    const p = parseIncidentDate(withoutNow, { locale: opts.locale, now: opts.now });
+    if (p.kind === 'date' && !NOT_A_DATE.test(text)) return { text, from: p.date, to: p.date };
+    if (p.kind === 'unknown') return { text };
+  }
+  return undefined;
+}
+
+function fixTyposIfNeeded(text: string): string {
+  return /\p{L}{6,}/u.test(text) ? fixTypos(text.toLowerCase()) : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saying a date back, and the one-year rule
+
+const MONTH_NAMES: Record<Locale, string[]> = {
+  nl: ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'],
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+};
+
+/**
+ * How the bot says a date back: "15 oktober 2026", "oktober 2026", "eind oktober 2026 (21–31 oktober)",
+ * "week 46 (9–15 november 2026)", "9–15 november 2026", "2025"; a date without a day or period: its text.
+ */
+export function formatPeriod(date: UnderstoodDate | undefined, locale: Locale): string {
+  if (!date) return '';
+  if (!date.from) return date.text;
+  const to = date.to ?? date.from;
+  const [fy, fm, fd] = parts(date.from);
+  const [ty, tm, td] = parts(to);
+  const mn = (m: number) => MONTH_NAMES[locale][m - 1];
+  const day = (d: number, m: number) => (locale === 'nl' ? `${d} ${mn(m)}` : `${d} ${mn(m)}`);
+  if (date.from === to) return `${day(fd, fm)} ${fy}`;
+  if (fm === 1 && fd === 1 && tm === 12 && td === 31 && fy === ty) return String(fy);
+  if (fy === ty && fm === tm) {
+    const last = daysInMonth(fy, fm);
+    if (fd === 1 && td === last) return `${mn(fm)} ${fy}`;
+    const range = `${fd}–${td} ${mn(fm)}`;
+    if (fd === 1 && td === 10) return locale === 'nl' ? `begin ${mn(fm)} ${fy} (${range})` : `early ${mn(fm)} ${fy} (${range})`;
+    if (fd === 11 && td === 20) return locale === 'nl' ? `half ${mn(fm)} ${fy} (${range})` : `mid-${mn(fm)} ${fy} (${range})`;
+    if (fd === 21 && td === last) return locale === 'nl' ? `eind ${mn(fm)} ${fy} (${range})` : `late ${mn(fm)} ${fy} (${range})`;
+  }
+  const span =
+    fy === ty && fm === tm
+      ? `${fd}–${td} ${mn(fm)} ${fy}`
+      : fy === ty
+        ? `${day(fd, fm)} – ${day(td, tm)} ${fy}`
+        : `${day(fd, fm)} ${fy} – ${day(td, tm)} ${ty}`;
+  const isWeek = weekday(date.from) === 1 && addDays(date.from, 6) === to;
+  if (isWeek) return `week ${isoWeekOf(date.from).week} (${span})`;
+  return span;
+}
+
+/**
+ * More than a year ago (the gemeente need not handle a complaint about conduct more than a year before): judged
+ * on the END of the period, so "eind oktober vorig jaar" counts from 31 October. Exactly one year ago is not more.
+ * A date without a day or period is never more than a year ago (the dialog cannot know).
+ */
+export function isMoreThanAYearAgo(date: UnderstoodDate | string | undefined, now: Date): boolean {
+  const end = typeof date === 'string' ? date : date?.to ?? date?.from;
+  if (!end) return false;
+  const [y, m, d] = parts(toAmsterdamDate(now));
+  const oneYearBefore = isValid(y - 1, m, d) ? iso(y - 1, m, d) : iso(y - 1, m, d - 1);
+  return end < oneYearBefore;
+}
