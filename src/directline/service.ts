@@ -114,6 +114,8 @@ class Live {
   lastTouched: number;
   readonly recentClientIds = new Map<string, Promise<{ id: string }>>();
   readonly bucket: Bucket;
+  /** bot activities the store could not take (it failed): delivered from memory, the last few kept for GET */
+  readonly unstored: { seq: number; json: string }[] = [];
 
   constructor(
     readonly id: string,
@@ -154,6 +156,11 @@ const StartBody = z
     locale: z.string().max(64).optional(),
   })
   .optional();
+
+/** Retry-After when the store cannot take a write */
+const STORE_RETRY_SECONDS = 5;
+/** bot activities kept in memory per conversation while the store fails */
+const MAX_UNSTORED = 20;
 
 /** last_active_at is written at most this often per conversation (idle times are much longer) */
 const TOUCH_MS = 60_000;
@@ -321,7 +328,9 @@ export class DirectLineService implements LocalChannel {
     }
     if (principal.kind !== 'secret') this.takeStart(client);
     const now = this.now();
-    const created = await this.opts.store.createConversation(conversationId, userId, locale, now);
+    const created = await this.opts.store.createConversation(conversationId, userId, locale, now).catch(() => {
+      throw new DirectLineError(503, 'ServiceUnavailable', 'the conversation could not be stored; try again', STORE_RETRY_SECONDS);
+    });
     if (!created) return this.startConversation(principal, body, client);
     const live = new Live(conversationId, userId, locale, 1, now, this.limits.maxActivitiesPerMinute);
     this.live.set(conversationId, live);
@@ -403,7 +412,10 @@ export class DirectLineService implements LocalChannel {
       try {
         await this.runTurn(activity);
       } finally {
-        await echoed;
+        await echoed.catch(() => {
+          // not stored: the client keeps the text and may send it again (the same clientActivityID runs again)
+          throw new DirectLineError(503, 'ServiceUnavailable', 'the message could not be stored; send it again', STORE_RETRY_SECONDS);
+        });
       }
       return { id };
     });
@@ -421,7 +433,9 @@ export class DirectLineService implements LocalChannel {
     const live = await this.getLive(conversationId);
     if (!live) throw new DirectLineError(404, 'NotFound', 'conversation not found or ended');
     const after = parseWatermark(watermark);
-    const rows = await this.opts.store.activitiesAfter(conversationId, after, this.limits.pageSize);
+    let rows = await this.opts.store.activitiesAfter(conversationId, after, this.limits.pageSize);
+    const unstored = live.unstored.filter((u) => u.seq > after);
+    if (unstored.length > 0) rows = [...rows, ...unstored].sort((a, b) => a.seq - b.seq).slice(0, this.limits.pageSize);
     return activitySet(rows, rows.length > 0 ? rows[rows.length - 1].seq : after);
   }
 
@@ -430,7 +444,8 @@ export class DirectLineService implements LocalChannel {
     const conversationId = activity.conversation?.id;
     const live = conversationId ? await this.getLive(conversationId) : undefined;
     if (!live) throw new DirectLineError(404, 'NotFound', 'Direct Line conversation not found or ended');
-    const { id, stored } = this.record(live, { ...activity, channelId: CHANNEL_ID });
+    // when the store fails, the bot's message (the error notice among them) still reaches the citizen from memory
+    const { id, stored } = this.record(live, { ...activity, channelId: CHANNEL_ID }, true);
     await stored;
     return { id };
   }
@@ -610,9 +625,10 @@ export class DirectLineService implements LocalChannel {
 
   /**
    * Gives the activity the next sequence number and id (at once, so order is fixed now), queues it
-   * for storage, and pushes it to open streams once it is committed.
+   * for storage, and pushes it to open streams once it is committed. With `deliverUnstored` (the bot's
+   * activities) a failed write does not lose it: it is pushed from memory and kept for GET a while.
    */
-  private record(live: Live, activity: Record<string, unknown>): { id: string; stored: Promise<void> } {
+  private record(live: Live, activity: Record<string, unknown>, deliverUnstored = false): { id: string; stored: Promise<void> } {
     const seq = live.nextSeq++;
     const id = activityId(live.id, seq);
     const now = this.now();
@@ -633,7 +649,11 @@ export class DirectLineService implements LocalChannel {
       },
       (err: Error) => {
         live.busy--;
-        throw err;
+        if (!deliverUnstored) throw err;
+        this.opts.log.warn({ event: 'directline.storeFailed', err: { message: err.message } }, 'activity not stored; delivered from memory');
+        live.unstored.push({ seq, json });
+        if (live.unstored.length > MAX_UNSTORED) live.unstored.shift();
+        for (const sub of live.sockets) this.push(sub, seq, json);
       },
     );
     stored.catch(() => undefined); // the caller awaits it; never an unhandled rejection
