@@ -1,7 +1,8 @@
 /**
  * A call with a klachtenfunctionaris: offered before sending, and whenever the citizen asks for a
- * person. Takes a phone number and a part of day on one of the next working days, and stores the
- * request at once, with or without the complaint.
+ * person. Takes a short topic (from the story when there is one, else asked), a phone number and a
+ * part of day on one of the next working days (times in Dutch time), and stores the request at once,
+ * with or without the complaint. The citizen gets a reference for it, as for a complaint.
  * In a personal Teams chat, when the name is not known yet, the name of the Teams profile is offered
  * and used only after a clear yes (as in the contact dialog).
  * Options: `{ mode: 'offer' | 'interrupt' }`. In 'interrupt' mode it first asks whether the citizen
@@ -18,8 +19,29 @@ import { turnProfileSuggestion } from '../src/teams/profile';
 import { facts, origin, type DialogServices } from './services';
 import { tr, turnLocale, turnNow, vals } from './turn';
 import type { Logger } from '../src/logger';
+import { citizenText } from './text';
 
 type Mode = 'offer' | 'interrupt';
+
+/**
+ * A short topic from a story: its first sentence, cut at a word to at most 80 characters
+ * ("Ik heb drie keer gebeld over mijn paspoort en niemand belde terug, de medewerker ..." ->
+ * "Ik heb drie keer gebeld over mijn paspoort en niemand belde terug, de ...").
+ */
+export function topicFrom(story: string): string | undefined {
+  const first = story.replace(/\s+/g, ' ').trim().split(/(?<=[.!?])\s/)[0] ?? '';
+  if (first.length < 2) return undefined;
+  if (first.length <= 80) return first.replace(/[.!]+$/, '');
+  const cut = first.slice(0, 80);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), 40)).replace(/[,;:]$/, '')} …`;
+}
+
+/** CET or CEST: the Dutch time zone on a day (the call times are Dutch time). */
+export function amsterdamZone(isoDate: string): string {
+  const noon = new Date(`${isoDate}T12:00:00Z`);
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', timeZoneName: 'short' }).formatToParts(noon);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? 'CET';
+}
 
 export class CallbackDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices, private readonly log?: Logger) {
@@ -28,6 +50,7 @@ export class CallbackDialog extends ComponentDialog {
     this.addDialog(
       new WaterfallDialog(WATERFALL, [
         this.offerStep.bind(this),
+        this.topicStep.bind(this),
         this.nameStep.bind(this),
         this.nameCheckStep.bind(this),
         this.phoneStep.bind(this),
@@ -56,11 +79,20 @@ export class CallbackDialog extends ComponentDialog {
     });
   }
 
-  private async nameStep(step: WaterfallStepContext) {
+  /** What the call is about: a few words from the story, or asked when there is no story yet. */
+  private async topicStep(step: WaterfallStepContext) {
     if ((step.result as Answer).choice !== 'yes') {
       await step.context.sendActivity(tr(step.context)('callback.declined', facts(this.services.municipality, step.context)));
       return this.finish(step, true);
     }
+    const draft = await this.services.drafts.get(step.context);
+    const fromStory = draft.story ? topicFrom(draft.story) : undefined;
+    if (fromStory) return step.next({ text: fromStory, value: fromStory } satisfies Answer);
+    return ask(step, ASK_PROMPT, { key: 'callback.askTopic', check: 'text', asked: 'more' });
+  }
+
+  private async nameStep(step: WaterfallStepContext) {
+    vals(step).topic = topicFrom(String((step.result as Answer).value ?? (step.result as Answer).text)) ?? String((step.result as Answer).text).slice(0, 200);
     const draft = await this.services.drafts.get(step.context);
     if (draft.contact.name) return step.next({ text: draft.contact.name, value: draft.contact.name } satisfies Answer);
     const suggested = (await turnProfileSuggestion(step.context))?.name;
@@ -68,7 +100,7 @@ export class CallbackDialog extends ComponentDialog {
       vals(step).suggested = suggested;
       return ask(step, ASK_PROMPT, {
         key: 'callback.suggestName',
-        vars: { name: suggested },
+        vars: { name: citizenText(suggested) },
         check: 'name',
         choices: SUGGESTION.name,
         freeText: true,
@@ -115,6 +147,7 @@ export class CallbackDialog extends ComponentDialog {
     const m = this.services.municipality;
     return ask(step, ASK_PROMPT, {
       key: 'callback.askPart',
+      vars: { zone: amsterdamZone(vals(step).date as string) },
       choices: (['morning', 'afternoon'] as const).map((p) => ({
         value: p,
         title: m.callbackParts[p][turnLocale(step.context)],
@@ -126,11 +159,14 @@ export class CallbackDialog extends ComponentDialog {
   private async storeStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
     const partOfDay = (step.result as Answer).choice as 'morning' | 'afternoon';
-    const request = { name: draft.contact.name!, phone: draft.contact.phone!, date: vals(step).date as string, partOfDay };
+    const request = { name: draft.contact.name!, phone: draft.contact.phone!, date: vals(step).date as string, partOfDay, topic: vals(step).topic as string };
+    let reference: string;
     const t = tr(step.context);
     try {
       draft.callbackSeq = (draft.callbackSeq ?? 0) + 1;
-      const id = await this.services.filer.requestCallback(request, origin(step.context), `${draft.intakeId}:callback:${draft.callbackSeq}`);
+      const stored = await this.services.filer.fileCallback(request, origin(step.context), `${draft.intakeId}:callback:${draft.callbackSeq}`);
+      const id = stored.id;
+      reference = stored.reference;
       draft.callback = request;
       draft.callbackId = id;
       this.log?.info({ event: 'callback.requested', callbackId: id }, 'call-back request stored');
@@ -145,6 +181,9 @@ export class CallbackDialog extends ComponentDialog {
         date: { $date: request.date },
         part: m.callbackParts[partOfDay][turnLocale(step.context)],
         phone: { $phone: request.phone },
+        topic: citizenText(request.topic),
+        reference,
+        zone: amsterdamZone(request.date),
       }),
     );
     if (this.mode(step) === 'offer') return this.finish(step, true);

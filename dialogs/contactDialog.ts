@@ -1,141 +1,470 @@
 /**
- * Contact details: name, phone and address are required (Awb 9:4), e-mail is optional. Each wrong
- * answer gets a specific explanation and the question again; after three wrong answers the citizen
- * may try again, skip (e-mail only) or ask to be called.
- * In a personal Teams chat the name and e-mail of the Teams profile may be offered as a suggestion:
- * the citizen confirms it, types another value, or (e-mail) skips it. A suggestion is taken only on a
- * clear yes; anything doubtful gets the ordinary question. Without a suggestion the bot simply asks.
- * Options: `{ fields?: ContactField[]; correcting?: boolean }`.
+ * Contact details. The law (Awb 9:4) asks for name and address; a phone number or e-mail address is
+ * optional (one question for both, which may be skipped). An address abroad is possible (the country
+ * instead of a Dutch postcode).
+ * Every answer is read for all it says, in any order: "Jan Jansen, 06 12345678" fills name and phone,
+ * "Bankrasweg 88, 1183 TR Amstelveen" the whole address. What the conversation already gave (the
+ * first message, say) is not asked again, only said back. A question or a protest is not a name.
+ * Each wrong answer gets a specific explanation and the question again; after three the citizen may
+ * try again, skip (optional fields) or ask to be called.
+ * In Web Chat and Teams the details can also be given in one Adaptive Card form (dialogs/contactCard.ts),
+ * checked on the server with the same zod Fields; typing stays possible meanwhile.
+ * In a personal Teams chat the name and e-mail of the Teams profile may be offered: taken only after
+ * a clear yes (dialogs/profileSuggestion.ts).
+ * Options: `{ fields?: ContactField[]; correcting?: boolean }`: with `fields` (a correction from the
+ * summary) exactly those are asked again.
  */
-import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, Prompt, WaterfallDialog, type PromptOptions, type PromptRecognizerResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import { parseAddress } from '../src/domain/address';
+import { addressLine, Fields, type Contact } from '../src/domain/complaint';
+import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet } from '../src/domain/contact';
 import { turnProfileSuggestion, type ProfileSuggestion } from '../src/teams/profile';
-import { ASK_PROMPT, CONTACT_DIALOG, WATERFALL } from './ids';
-import { ask, AskPrompt, type Answer, type ChoiceSpec } from './prompts';
-import { decide, SUGGESTION, type Suggestable } from './profileSuggestion';
+import type { Asked, UnderstoodFields } from '../src/understanding/types';
+import { cardSubmit, contactCard, readCard, showsCards, type CardValues } from './contactCard';
+import { CONTACT_DIALOG, WATERFALL } from './ids';
+import { buttonsFor, matchChoice, type Answer, type ChoiceSpec } from './prompts';
+import { decide, SUGGESTION } from './profileSuggestion';
 import { facts, type DialogServices } from './services';
-import { tr } from './turn';
+import { citizenText, normalise } from './text';
+import { setAsked, tr, withButtons, type Vars } from './turn';
+import { understood } from './understood';
 
 export const CONTACT_FIELDS = ['name', 'phone', 'street', 'postcode', 'city', 'email'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
 
 const LOOP = 'contactLoop';
-const SKIP: ChoiceSpec = { value: 'skip', key: 'contact.noEmail', synonyms: ['overslaan', 'skip', 'geen', 'none', 'nee', 'no', 'geen e-mail', 'no email', 'heb ik niet'] };
+const CONTACT_PROMPT = 'contactPrompt';
 
-interface LoopOptions {
-  fields: ContactField[];
+/** What the bot asks next: one field, the whole address, or phone-or-e-mail. */
+type Question = 'name' | 'address' | 'street' | 'postcode' | 'postcodeCity' | 'city' | 'reach' | 'phone' | 'email' | 'suggestName' | 'suggestEmail';
+
+const ASKED: Record<Question, Asked> = {
+  name: 'name', suggestName: 'name', address: 'address', street: 'street', postcode: 'postcode', postcodeCity: 'postcode', city: 'city',
+  reach: 'phone', phone: 'phone', email: 'email', suggestEmail: 'email',
+};
+const KEY: Record<Question, string> = {
+  name: 'contact.ask.name', suggestName: 'contact.suggest.name', address: 'contact.ask.address', street: 'contact.ask.street',
+  postcode: 'contact.ask.postcode', postcodeCity: 'contact.ask.postcodeCity', city: 'contact.ask.city', reach: 'contact.ask.reach', phone: 'contact.ask.phone',
+  email: 'contact.ask.email', suggestEmail: 'contact.suggest.email',
+};
+/** the label in "it does not work out with {{field}}" */
+const LABEL: Record<Question, string> = {
+  name: 'name', suggestName: 'name', address: 'address', street: 'street', postcode: 'postcode', postcodeCity: 'address', city: 'city',
+  reach: 'phone', phone: 'phone', email: 'email', suggestEmail: 'email',
+};
+
+const SKIP_WORDS = ['overslaan', 'skip', 'geen', 'none', 'nee', 'no', 'geen e-mail', 'no email', 'heb ik niet', 'liever niet', 'niet', 'nvt', 'n.v.t.', 'niks', 'nothing', 'i don t have one', 'dont have one', 'heb ik geen', 'geen telefoon', 'no phone'];
+const SKIP: ChoiceSpec = { value: 'skip', key: 'contact.skip', synonyms: SKIP_WORDS };
+const RETRY: ChoiceSpec = { value: 'retry', key: 'contact.retry', synonyms: ['opnieuw', 'nog een keer', 'try again', 'again', 'retry'] };
+const CALL_ME: ChoiceSpec = { value: 'callback', key: 'contact.callMe' };
+
+interface LoopState {
+  /** the fields this run still has to get */
+  todo: ContactField[];
+  correcting?: boolean;
   /** profile values not yet answered: shown as a question, stored only after a yes */
   suggest?: ProfileSuggestion;
+  /** wrong answers to the current question */
+  tries: number;
+  /** three wrong answers: the give-up choices are shown */
+  gaveUp?: boolean;
+  /** said before the next question (what was noted, what was wrong) */
+  lead?: string;
 }
 
-function without(suggest: ProfileSuggestion | undefined, field: ContactField): ProfileSuggestion | undefined {
-  if (!suggest) return undefined;
-  const rest = { ...suggest };
-  delete rest[field as Suggestable];
-  return rest.name || rest.email ? rest : undefined;
+interface ContactPromptSpec {
+  key: string;
+  vars?: Vars;
+  lead?: string;
+  choices?: ChoiceSpec[];
+  asked: Asked;
 }
 
-function suggestionFor(field: ContactField, suggest: ProfileSuggestion | undefined): string | undefined {
-  return field === 'name' || field === 'email' ? suggest?.[field] : undefined;
+/** What the citizen sent: text, or the values of the contact card. */
+interface Reply {
+  text: string;
+  card?: CardValues;
+}
+
+/**
+ * The contact questions' prompt: renders the question (in the current language, so a language switch
+ * shows it again in the new one) and takes any message, typed or from the card; the dialog reads it.
+ */
+class ContactPrompt extends Prompt<Reply> {
+  constructor(id: string) {
+    super(id);
+  }
+
+  protected async onPrompt(context: TurnContext, _state: object, options: PromptOptions): Promise<void> {
+    const spec = options.validations as ContactPromptSpec;
+    setAsked(context, spec.asked);
+    const question = tr(context)(spec.key, spec.vars);
+    await context.sendActivity(withButtons(context, spec.lead ? `${spec.lead}\n\n${question}` : question, buttonsFor(context, spec.choices)));
+    // the lead is said once; a reprompt (after help, a question) shows the question alone
+    delete spec.lead;
+  }
+
+  protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<Reply>> {
+    const a = context.activity;
+    if (a.type !== 'message') return { succeeded: false };
+    const card = cardSubmit(a);
+    const text = typeof a.text === 'string' ? a.text.trim() : '';
+    return { succeeded: Boolean(card || text), value: { text, card } };
+  }
+}
+
+/** What the prompt cannot tell from the text: an answer that is a question, a protest, or a yes/no. */
+const NOT_A_NAME = [
+  /\?/,
+  /!{2,}/,
+  /\b(waarom|hoezo|wat|hoe|waar|wanneer|wie|why|what|how|where|who)\b/i,
+  /\b(al (gezegd|gegeven|verteld|genoemd)|staat (er )?(al|toch)|zei ik|heb ik (al|net|toch)|eerste bericht|already|told you|said that|i said|first message)\b/i,
+  /\b(anoniem|anonymous|geen naam|no name|niet zeggen|not tell|gaat u niks aan|none of your business)\b/i,
+];
+
+function notAName(text: string): 'question' | 'protest' | undefined {
+  if (/\?/.test(text) || NOT_A_NAME[2].test(text)) return 'question';
+  if (NOT_A_NAME.slice(1).some((re) => re.test(text))) return 'protest';
+  const n = normalise(text);
+  if (['ja', 'nee', 'yes', 'no', 'ok', 'oke', 'stop', 'hallo', 'hoi', 'hello', 'hi', 'overslaan', 'skip'].includes(n)) return 'protest';
+  return undefined;
+}
+
+/** A name in an answer that also holds other things ("Marieke Smit, 06-23456789"): what is left once those are taken out. */
+function nameIn(text: string, found: UnderstoodFields): string | undefined {
+  if (notAName(text)) return undefined;
+  let rest = text;
+  rest = rest.replace(/[^\s@,;]+@[^\s@,;]+/g, ' ');
+  rest = rest.replace(/\+?\d[\d\s().-]{7,}\d/g, ' ');
+  rest = rest.replace(/\b[1-9]\d{3}\s?[A-Za-z]{2}\b/g, ' ');
+  if (found.street) rest = rest.replace(found.street, ' ');
+  rest = rest.replace(/^(?:mijn naam is|ik heb|ik ben|ik heet|naam\s*:|my name is|i am|i'm|name\s*:|this is)\s+/i, '');
+  const parts = rest.split(/[,;\n]|\s(?:en|and|tel|telefoon|phone|mail|e-mail)\b/i).map((s) => s.trim()).filter(Boolean);
+  const candidate = parts[0];
+  if (!candidate || candidate.split(/\s+/).length > 5) return undefined;
+  const r = checkName(candidate);
+  return r.ok ? r.value : undefined;
 }
 
 export class ContactDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices) {
     super(CONTACT_DIALOG);
-    this.addDialog(new AskPrompt(ASK_PROMPT));
+    this.addDialog(new ContactPrompt(CONTACT_PROMPT));
     this.addDialog(new WaterfallDialog(WATERFALL, [this.introStep.bind(this)]));
-    this.addDialog(new WaterfallDialog(LOOP, [this.askStep.bind(this), this.recordStep.bind(this), this.giveUpStep.bind(this)]));
+    this.addDialog(new WaterfallDialog(LOOP, [this.askStep.bind(this), this.recordStep.bind(this)]));
     this.initialDialogId = WATERFALL;
   }
 
   private async introStep(step: WaterfallStepContext) {
     const opts = (step.options ?? {}) as { fields?: ContactField[]; correcting?: boolean };
     const draft = await this.services.drafts.get(step.context);
-    const fields = opts.fields ?? CONTACT_FIELDS.filter((f) => draft.contact[f] === undefined);
-    if (!opts.correcting) await step.context.sendActivity(tr(step.context)('contact.intro', facts(this.services.municipality, step.context)));
+    const c = draft.contact;
+    const t = tr(step.context);
+    const correcting = Boolean(opts.correcting || opts.fields);
+    let todo = opts.fields ? [...opts.fields] : CONTACT_FIELDS.filter((f) => c[f] === undefined && !(f === 'postcode' && c.country));
+    // one way to reach the citizen besides the address is enough: a known phone number or e-mail address ends that question
+    if (!opts.fields && (c.phone || c.email)) todo = todo.filter((f) => f !== 'phone' && f !== 'email');
+    if (todo.length === 0) return step.endDialog();
     let suggest: ProfileSuggestion | undefined;
-    if (!opts.correcting && (fields.includes('name') || fields.includes('email'))) {
-      const found = await turnProfileSuggestion(step.context);
-      suggest = {};
-      if (found?.name && fields.includes('name')) suggest.name = found.name;
-      if (found?.email && fields.includes('email')) suggest.email = found.email;
-      if (!suggest.name && !suggest.email) suggest = undefined;
+    if (!correcting) {
+      const lines = [t('contact.intro', facts(this.services.municipality, step.context))];
+      const have = this.items(step.context, c);
+      if (have) lines.push(t('contact.have', { items: have }));
+      const card = showsCards(step.context.activity.channelId);
+      if (card) lines.push(t('contact.introCard'));
+      const intro = MessageFactory.text(lines.join('\n\n'));
+      if (card) intro.attachments = [contactCard(t, this.cardValues(c))];
+      await step.context.sendActivity(intro);
+      if (todo.includes('name') || todo.includes('email')) {
+        const found = await turnProfileSuggestion(step.context);
+        suggest = {};
+        if (found?.name && todo.includes('name')) suggest.name = found.name;
+        if (found?.email && todo.includes('email')) suggest.email = found.email;
+        if (!suggest.name && !suggest.email) suggest = undefined;
+      }
     }
-    return step.replaceDialog(LOOP, { fields, suggest } satisfies LoopOptions);
+    return step.replaceDialog(LOOP, { todo, correcting, suggest, tries: 0 } satisfies LoopState);
+  }
+
+  /** The next question for what is still missing. */
+  private next(state: LoopState): Question | undefined {
+    const { todo, suggest } = state;
+    if (todo.includes('name')) return suggest?.name ? 'suggestName' : 'name';
+    const address = (['street', 'postcode', 'city'] as const).filter((f) => todo.includes(f));
+    if (address.length === 3) return 'address';
+    if (todo.includes('postcode') && todo.includes('city')) return 'postcodeCity';
+    if (address.length) return address[0];
+    const phone = todo.includes('phone');
+    const email = todo.includes('email');
+    if (email && suggest?.email) return 'suggestEmail';
+    if (phone && email) return 'reach';
+    if (phone) return 'phone';
+    if (email) return 'email';
+    return undefined;
   }
 
   private async askStep(step: WaterfallStepContext) {
-    const { fields, suggest } = step.options as LoopOptions;
-    if (fields.length === 0) return step.endDialog();
-    const field = fields[0];
-    const suggested = suggestionFor(field, suggest);
-    if (suggested) {
-      return ask(step, ASK_PROMPT, {
-        key: `contact.suggest.${field}`,
-        vars: { [field]: suggested },
-        check: field,
-        choices: SUGGESTION[field as Suggestable],
-        freeText: true,
-        giveUpAfter: 3,
-      });
+    const state = step.options as LoopState;
+    const question = this.next(state);
+    // nothing left: the summary that follows shows everything, so what was noted need not be said
+    if (!question) return step.endDialog();
+    const lead = state.lead;
+    delete state.lead;
+    if (state.gaveUp) {
+      const choices = [RETRY, ...(this.optional(question) ? [SKIP] : []), CALL_ME];
+      return step.prompt(CONTACT_PROMPT, {
+        validations: {
+          key: 'contact.giveUp',
+          vars: { ...facts(this.services.municipality, step.context), field: { $key: `contact.label.${LABEL[question]}` } },
+          lead,
+          choices,
+          asked: ASKED[question],
+        } satisfies ContactPromptSpec,
+      } as PromptOptions);
     }
-    return ask(step, ASK_PROMPT, {
-      key: `contact.ask.${field}`,
-      check: field,
-      choices: field === 'email' ? [SKIP] : undefined,
-      freeText: field === 'email' ? true : undefined,
-      giveUpAfter: 3,
-    });
+    const suggested = question === 'suggestName' ? state.suggest?.name : question === 'suggestEmail' ? state.suggest?.email : undefined;
+    const choices =
+      question === 'suggestName' ? SUGGESTION.name : question === 'suggestEmail' ? SUGGESTION.email : this.optional(question) && !state.correcting ? [SKIP] : [];
+    return step.prompt(CONTACT_PROMPT, {
+      validations: {
+        key: KEY[question],
+        vars: suggested ? { [question === 'suggestName' ? 'name' : 'email']: citizenText(suggested) } : undefined,
+        lead,
+        choices,
+        asked: ASKED[question],
+      } satisfies ContactPromptSpec,
+    } as PromptOptions);
+  }
+
+  private optional(q: Question): boolean {
+    return q === 'reach' || q === 'phone' || q === 'email' || q === 'suggestEmail';
   }
 
   private async recordStep(step: WaterfallStepContext) {
-    const { fields, suggest } = step.options as LoopOptions;
-    const field = fields[0];
-    const answer = step.result as Answer;
+    const state = { ...(step.options as LoopState) };
+    const reply = step.result as Reply;
+    const question = this.next(state)!;
     const draft = await this.services.drafts.get(step.context);
-    const suggested = suggestionFor(field, suggest);
-    if (suggested && !answer.failed) {
-      const rest = without(suggest, field);
-      const decision = decide(field as Suggestable, answer);
-      switch (decision.take) {
-        case 'suggestion':
-          draft.contact[field] = suggested;
-          break;
-        case 'typed':
-          draft.contact[field] = decision.value;
-          break;
-        case 'skip':
-          draft.contact.email = null;
-          break;
-        case 'ask':
-          return step.replaceDialog(LOOP, { fields, suggest: rest } satisfies LoopOptions);
+    const t = tr(step.context);
+
+    if (reply.card) return this.fromCard(step, state, reply.card);
+
+    if (state.gaveUp) {
+      const choice = matchChoice(reply.text, [RETRY, SKIP, CALL_ME]);
+      if (choice?.value === 'retry' || choice?.value === 'callback') {
+        // 'callback' is normally taken by the main dialog as a request for a person
+        return step.replaceDialog(LOOP, { ...state, gaveUp: false, tries: 0 } satisfies LoopState);
       }
-      return step.replaceDialog(LOOP, { fields: fields.slice(1), suggest: rest } satisfies LoopOptions);
+      if (choice?.value === 'skip' && this.optional(question)) {
+        this.skipOptional(draft.contact, state, question);
+        return step.replaceDialog(LOOP, { ...state, gaveUp: false, tries: 0 } satisfies LoopState);
+      }
     }
-    if (answer.failed) {
-      const choices: ChoiceSpec[] = [{ value: 'retry', key: 'contact.retry' }];
-      if (field === 'email') choices.push(SKIP);
-      choices.push({ value: 'callback', key: 'contact.callMe' });
-      return ask(step, ASK_PROMPT, {
-        key: 'contact.giveUp',
-        vars: { ...facts(this.services.municipality, step.context), field: { $key: `contact.label.${field}` } },
-        choices,
-      });
+
+    if (question === 'suggestName' || question === 'suggestEmail') {
+      const field = question === 'suggestName' ? 'name' : 'email';
+      const suggested = state.suggest![field]!;
+      const answer: Answer = { text: reply.text, choice: matchChoice(reply.text, SUGGESTION[field])?.value };
+      if (!answer.choice) {
+        const r = field === 'name' ? checkName(reply.text) : checkEmail(reply.text);
+        if (r.ok) answer.value = r.value;
+      }
+      const rest = { ...state.suggest };
+      delete rest[field];
+      const suggest = rest.name || rest.email ? rest : undefined;
+      const decision = answer.choice || answer.value ? decide(field, answer) : ({ take: 'ask' } as const);
+      if (decision.take === 'suggestion') draft.contact[field] = suggested;
+      else if (decision.take === 'typed') draft.contact[field] = decision.value;
+      else if (decision.take === 'skip') draft.contact.email = null;
+      if (decision.take !== 'ask') state.todo = state.todo.filter((f) => f !== field);
+      return step.replaceDialog(LOOP, { ...state, suggest, tries: 0 } satisfies LoopState);
     }
-    if (answer.choice === 'skip') draft.contact.email = null;
-    else draft.contact[field] = String(answer.value);
-    return step.replaceDialog(LOOP, { fields: fields.slice(1), suggest } satisfies LoopOptions);
+
+    const u = await understood(step.context, ASKED[question]);
+    const taken = this.take(draft.contact, state, question, reply.text, u.fields);
+    if (taken.length) {
+      const saidMore = taken.some((f) => !this.answers(question, f)) || question === 'address' || taken.length > 1;
+      const lead = saidMore ? t('contact.noted', { items: this.items(step.context, draft.contact, taken) }) : undefined;
+      return step.replaceDialog(LOOP, { ...state, gaveUp: false, tries: 0, lead } satisfies LoopState);
+    }
+    if (this.optional(question) && matchChoice(reply.text, [SKIP])) {
+      this.skipOptional(draft.contact, state, question);
+      return step.replaceDialog(LOOP, { ...state, tries: 0 } satisfies LoopState);
+    }
+    // not understood: say what is wrong, and ask again (a question or a protest is no wrong try)
+    const tries = question === 'name' && notAName(reply.text) ? state.tries : state.tries + 1;
+    if (tries >= 3) return step.replaceDialog(LOOP, { ...state, tries, gaveUp: true } satisfies LoopState);
+    return step.replaceDialog(LOOP, { ...state, tries, gaveUp: false, lead: this.why(step.context, question, reply.text) } satisfies LoopState);
   }
 
-  private async giveUpStep(step: WaterfallStepContext) {
-    const { fields, suggest } = step.options as LoopOptions;
-    // a retry asks the ordinary question, without the suggestion
-    const rest = without(suggest, fields[0]);
-    const choice = (step.result as Answer).choice;
-    if (choice === 'skip') {
-      (await this.services.drafts.get(step.context)).contact.email = null;
-      return step.replaceDialog(LOOP, { fields: fields.slice(1), suggest: rest } satisfies LoopOptions);
+  /** Whether a field is (part of) what the question asked. */
+  private answers(q: Question, f: ContactField): boolean {
+    if (q === 'address') return f === 'street' || f === 'postcode' || f === 'city';
+    if (q === 'postcodeCity') return f === 'postcode' || f === 'city';
+    if (q === 'reach') return f === 'phone' || f === 'email';
+    return q === f;
+  }
+
+  private skipOptional(contact: Partial<Contact>, state: LoopState, q: Question): void {
+    for (const f of ['phone', 'email'] as const) {
+      if ((q === 'reach' || q === f || (q === 'suggestEmail' && f === 'email')) && state.todo.includes(f)) {
+        if (contact[f] === undefined || state.correcting) contact[f] = null;
+        state.todo = state.todo.filter((x) => x !== f);
+      }
     }
-    // 'retry' (and 'callback', which the main dialog normally catches as a request for a person)
-    return step.replaceDialog(LOOP, { fields, suggest: rest } satisfies LoopOptions);
+    if (q === 'reach') state.todo = state.todo.filter((x) => x !== 'phone' && x !== 'email');
+  }
+
+  /**
+   * Takes every contact field the answer holds, checked with the complaint's Fields; returns the
+   * fields taken. The question decides only how a bare answer is read ("Amstelveen" as the town).
+   */
+  private take(contact: Partial<Contact>, state: LoopState, q: Question, text: string, found: UnderstoodFields): ContactField[] {
+    const taken: ContactField[] = [];
+    const set = <F extends ContactField>(f: F, value: Partial<Contact>[F] | undefined) => {
+      if (value === undefined || value === null) return;
+      contact[f] = value;
+      taken.push(f);
+      state.todo = state.todo.filter((x) => x !== f);
+    };
+    const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, v: unknown): T | undefined => {
+      if (v === undefined) return undefined;
+      const r = schema.safeParse(v);
+      return r.success ? r.data : undefined;
+    };
+    const addressAsked = q === 'address' || q === 'street' || q === 'postcode' || q === 'postcodeCity' || q === 'city';
+    const line = addressAsked || /\b[1-9]\d{3}\s?[A-Za-z]{2}\b/.test(text) ? parseAddress(text) : {};
+
+    // name: from the understanding, else (asked for it) from what is left of the answer
+    // (a name is taken from the bare text only where the name is asked: "Amstelveen" at the town question is no name)
+    const nameAsked = q === 'name' || q === 'suggestName';
+    const understoodName = parse(Fields.name, found.name);
+    const partOfAddress = (n: string) =>
+      [line.street, line.city, line.country, found.city, found.street].some((p) => p && normalise(p).includes(normalise(n)));
+    const name = nameAsked ? (understoodName ?? nameIn(text, found)) : understoodName && contact.name === undefined && !partOfAddress(understoodName) ? understoodName : undefined;
+    if (name && !notAName(text)) set('name', name);
+
+    set('phone', parse(Fields.phone, found.phone) ?? (q === 'reach' || q === 'phone' ? this.typed(checkPhone, text) : undefined));
+    set('email', parse(Fields.email, found.email) ?? (q === 'reach' || q === 'email' ? this.typed(checkEmail, text) : undefined));
+    // one way to reach the citizen besides the address is enough: the other is not asked for
+    if (!state.correcting && (taken.includes('phone') || taken.includes('email'))) state.todo = state.todo.filter((x) => x !== 'phone' && x !== 'email');
+
+    const streetText = found.street ? [found.street, found.houseNumber].filter(Boolean).join(' ') : line.street;
+    const street = parse(Fields.street, streetText) ?? (q === 'street' ? this.typed(checkStreet, text) : undefined);
+    set('street', street);
+    if (line.country) {
+      const country = parse(Fields.country, line.country);
+      if (country) {
+        contact.country = country;
+        set('postcode', line.postcode ? (parse(Fields.foreignPostcode, line.postcode) ?? null) : null);
+        if (contact.postcode === undefined) contact.postcode = null;
+        state.todo = state.todo.filter((x) => x !== 'postcode');
+      }
+    } else {
+      const postcode = parse(Fields.postcode, found.postcode ?? line.postcode) ?? (q === 'postcode' || q === 'postcodeCity' ? this.typed(checkPostcode, text) : undefined);
+      if (postcode) delete contact.country;
+      set('postcode', postcode);
+    }
+    const city = parse(Fields.city, found.city ?? line.city) ?? (q === 'city' ? this.typed(checkCity, text) : undefined);
+    set('city', city);
+    return taken;
+  }
+
+  /** A bare answer to the question itself ("0612345678" when the phone is asked). */
+  private typed(check: (s: string) => { ok: true; value: string } | { ok: false; reason: string }, text: string): string | undefined {
+    const r = check(text.replace(/^(?:het is|dat is|it is|it's)\s+/i, '').replace(/[.!]+$/, ''));
+    return r.ok ? r.value : undefined;
+  }
+
+  /** Why an answer was not taken, as one kind line. */
+  private why(context: TurnContext, q: Question, text: string): string {
+    const t = tr(context);
+    if (q === 'name' || q === 'suggestName') {
+      const kind = notAName(text);
+      if (kind === 'protest') return t('contact.protest');
+      if (kind === 'question') return t('contact.notName');
+      const r = checkName(text);
+      return r.ok ? t('contact.notName') : t(`errors.name.${r.reason}`);
+    }
+    if (q === 'address' || q === 'street') {
+      const r = checkStreet(text);
+      return r.ok ? t('contact.abroad') : `${t(`errors.street.${r.reason}`)} ${t('contact.abroad')}`;
+    }
+    if (q === 'postcode' || q === 'postcodeCity') {
+      const r = checkPostcode(text);
+      return `${r.ok ? '' : t(`errors.postcode.${r.reason}`)} ${t('contact.abroad')}`.trim();
+    }
+    if (q === 'city') {
+      const r = checkCity(text);
+      return r.ok ? t('errors.city.tooShort') : t(`errors.city.${r.reason}`);
+    }
+    if (text.includes('@') || q === 'email' || q === 'suggestEmail') {
+      const r = checkEmail(text);
+      return t(`errors.email.${r.ok ? 'invalid' : r.reason}`);
+    }
+    const r = checkPhone(text);
+    return t(`errors.phone.${r.ok ? 'invalid' : r.reason}`);
+  }
+
+  /** A card submit: every good value is taken; the wrong ones are marked on a new card, with the good values kept. */
+  private async fromCard(step: WaterfallStepContext, state: LoopState, values: CardValues) {
+    const draft = await this.services.drafts.get(step.context);
+    const t = tr(step.context);
+    const { contact, errors } = readCard(values);
+    const c = draft.contact;
+    const taken: ContactField[] = [];
+    for (const f of CONTACT_FIELDS) {
+      const v = contact[f];
+      if (v === undefined) continue;
+      if (v === null && c[f] !== undefined && c[f] !== null && (f === 'phone' || f === 'email')) {
+        // an empty optional field keeps what the conversation already gave
+        state.todo = state.todo.filter((x) => x !== f);
+        continue;
+      }
+      c[f] = v as never;
+      if (v !== null) taken.push(f);
+      state.todo = state.todo.filter((x) => x !== f);
+    }
+    if (contact.country) c.country = contact.country;
+    else if (contact.postcode) delete c.country;
+    const wrong = Object.keys(errors) as (keyof typeof errors)[];
+    const noted = taken.length ? t('contact.noted', { items: this.items(step.context, c, taken) }) : undefined;
+    if (wrong.length) {
+      const lines = wrong.map((f) => `- ${t(`contact.card.${f}`)}: ${t(errors[f]!)}`).join('\n');
+      const msg = MessageFactory.text([noted, t('contact.card.wrong', { lines })].filter(Boolean).join('\n\n'));
+      msg.attachments = [contactCard(t, values, errors)];
+      await step.context.sendActivity(msg);
+      return step.replaceDialog(LOOP, { ...state, tries: 0, gaveUp: false } satisfies LoopState);
+    }
+    return step.replaceDialog(LOOP, { ...state, tries: 0, gaveUp: false, lead: noted } satisfies LoopState);
+  }
+
+  /** "naam Jan Jansen, adres Bankrasweg 88, 1183 TR Amstelveen": the given fields, as text (citizen values escaped). */
+  private items(context: TurnContext, c: Partial<Contact>, only?: ContactField[]): string {
+    const t = tr(context);
+    const show = (f: ContactField) => !only || only.includes(f);
+    const parts: string[] = [];
+    if (c.name && show('name')) parts.push(t('contact.field.name', { value: citizenText(c.name) }));
+    const address = addressLine({ street: c.street, postcode: c.postcode, city: c.city, country: c.country });
+    if (address && (['street', 'postcode', 'city'] as const).some(show)) parts.push(t('contact.field.address', { value: citizenText(address) }));
+    if (c.phone && show('phone')) parts.push(t('contact.field.phone', { value: { $phone: c.phone } }));
+    if (c.email && show('email')) parts.push(t('contact.field.email', { value: citizenText(c.email) }));
+    return parts.join(', ');
+  }
+
+  /** What the card shows filled in: what the conversation already gave. */
+  private cardValues(c: Partial<Contact>): CardValues {
+    const m = c.street ? /^(.*?)\s+(\d.*)$/.exec(c.street) : null;
+    return {
+      name: c.name,
+      phone: c.phone ?? undefined,
+      email: c.email ?? undefined,
+      street: m ? m[1] : c.street,
+      houseNumber: m ? m[2] : undefined,
+      postcode: c.postcode ?? undefined,
+      city: c.city,
+      country: c.country,
+    };
   }
 }

@@ -10,6 +10,8 @@ import { turnLocale, type Vars } from './turn';
 export interface ComplaintFiler {
   file(input: ComplaintInput, origin: Origin, idempotencyKey: string, callbackId?: number): Promise<FileResult>;
   requestCallback(request: CallbackRequest, origin: Origin, idempotencyKey: string): Promise<number>;
+  /** stores a call-back request once per key; its reference is told to the citizen */
+  fileCallback(request: CallbackRequest, origin: Origin, idempotencyKey: string): Promise<{ id: number; reference: string }>;
 }
 
 export interface DialogServices {

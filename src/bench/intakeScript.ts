@@ -25,6 +25,7 @@ export const CITIZEN = {
     postcode: '1182 JR',
     city: 'Amstelveen',
     email: 'jan.devries@example.nl',
+    address: 'Dorpsstraat 12, 1182 JR Amstelveen',
   },
   en: {
     story: 'I called three times about my application for a parking permit, but nobody called me back as they had promised.',
@@ -37,6 +38,7 @@ export const CITIZEN = {
     postcode: '1182 JR',
     city: 'Amstelveen',
     email: 'anna.jansen@example.nl',
+    address: 'Laan Nieuwer-Amstel 5, 1182 JR Amstelveen',
   },
 } as const;
 
@@ -60,6 +62,9 @@ type Answer = { click: string } | { type: keyof (typeof CITIZEN)['nl'] };
 /** Most specific first: a message may quote an earlier question after an error text. */
 const PROMPTS: [string, Answer][] = [
   ['summary.ask', { click: 'summary.send' }],
+  ['contact.ask.reach', { type: 'phone' }],
+  ['contact.ask.address', { type: 'address' }],
+  ['contact.ask.postcodeCity', { type: 'postcode' }],
   ['contact.ask.email', { type: 'email' }],
   ['contact.ask.city', { type: 'city' }],
   ['contact.ask.postcode', { type: 'postcode' }],
