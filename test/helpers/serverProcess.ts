@@ -14,7 +14,7 @@
  *   const again = await startServer({ dir: server.dir, port: server.port }); // a restart on the same database
  */
 import { spawn, type ChildProcess } from 'child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, unlinkSync, writeSync } from 'fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'fs';
 import http from 'http';
 import net, { type AddressInfo } from 'net';
 import os from 'os';
@@ -23,6 +23,8 @@ import path from 'path';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ENTRY = path.join(ROOT, 'dist', 'src', 'index.js');
 const BUILD_LOCK = path.join(ROOT, 'dist', '.test-build.lock');
+/** written after a build made here: tsc's incremental build leaves an output alone when only its source's time stamp changed */
+const BUILD_STAMP = path.join(ROOT, 'dist', '.test-build.stamp');
 /** sources whose compiled output the server runs */
 const SOURCE_DIRS = ['src', 'dialogs', 'locales'];
 /** at most this much of each output stream is kept (the end of it) */
@@ -99,15 +101,16 @@ function* sources(dir: string): Generator<string> {
   }
 }
 
-/** Source files whose compiled output in dist/ is missing or older than they are. */
+/** Source files whose compiled output in dist/ is missing or older than they are (and than the last build made here). */
 export function staleOutputs(): string[] {
   const stale: string[] = [];
+  const stamp = existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : 0;
   for (const d of SOURCE_DIRS) {
     for (const file of sources(path.join(ROOT, d))) {
       const rel = path.relative(ROOT, file);
       const out = path.join(ROOT, 'dist', rel.replace(/\.ts$/, '.js'));
       if (rel.endsWith('.json') && !existsSync(out)) continue; // only JSON that the code imports is emitted
-      if (!existsSync(out) || statSync(out).mtimeMs < statSync(file).mtimeMs) stale.push(rel);
+      if (!existsSync(out) || Math.max(statSync(out).mtimeMs, stamp) < statSync(file).mtimeMs) stale.push(rel);
     }
   }
   if (!existsSync(ENTRY)) stale.push('src/index.ts');
@@ -162,10 +165,14 @@ export function ensureBuilt(): Promise<void> {
     }
     try {
       if (staleOutputs().length === 0) return; // another worker built meanwhile
+      const startedAt = new Date();
       const { code, output } = await runTsc();
       // (an incremental build does not rewrite a file whose source changed only in its time stamp)
       if (!existsSync(ENTRY)) throw new Error(`tsc -p . (exit ${code}) did not write ${ENTRY}:\n${output}`);
       if (code !== 0) console.warn(`tsc -p . reported errors; dist/ was emitted anyway:\n${output.slice(0, 4000)}`);
+      // sources saved while tsc ran stay newer than the stamp, so they are built next time
+      writeFileSync(BUILD_STAMP, '');
+      utimesSync(BUILD_STAMP, startedAt, startedAt);
     } finally {
       closeSync(fd);
       try {
