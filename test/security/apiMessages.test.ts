@@ -352,8 +352,15 @@ describe('malformed activities', () => {
     expect(await snapshot(r, 'malformed')).toEqual({ state: [], transcript: [], directLine: [], processed: [], complaints: [] });
     const errors = r.logs.map((l) => JSON.parse(l)).filter((l) => l.level >= 50);
     expect(errors).toEqual([]);
-    // the well-formed one still works
+    // the well-formed one still works, also without a recipient (botbuilder does not need one)
     expect((await post(r, good)).status).toBe(200);
+    const { recipient: _recipient, ...noRecipient } = good;
+    expect((await post(r, { ...noRecipient, id: 'no-recipient', text: 'Nog iets' })).status).toBe(200);
+    const join = await post(r, { ...noRecipient, id: 'join', type: 'conversationUpdate', membersAdded: [{ id: 'user-malformed' }], text: undefined });
+    expect(join.status).toBe(200);
+    await new Promise((res) => setTimeout(res, 300));
+    expect(r.logs.map((l) => JSON.parse(l)).filter((l) => l.level >= 50)).toEqual([]);
+    expect(channel.received.length).toBeGreaterThan(0);
   });
 });
 
