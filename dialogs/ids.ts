@@ -12,3 +12,4 @@ export const WATERFALL = 'waterfall';
 export const PLACE_DIALOG = 'placeDialog';
 export const PERSON_DIALOG = 'personDialog';
 export const SOLUTION_DIALOG = 'solutionDialog';
+export const DETAILS_DIALOG = 'detailsDialog';

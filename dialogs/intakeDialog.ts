@@ -1,6 +1,8 @@
 /**
  * The intake: what happened, where it belongs, when, where, about whom, a possible solution, the
  * offer of a call, contact details, the summary and the filing, then the acknowledgement.
+ * Every field the story gives (the understanding step reads it once) goes into the draft and is
+ * confirmed together in one question (DetailsDialog); each later dialog asks only what is missing.
  * Options: `{ story?: string }`: the citizen's first message, used as the story when it is one.
  * Result: `{ outcome: 'filed' | 'referred' | 'declined' | 'stopped' | 'callback-only', reference? }`.
  */
@@ -21,6 +23,7 @@ import {
   ASK_PROMPT,
   CALLBACK_DIALOG,
   CONTACT_DIALOG,
+  DETAILS_DIALOG,
   INTAKE_DIALOG,
   PERSON_DIALOG,
   PLACE_DIALOG,
@@ -32,21 +35,24 @@ import {
 } from './ids';
 import { PersonDialog } from './personDialog';
 import { PlaceDialog } from './placeDialog';
-import { setStory } from './draft';
+import { DetailsDialog } from './detailsDialog';
+import { absorb, setStory } from './draft';
 import { ask, AskPrompt, type Answer } from './prompts';
 import { RouteDialog } from './routeDialog';
+import { placeLabel } from './show';
 import { facts, type DialogServices } from './services';
 import { SolutionDialog } from './solutionDialog';
 import { SummaryDialog } from './summaryDialog';
 import { WhenDialog } from './whenDialog';
 import { Fields } from '../src/domain/complaint';
-import { tr, turnNow } from './turn';
+import { tr, turnNow, turnUnderstanding } from './turn';
 
 export class IntakeDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices, log?: Logger) {
     super(INTAKE_DIALOG);
     this.addDialog(new AskPrompt(ASK_PROMPT));
     this.addDialog(new RouteDialog(services));
+    this.addDialog(new DetailsDialog(services));
     this.addDialog(new WhenDialog(services));
     this.addDialog(new PlaceDialog(services));
     this.addDialog(new PersonDialog(services));
@@ -58,6 +64,7 @@ export class IntakeDialog extends ComponentDialog {
       new WaterfallDialog(WATERFALL, [
         this.storyStep.bind(this),
         this.routeStep.bind(this),
+        this.detailsStep.bind(this),
         this.whenStep.bind(this),
         this.placeStep.bind(this),
         this.personStep.bind(this),
@@ -83,7 +90,7 @@ export class IntakeDialog extends ComponentDialog {
 
   private async storyStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
-    if (draft.story) return step.next({ text: draft.story, value: draft.story } satisfies Answer);
+    if (draft.story) return step.next({ text: draft.story, value: draft.story, choice: 'kept' } satisfies Answer);
     const first = (step.options as { story?: string } | undefined)?.story?.trim();
     if (first && !isIntentOnly(first) && Fields.story.safeParse(first).success && first.split(/\s+/).length >= 5) {
       return step.next({ text: first, value: first } satisfies Answer);
@@ -91,14 +98,27 @@ export class IntakeDialog extends ComponentDialog {
     return ask(step, ASK_PROMPT, { key: 'intake.askStory', check: 'story' });
   }
 
+  /** The story arrived in this turn: every field it gives goes into the draft; one sentence of acknowledgement. */
   private async routeStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
-    setStory(draft, String((step.result as Answer).value));
-    return step.beginDialog(ROUTE_DIALOG);
+    const answer = step.result as Answer;
+    const u = turnUnderstanding(step.context);
+    if (answer.choice !== 'kept') {
+      setStory(draft, String(answer.value));
+      absorb(draft, u.fields, { markInferred: true, placeLabel: placeLabel(step.context) });
+      await step.context.sendActivity(tr(step.context)('intake.ack'));
+    }
+    return step.beginDialog(ROUTE_DIALOG, { routes: answer.choice === 'kept' ? undefined : u.routes });
+  }
+
+  private async detailsStep(step: WaterfallStepContext) {
+    if (!(step.result as { continue: boolean }).continue) return this.end(step, 'referred');
+    const draft = await this.services.drafts.get(step.context);
+    if (draft.inferred?.length) return step.beginDialog(DETAILS_DIALOG);
+    return step.next();
   }
 
   private async whenStep(step: WaterfallStepContext) {
-    if (!(step.result as { continue: boolean }).continue) return this.end(step, 'referred');
     return step.beginDialog(WHEN_DIALOG);
   }
 

@@ -1,6 +1,9 @@
 /**
- * The root dialog. Runs the intake, and handles what works at any point: help, stop, restart,
- * asking for a person, and switching language; after each the conversation carries on where it was.
+ * The root dialog. Runs the intake, and acts on what the understanding step found in each message
+ * (see turnUnderstanding): help, stop, restart, asking for a person, another language, a common
+ * question, goodbye, a language the bot does not speak; after each the conversation carries on where
+ * it was. Every field an answer gives besides the one asked goes into the draft here, so no question
+ * is asked for something the citizen already said.
  */
 import {
   ComponentDialog,
@@ -11,15 +14,19 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import type { Locale } from '../src/domain/routes';
+import { i18nInstance } from '../src/i18n';
 import type { Logger } from '../src/logger';
+import type { Asked, Understanding } from '../src/understanding/types';
 import { CallbackDialog } from './callbackDialog';
-import { detectCommand, type Command } from './commands';
+import { absorb, type DraftField } from './draft';
 import { CALLBACK_DIALOG, INTAKE_DIALOG, MAIN_DIALOG, MAIN_WATERFALL } from './ids';
 import { IntakeDialog } from './intakeDialog';
+import { placeLabel } from './show';
+import { matchChoice, yesNo } from './prompts';
 import { facts, type DialogServices } from './services';
-import { LOCALE_KEY, say, tr } from './turn';
+import { LOCALE_KEY, previousAsked, say, setAsked, tr, turnUnderstanding, withButtons } from './turn';
 
 export interface MainServices extends DialogServices {
   /** remembers the language the citizen chose */
@@ -31,6 +38,23 @@ export interface MainOptions {
   text?: string;
   /** the citizen asked for a person before telling anything */
   callbackFirst?: boolean;
+}
+
+/** The field a question asks (its dialog records it itself). */
+const FIELD_ASKED: Partial<Record<Asked, DraftField>> = {
+  when: 'when',
+  where: 'place',
+  who: 'person',
+  solution: 'solution',
+};
+/** Contact questions: the contact dialog takes every contact field of the answer itself. */
+const CONTACT_ASKED: Asked[] = ['name', 'phone', 'address', 'street', 'postcode', 'city', 'email'];
+const CONTACT_FIELDS: DraftField[] = ['name', 'phone', 'address', 'email'];
+
+/** The language of a message the bot does not speak ("tr", "pl", "ar"), as the understanding step flags it. */
+function unsupportedLanguage(u: Understanding): string | undefined {
+  const lang = (u as { language?: string; unsupportedLanguage?: string }).unsupportedLanguage ?? u.language;
+  return lang && lang !== 'nl' && lang !== 'en' ? lang : undefined;
 }
 
 export class MainDialog extends ComponentDialog {
@@ -56,49 +80,118 @@ export class MainDialog extends ComponentDialog {
   }
 
   protected async onBeginDialog(innerDc: DialogContext, options?: MainOptions): Promise<DialogTurnResult> {
-    const command = detectCommand(options?.text);
-    if (command) return this.handle(innerDc, command, false);
+    if (options?.text !== undefined) {
+      const handled = await this.interrupt(innerDc, false);
+      if (handled) return handled;
+    }
     return super.onBeginDialog(innerDc, options);
   }
 
   protected async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const a = innerDc.context.activity;
-    const command = a.type === 'message' ? detectCommand(a.text) : undefined;
-    if (command) return this.handle(innerDc, command, true);
+    if (innerDc.context.activity.type === 'message') {
+      const handled = await this.interrupt(innerDc, true);
+      if (handled) return handled;
+    }
     return super.onContinueDialog(innerDc);
   }
 
-  private async handle(innerDc: DialogContext, command: Command, active: boolean): Promise<DialogTurnResult> {
+  /** Acts on what the message means when that is not an answer to the question; undefined: let the dialogs have it. */
+  private async interrupt(innerDc: DialogContext, active: boolean): Promise<DialogTurnResult | undefined> {
     const context = innerDc.context;
+    const u = turnUnderstanding(context);
+    const asked = previousAsked(context);
     const m = this.services.municipality;
-    switch (command.kind) {
+    const draft = await this.services.drafts.peek(context);
+    const text = typeof context.activity.text === 'string' ? context.activity.text : '';
+
+    if (draft?.confirmingStop) {
+      draft.confirmingStop = false;
+      if (matchChoice(text, yesNo())?.value === 'yes' || u.intent === 'stop' || u.intent === 'goodbye') return this.stop(innerDc);
+      await say(context, 'commands.notStopped');
+      return this.reprompt(innerDc);
+    }
+
+    const lang = unsupportedLanguage(u);
+    if (lang) {
+      const t = tr(context);
+      const lines = [`unsupported.${lang}`].filter((k) => i18nInstance().exists(k)).map((k) => i18nInstance().t(k, { lng: 'nl', ...facts(m, context) }));
+      lines.push(t('unsupported.both', facts(m, context)));
+      await context.sendActivity(MessageFactory.text(lines.join('\n\n')));
+      return active ? this.reprompt(innerDc) : innerDc.beginDialog(MAIN_WATERFALL, {});
+    }
+
+    switch (u.intent) {
       case 'help':
         await say(context, 'commands.help', facts(m, context));
         return active ? this.reprompt(innerDc) : innerDc.beginDialog(MAIN_WATERFALL, {});
       case 'language':
-        await this.services.setLocale(context, command.locale);
-        context.turnState.set(LOCALE_KEY, command.locale);
+        if (!u.language) return undefined;
+        await this.services.setLocale(context, u.language);
+        context.turnState.set(LOCALE_KEY, u.language);
         await say(context, 'commands.languageSet');
         return active ? this.reprompt(innerDc) : innerDc.beginDialog(MAIN_WATERFALL, {});
-      case 'stop': {
-        const draft = await this.services.drafts.peek(context);
+      case 'question': {
+        const key = u.question && i18nInstance().exists(`questions.${u.question}`) ? `questions.${u.question}` : 'questions.other';
+        await say(context, key, facts(m, context));
+        return active ? this.reprompt(innerDc) : innerDc.beginDialog(MAIN_WATERFALL, {});
+      }
+      case 'stop':
+        // inside a correction from the summary, "stop" cancels only the correction (the summary dialog does that)
+        if (draft?.correcting) return undefined;
+        // at the summary (not the confirmation of the story's details, which also reads corrections) ask first
+        if (asked === 'summary' && draft?.story && !draft.inferred?.length) return this.confirmStop(innerDc);
+        return this.stop(innerDc);
+      case 'goodbye':
+        if (draft?.correcting) return undefined;
+        if (draft?.story && active) return this.confirmStop(innerDc);
         await innerDc.cancelAllDialogs();
         await this.services.drafts.clear(context);
-        await say(context, draft?.callbackId !== undefined ? 'commands.stoppedCallbackKept' : 'commands.stopped', facts(m, context));
+        await say(context, 'commands.goodbye', facts(m, context));
         return { status: DialogTurnStatus.complete };
-      }
       case 'restart':
         await innerDc.cancelAllDialogs();
         await this.services.drafts.clear(context);
         await say(context, 'commands.restarted');
         return innerDc.beginDialog(MAIN_WATERFALL, {});
       case 'person': {
-        const draft = await this.services.drafts.peek(context);
+        // "Een medewerker", "de man aan de balie" at "Over wie?" is an answer, not a request for a person
+        if (asked === 'who' && u.fields.person) break;
         if (draft?.inCallback) return this.reprompt(innerDc);
         if (!active) return innerDc.beginDialog(MAIN_WATERFALL, { callbackFirst: true } satisfies MainOptions);
         return innerDc.beginDialog(CALLBACK_DIALOG, { mode: 'interrupt' });
       }
     }
+
+    // an answer: every field it gives besides the one asked goes into the draft
+    if (active && draft?.story && asked && asked !== 'summary' && asked !== 'story' && asked !== 'more') {
+      const skip: DraftField[] = CONTACT_ASKED.includes(asked) ? CONTACT_FIELDS : [FIELD_ASKED[asked]].filter((f): f is DraftField => !!f);
+      absorb(draft, u.fields, { skip, overwrite: u.intent === 'correction', placeLabel: placeLabel(context) });
+    }
+    return undefined;
+  }
+
+  private async confirmStop(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const context = innerDc.context;
+    const draft = await this.services.drafts.get(context);
+    draft.confirmingStop = true;
+    const t = tr(context);
+    setAsked(context, 'more');
+    await context.sendActivity(
+      withButtons(context, t('commands.stopConfirm'), [
+        { title: t('commands.stopYes'), value: t('commands.stopYes') },
+        { title: t('commands.stopNo'), value: t('commands.stopNo') },
+      ]),
+    );
+    return { status: DialogTurnStatus.waiting };
+  }
+
+  private async stop(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const context = innerDc.context;
+    const draft = await this.services.drafts.peek(context);
+    await innerDc.cancelAllDialogs();
+    await this.services.drafts.clear(context);
+    await say(context, draft?.callbackId !== undefined ? 'commands.stoppedCallbackKept' : 'commands.stopped', facts(this.services.municipality, context));
+    return { status: DialogTurnStatus.complete };
   }
 
   private async reprompt(innerDc: DialogContext): Promise<DialogTurnResult> {
@@ -122,7 +215,10 @@ export class MainDialog extends ComponentDialog {
 
   private async finalStep(step: WaterfallStepContext) {
     const outcome = (step.result as { outcome?: string } | undefined)?.outcome;
-    if (outcome === 'filed' || outcome === 'referred') await step.context.sendActivity(tr(step.context)('intake.more'));
+    if (outcome === 'filed' || outcome === 'referred') {
+      await step.context.sendActivity(tr(step.context)('intake.more'));
+      setAsked(step.context, 'more');
+    }
     return step.endDialog(step.result);
   }
 }

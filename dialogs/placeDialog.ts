@@ -1,15 +1,15 @@
 /**
- * Where did it happen? A place the story already names is confirmed; otherwise the citizen picks a
- * suggestion or types a place. Options: `{ only?: boolean }` (correction: ask straight away).
+ * Where did it happen? A place the citizen already gave is not asked again (the story's details are
+ * confirmed together, see DetailsDialog). Otherwise the citizen picks a suggestion or types a place.
+ * Options: `{ only?: boolean }` (correction: ask straight away).
  */
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { PLACE_KINDS } from '../src/domain/complaint';
 import type { PlaceKind } from '../src/domain/extract';
-import { storyDetails } from './draft';
 import { ASK_PROMPT, PLACE_DIALOG, WATERFALL } from './ids';
-import { ask, AskPrompt, matchChoice, yesNo, type Answer, type ChoiceSpec } from './prompts';
+import { ask, AskPrompt, type Answer, type ChoiceSpec } from './prompts';
 import type { DialogServices } from './services';
-import { tr, turnLocale, turnNow, vals } from './turn';
+import { tr, turnUnderstanding } from './turn';
 
 const PLACE_CHOICES: ChoiceSpec[] = PLACE_KINDS.map((k) => ({ value: k, key: `place.kind.${k}` }));
 
@@ -17,37 +17,14 @@ export class PlaceDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices) {
     super(PLACE_DIALOG);
     this.addDialog(new AskPrompt(ASK_PROMPT));
-    this.addDialog(
-      new WaterfallDialog(WATERFALL, [
-        this.fromStoryStep.bind(this),
-        this.askStep.bind(this),
-        this.elsewhereStep.bind(this),
-        this.recordStep.bind(this),
-      ]),
-    );
+    this.addDialog(new WaterfallDialog(WATERFALL, [this.askStep.bind(this), this.elsewhereStep.bind(this), this.recordStep.bind(this)]));
     this.initialDialogId = WATERFALL;
   }
 
-  private async fromStoryStep(step: WaterfallStepContext) {
+  private async askStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
     const only = (step.options as { only?: boolean } | undefined)?.only;
-    const place = only ? undefined : storyDetails(draft, { locale: turnLocale(step.context), now: turnNow(step.context) }).place;
-    if (!place || place.kind === 'elsewhere') return step.next();
-    vals(step).kind = place.kind;
-    return ask(step, ASK_PROMPT, {
-      key: 'place.confirm',
-      vars: { place: { $key: `place.kind.${place.kind}` } },
-      choices: yesNo(),
-      freeText: true,
-      check: 'place',
-    });
-  }
-
-  private async askStep(step: WaterfallStepContext) {
-    const kind = vals(step).kind as PlaceKind | undefined;
-    const confirm = step.result as Answer | undefined;
-    if (kind && confirm?.choice === 'yes') return step.next({ text: '', choice: kind } satisfies Answer);
-    if (kind && confirm && !confirm.choice) return step.next({ ...confirm, choice: matchChoice(confirm.text, PLACE_CHOICES)?.value });
+    if (!only && draft.place !== undefined) return step.endDialog();
     return ask(step, ASK_PROMPT, { key: 'place.ask', choices: PLACE_CHOICES, freeText: true, check: 'place' });
   }
 
@@ -64,7 +41,9 @@ export class PlaceDialog extends ComponentDialog {
       draft.placeKind = answer.choice as PlaceKind;
       draft.place = tr(step.context)(`place.kind.${answer.choice}`);
     } else {
-      draft.placeKind = 'elsewhere';
+      // typed: the kind of place as the understanding step read it ("bij het loket" is the counter), the words as typed
+      const kind = turnUnderstanding(step.context).fields.place?.kind;
+      draft.placeKind = kind && (PLACE_KINDS as readonly string[]).includes(kind) ? (kind as PlaceKind) : 'elsewhere';
       draft.place = String(answer.value ?? answer.text);
     }
     return step.endDialog();

@@ -17,11 +17,12 @@ import {
 import type { TurnContext } from 'botbuilder';
 import { Fields } from '../src/domain/complaint';
 import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet, type Check } from '../src/domain/contact';
-import { parseIncidentDate } from '../src/domain/dates';
+import { toAmsterdamDate } from '../src/domain/workingDays';
 import { translator } from '../src/i18n';
+import type { Asked, UnderstoodDate } from '../src/understanding/types';
 import { isIntentOnly } from './commands';
 import { normalise } from './text';
-import { tr, turnLocale, turnNow, withButtons, type Vars } from './turn';
+import { setAsked, tr, turnNow, turnUnderstanding, withButtons, type Vars } from './turn';
 
 export { normalise };
 
@@ -37,6 +38,8 @@ export interface ChoiceSpec {
   synonyms?: string[];
   /** i18n variables for the title */
   vars?: Vars;
+  /** picked only when the answer says exactly this (a skip inside a longer answer is no skip) */
+  exact?: boolean;
 }
 
 export interface AskSpec {
@@ -49,6 +52,29 @@ export interface AskSpec {
   check?: CheckName;
   /** after this many wrong answers end with failed: true (0 = keep asking) */
   giveUpAfter?: number;
+  /** which question this is for the understanding step; default worked out from the key */
+  asked?: Asked;
+}
+
+const ASKED_BY_KEY: [RegExp, Asked][] = [
+  [/^(intake\.askStory|summary\.newStory)$/, 'story'],
+  [/^when\./, 'when'],
+  [/^place\./, 'where'],
+  [/^person\./, 'who'],
+  [/^solution\./, 'solution'],
+  [/\.(ask|suggest)\.name$|suggestName$/, 'name'],
+  [/\.ask\.phone$|askPhone$/, 'phone'],
+  [/\.ask\.street$/, 'street'],
+  [/\.ask\.postcode$/, 'postcode'],
+  [/\.ask\.city$/, 'city'],
+  [/\.(ask|suggest)\.email$/, 'email'],
+  [/\.ask\.address$/, 'address'],
+  [/^summary\./, 'summary'],
+];
+
+/** The `asked` of the understanding step for a question. */
+export function askedFor(spec: AskSpec): Asked | undefined {
+  return spec.asked ?? ASKED_BY_KEY.find(([re]) => re.test(spec.key))?.[1];
 }
 
 export interface Answer {
@@ -57,12 +83,15 @@ export interface Answer {
   choice?: string;
   /** the normalised value from the check (null: the citizen does not know, e.g. a date) */
   value?: string | null;
+  /** for a date question: the date as understood (a day, a period, or text too vague for either) */
+  date?: UnderstoodDate;
   failed?: boolean;
 }
 
 const checks: Record<Exclude<CheckName, 'date'>, (s: string) => Check> = {
   story: (s) => (isIntentOnly(s) ? { ok: false, reason: 'intentOnly' } : fromZod(Fields.story.safeParse(s))),
-  place: (s) => fromZod(Fields.place.safeParse(s)),
+  // "ja" or "nee" where a place is asked is not a place
+  place: (s) => (isBareYesOrNo(s) ? { ok: false, reason: 'tooShort' } : fromZod(Fields.place.safeParse(s))),
   text: (s) => (s.trim().length === 0 ? { ok: false, reason: 'empty' } : s.length > 2000 ? { ok: false, reason: 'tooLong' } : { ok: true, value: s.trim() }),
   name: checkName,
   phone: checkPhone,
@@ -102,6 +131,7 @@ export function matchChoice(text: string, choices: ChoiceSpec[]): ChoiceSpec | u
   // Otherwise the choice with the longest word inside the text ("nee, klopt niet" -> no), if only one.
   const padded = ` ${n} `;
   const scored = choices
+    .filter((c) => !c.exact)
     .map((c) => ({ c, len: Math.max(0, ...choiceWords(c).filter((w) => padded.includes(` ${w} `)).map((w) => w.length)) }))
     .filter((s) => s.len > 0)
     .sort((a, b) => b.len - a.len);
@@ -124,6 +154,7 @@ export class AskPrompt extends Prompt<Answer> {
 
   protected async onPrompt(context: TurnContext, _state: object, options: PromptOptions): Promise<void> {
     const spec = options.validations as AskSpec;
+    setAsked(context, askedFor(spec));
     await context.sendActivity(withButtons(context, tr(context)(spec.key, spec.vars), buttonsFor(context, spec.choices)));
   }
 
@@ -147,10 +178,16 @@ export class AskPrompt extends Prompt<Answer> {
     if (!answer.text) reason = 'errors.empty';
     else if (spec.choices && !spec.freeText) reason = 'errors.choice';
     else if (spec.check === 'date') {
-      const parsed = parseIncidentDate(answer.text, { locale: turnLocale(context), now: turnNow(context) });
-      if (parsed.kind === 'date') answer.value = parsed.date;
-      else if (parsed.kind === 'unknown') answer.value = null;
-      else reason = `errors.date.${parsed.kind}`;
+      // the date as the understanding step read it for this turn's message (not parsed again here)
+      const date = turnUnderstanding(context).fields.date;
+      if (date?.from && date.from > toAmsterdamDate(turnNow(context))) {
+        reason = 'errors.date.future';
+      } else if (date) {
+        answer.date = date;
+        answer.value = date.from ?? null;
+      } else if (isDontKnow(answer.text)) {
+        answer.value = null;
+      } else reason = 'errors.date.invalid';
     } else if (spec.check) {
       const r = checks[spec.check](answer.text);
       if (r.ok) answer.value = r.value;
@@ -164,6 +201,7 @@ export class AskPrompt extends Prompt<Answer> {
       return true;
     }
     const buttons = buttonsFor(context, spec.choices);
+    setAsked(context, askedFor(spec));
     await context.sendActivity(withButtons(context, `${t(reason)}\n\n${t(spec.key, spec.vars)}`, buttons));
     return false;
   }
@@ -178,3 +216,21 @@ export const yesNo = (extra: { yes?: string; no?: string } = {}): ChoiceSpec[] =
   { value: 'yes', key: extra.yes ?? 'choices.yes', synonyms: YES_WORDS },
   { value: 'no', key: extra.no ?? 'choices.no', synonyms: NO_WORDS },
 ];
+
+/** Words that say "I don't know" or "skip", and nothing else. */
+export const SKIP_WORDS = [
+  'overslaan', 'skip', 'weet ik niet', 'ik weet het niet', 'weet niet', 'geen idee', 'weet ik niet meer', 'niet bekend', 'onbekend',
+  "don't know", 'dont know', 'i dont know', "i don't know", 'no idea', 'not sure', 'pass', 'sla over',
+];
+const SKIP_SET = new Set(SKIP_WORDS.map(normalise));
+
+/** True only when the whole answer is a skip ("iemand van parkeren, naam weet ik niet" is an answer). */
+export function isDontKnow(text: string): boolean {
+  return SKIP_SET.has(normalise(text));
+}
+
+/** Yes or no, and nothing else: an answer that says more is not a bare yes/no. */
+export function isBareYesOrNo(text: string): boolean {
+  const n = normalise(text);
+  return YES_WORDS.includes(n) || NO_WORDS.includes(n);
+}

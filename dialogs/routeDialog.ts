@@ -1,23 +1,31 @@
 /**
- * Decides whether the story is a complaint or belongs to another procedure. A recogniser decides
- * when it is confident; otherwise (or without one) the citizen picks the situation with buttons.
- * A referral explains why, gives the link, and asks whether it is also about how the citizen was
- * treated: then the intake continues with the story kept.
- * Result: `{ continue: boolean }`.
+ * Decides whether the story is a complaint or belongs to another procedure, from the routes the
+ * understanding step found in the story. A story that is both a complaint and, say, a bezwaar is
+ * taken as a complaint in the citizen's words, and the bot also gives the link of the other
+ * procedure. A story that only belongs elsewhere gets a referral that explains why, gives the link,
+ * and asks whether it is also about how the citizen was treated: whatever the citizen adds then is
+ * kept with the story. When the understanding is unsure the citizen picks the situation with
+ * buttons; a real complaint typed there instead is taken, not rejected.
+ * Options: `{ routes?: Route[] }`. Result: `{ continue: boolean }`.
  */
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { MessageFactory } from 'botbuilder';
+import { Fields } from '../src/domain/complaint';
 import { ROUTES, type Route } from '../src/domain/routes';
 import type { Municipality } from '../src/municipality';
+import { isIntentOnly } from './commands';
+import { addToStory } from './draft';
 import { ASK_PROMPT, ROUTE_DIALOG, WATERFALL } from './ids';
-import { ask, AskPrompt, yesNo, type Answer, type ChoiceSpec } from './prompts';
+import { ask, AskPrompt, isBareYesOrNo, matchChoice, yesNo, type Answer, type ChoiceSpec } from './prompts';
 import { facts, type DialogServices } from './services';
-import { tr, turnLocale } from './turn';
+import { normalise } from './text';
+import { say, tr, turnLocale, turnUnderstanding } from './turn';
 
 const ROUTE_CHOICES: ChoiceSpec[] = ROUTES.map((r) => ({ value: r, key: `route.choice.${r}` }));
+type Referral = Exclude<Route, 'complaint'>;
 
-export function referralLink(m: Municipality, route: Exclude<Route, 'complaint'>): string {
-  const urls: Record<Exclude<Route, 'complaint'>, string> = {
+export function referralLink(m: Municipality, route: Referral): string {
+  const urls: Record<Referral, string> = {
     objection: m.urls.objection,
     'tax-objection': m.urls.taxObjection,
     report: m.urls.report,
@@ -26,6 +34,11 @@ export function referralLink(m: Municipality, route: Exclude<Route, 'complaint'>
     other: m.urls.contact,
   };
   return urls[route];
+}
+
+/** Text that tells what happened (not just "ja", a button or "ik wil klagen"). */
+function tellsAStory(text: string): boolean {
+  return !isIntentOnly(text) && Fields.story.safeParse(text).success && normalise(text).split(' ').length >= 5;
 }
 
 export class RouteDialog extends ComponentDialog {
@@ -44,38 +57,92 @@ export class RouteDialog extends ComponentDialog {
 
   private async classifyStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
-    const classifier = this.services.classifier;
-    if (classifier && draft.story) {
-      const result = await classifier.classify(draft.story, turnLocale(step.context));
-      if (result.route !== 'unclear') return step.next({ choice: result.route } satisfies Partial<Answer>);
+    let routes = (step.options as { routes?: Route[] } | undefined)?.routes;
+    // without an understanding of the story (a bot without an understander), the recogniser alone
+    if (routes === undefined && this.services.classifier && draft.story && !(step.options as { retry?: boolean })?.retry) {
+      const result = await this.services.classifier.classify(draft.story, turnLocale(step.context));
+      routes = result.route === 'unclear' ? [] : [result.route];
     }
-    return ask(step, ASK_PROMPT, { key: 'route.ask', choices: ROUTE_CHOICES });
+    if (routes?.includes('complaint')) {
+      draft.route = 'complaint';
+      const other = routes.find((r): r is Referral => r !== 'complaint' && r !== 'other');
+      if (other) await this.alsoElsewhere(step, other);
+      return step.endDialog({ continue: true });
+    }
+    const route = routes?.find((r) => (ROUTES as readonly string[]).includes(r));
+    if (route) return step.next({ text: '', choice: route } satisfies Answer);
+    return ask(step, ASK_PROMPT, { key: 'route.ask', choices: ROUTE_CHOICES, freeText: true, asked: 'story' });
   }
 
   private async referStep(step: WaterfallStepContext) {
-    const route = (step.result as Answer).choice as Route;
+    const answer = step.result as Answer;
     const draft = await this.services.drafts.get(step.context);
+    if (!answer.choice) {
+      // typed instead of a button: a complaint in the citizen's words is taken, with what they said before
+      const u = turnUnderstanding(step.context);
+      if (tellsAStory(answer.text) && (u.routes === undefined || u.routes.length === 0 || u.routes.includes('complaint'))) {
+        addToStory(draft, answer.text);
+        draft.route = 'complaint';
+        const other = u.routes?.find((r): r is Referral => r !== 'complaint' && r !== 'other');
+        if (other) await this.alsoElsewhere(step, other);
+        await say(step.context, 'route.taken');
+        return step.endDialog({ continue: true });
+      }
+      const route = u.routes?.find((r): r is Referral => r !== 'complaint');
+      if (route && tellsAStory(answer.text)) {
+        addToStory(draft, answer.text);
+        return this.refer(step, route);
+      }
+      await say(step.context, 'errors.choice');
+      return step.replaceDialog(WATERFALL, { routes: [], retry: true });
+    }
+    const route = answer.choice as Route;
     draft.route = route;
     if (route === 'complaint') return step.endDialog({ continue: true });
+    return this.refer(step, route);
+  }
+
+  private async refer(step: WaterfallStepContext, route: Referral) {
+    const draft = await this.services.drafts.get(step.context);
+    draft.route = route;
     const t = tr(step.context);
     const m = this.services.municipality;
     await step.context.sendActivity(
-      MessageFactory.text(
-        t(`route.referral.${route}`, { ...facts(m, step.context), url: referralLink(m, route), fixiUrl: m.urls.fixi }),
-      ),
+      MessageFactory.text(t(`route.referral.${route}`, { ...facts(m, step.context), url: referralLink(m, route), fixiUrl: m.urls.fixi })),
     );
     return ask(step, ASK_PROMPT, {
       key: 'route.alsoComplaint',
       choices: yesNo({ yes: 'route.alsoComplaintYes', no: 'route.alsoComplaintNo' }),
+      freeText: true,
+      asked: 'story',
     });
   }
 
   private async alsoComplaintStep(step: WaterfallStepContext) {
-    if ((step.result as Answer).choice === 'yes') {
-      await step.context.sendActivity(tr(step.context)('route.continueIntake'));
-      return step.endDialog({ continue: true });
+    const answer = step.result as Answer;
+    const draft = await this.services.drafts.get(step.context);
+    const exact = matchChoice(answer.text, yesNo({ yes: 'route.alsoComplaintYes', no: 'route.alsoComplaintNo' }).map((c) => ({ ...c, exact: true })));
+    if (exact?.value === 'no' || (answer.choice === 'no' && !tellsAStory(answer.text))) {
+      await step.context.sendActivity(tr(step.context)('route.goodbye', facts(this.services.municipality, step.context)));
+      return step.endDialog({ continue: false });
     }
-    await step.context.sendActivity(tr(step.context)('route.goodbye', facts(this.services.municipality, step.context)));
-    return step.endDialog({ continue: false });
+    if (!exact && !isBareYesOrNo(answer.text)) {
+      if (!answer.choice && !tellsAStory(answer.text)) {
+        await say(step.context, 'errors.choice');
+        return step.replaceDialog(WATERFALL, { routes: [draft.route ?? 'other'] });
+      }
+      // "ja, het is ook een klacht: niemand reageerde op mijn mails": that is the complaint, with the earlier text kept
+      addToStory(draft, answer.text);
+    }
+    await step.context.sendActivity(tr(step.context)('route.continueIntake'));
+    return step.endDialog({ continue: true });
+  }
+
+  /** A complaint that also belongs to another procedure: the complaint is taken, and the other link given too. */
+  private async alsoElsewhere(step: WaterfallStepContext, route: Referral) {
+    const draft = await this.services.drafts.get(step.context);
+    draft.alsoRoute = route;
+    const m = this.services.municipality;
+    await say(step.context, `route.also.${route}`, { ...facts(m, step.context), url: referralLink(m, route), fixiUrl: m.urls.fixi });
   }
 }

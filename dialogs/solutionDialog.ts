@@ -1,7 +1,7 @@
-/** What would put it right (optional)? */
+/** What would put it right (optional)? Not asked again when the citizen already said it. */
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { ASK_PROMPT, SOLUTION_DIALOG, WATERFALL } from './ids';
-import { ask, AskPrompt, type Answer } from './prompts';
+import { ask, AskPrompt, SKIP_WORDS, type Answer } from './prompts';
 import type { DialogServices } from './services';
 
 export class SolutionDialog extends ComponentDialog {
@@ -13,9 +13,13 @@ export class SolutionDialog extends ComponentDialog {
   }
 
   private async askStep(step: WaterfallStepContext) {
+    const draft = await this.services.drafts.get(step.context);
+    const only = (step.options as { only?: boolean } | undefined)?.only;
+    if (!only && draft.solution !== undefined) return step.endDialog();
     return ask(step, ASK_PROMPT, {
       key: 'solution.ask',
-      choices: [{ value: 'skip', key: 'choices.skip', synonyms: ['overslaan', 'skip', 'nee', 'no', 'geen', 'none', 'weet ik niet', "don't know"] }],
+      // a skip only when that is all the answer says
+      choices: [{ value: 'skip', key: 'choices.skip', synonyms: [...SKIP_WORDS, 'nee', 'no', 'geen', 'none', 'nee hoor', 'no thanks'], exact: true }],
       freeText: true,
       check: 'text',
     });

@@ -1,29 +1,46 @@
 /**
- * Shows everything the citizen told, lets them correct any single field, and files the complaint
- * after an explicit confirmation. A failed filing is told to the citizen; everything stays in the
- * draft, and the summary comes back so they can try again.
+ * Shows everything the citizen told, lets them correct any field, and files the complaint after an
+ * explicit confirmation. A correction in the citizen's own words ("mijn telefoonnummer is fout, het
+ * moet 06-33445577 zijn", "de datum moet 15 oktober zijn") changes the field directly; naming only
+ * the field ("het adres klopt niet") asks that field again. "Stop" inside a correction cancels only
+ * the correction. A failed filing is told to the citizen; everything stays in the draft, and the
+ * summary comes back so they can try again.
  * Result: `{ reference: string }` when filed, `{ stopped: true }` when the citizen stops here.
  */
-import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { MessageFactory } from 'botbuilder';
-import { formatPhone } from '../src/domain/contact';
-import { formatDate } from '../src/domain/dates';
+import {
+  ComponentDialog,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import type { ComplaintInput } from '../src/domain/complaint';
 import type { Logger } from '../src/logger';
-import { CONTACT_DIALOG, PERSON_DIALOG, PLACE_DIALOG, SOLUTION_DIALOG, SUMMARY_DIALOG, WATERFALL, WHEN_DIALOG, ASK_PROMPT } from './ids';
-import { setStory, type Draft } from './draft';
-import { ask, AskPrompt, type Answer, type ChoiceSpec } from './prompts';
+import { FIELD_WORDS } from './detailsDialog';
+import { absorb, DRAFT_FIELDS, setStory, type Draft, type DraftField } from './draft';
+import { ASK_PROMPT, CONTACT_DIALOG, PERSON_DIALOG, PLACE_DIALOG, SOLUTION_DIALOG, SUMMARY_DIALOG, WATERFALL, WHEN_DIALOG } from './ids';
+import { ask, AskPrompt, isBareYesOrNo, matchChoice, type Answer, type ChoiceSpec } from './prompts';
 import { facts, origin, type DialogServices } from './services';
-import { tr, turnLocale } from './turn';
-import type { TurnContext } from 'botbuilder';
+import { fieldValue, placeLabel, whenText } from './show';
+import { normalise } from './text';
+import { say, tr, turnUnderstanding } from './turn';
 
 const ACTIONS: ChoiceSpec[] = [
-  { value: 'send', key: 'summary.send', synonyms: ['ja', 'yes', 'versturen', 'verstuur', 'send', 'klopt', 'ok', 'akkoord'] },
-  { value: 'change', key: 'summary.change', synonyms: ['aanpassen', 'wijzigen', 'veranderen', 'change', 'edit', 'correct', 'nee', 'no'] },
+  { value: 'send', key: 'summary.send', synonyms: ['ja', 'yes', 'versturen', 'verstuur', 'send', 'klopt', 'ok', 'akkoord', 'ja versturen', 'ja klopt'] },
+  { value: 'change', key: 'summary.change', synonyms: ['aanpassen', 'wijzigen', 'veranderen', 'change', 'edit', 'correct', 'nee', 'no', 'iets aanpassen'] },
 ];
 
-const FIELDS = ['story', 'when', 'place', 'person', 'solution', 'name', 'phone', 'address', 'email'] as const;
-type Field = (typeof FIELDS)[number];
+type Field = DraftField | 'story';
+const FIELDS: Field[] = ['story', ...DRAFT_FIELDS];
 const FIELD_CHOICES: ChoiceSpec[] = FIELDS.map((f) => ({ value: f, key: `summary.field.${f}` }));
+
+/** The one field a free-worded correction names ("mijn telefoonnummer is fout"), if exactly one. */
+function namedField(text: string): Field | undefined {
+  const padded = ` ${normalise(text)} `;
+  const hits = FIELDS.filter((f) => FIELD_WORDS[f].some((w) => padded.includes(` ${normalise(w)} `)));
+  return hits.length === 1 ? hits[0] : undefined;
+}
 
 export class SummaryDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices, private readonly log?: Logger) {
@@ -40,20 +57,52 @@ export class SummaryDialog extends ComponentDialog {
     this.initialDialogId = WATERFALL;
   }
 
+  /** "Stop" (or "cancel") while correcting a field cancels only that correction: the summary comes back. */
+  protected async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const draft = await this.services.drafts.peek(innerDc.context);
+    const intent = turnUnderstanding(innerDc.context).intent;
+    if (draft?.correcting && (intent === 'stop' || intent === 'goodbye')) {
+      draft.correcting = false;
+      await innerDc.cancelAllDialogs();
+      await say(innerDc.context, 'summary.correctionCancelled');
+      return innerDc.beginDialog(WATERFALL);
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
   private async showStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
+    draft.correcting = false;
     await step.context.sendActivity(MessageFactory.text(summaryText(step.context, draft)));
-    return ask(step, ASK_PROMPT, { key: 'summary.ask', choices: ACTIONS });
+    return ask(step, ASK_PROMPT, { key: 'summary.ask', choices: ACTIONS, freeText: true, asked: 'summary' });
   }
 
   private async actionStep(step: WaterfallStepContext) {
-    const choice = (step.result as Answer).choice;
-    if (choice === 'change') return ask(step, ASK_PROMPT, { key: 'summary.which', choices: FIELD_CHOICES });
-    return this.file(step);
+    const answer = step.result as Answer;
+    const exact = matchChoice(answer.text, ACTIONS.map((c) => ({ ...c, exact: true })));
+    if (exact?.value === 'send' || (answer.choice === 'send' && isBareYesOrNo(answer.text))) return this.file(step);
+    if (exact?.value === 'change') return this.askWhich(step);
+    // a correction in the citizen's words: change the fields it gives, then show the summary again
+    const draft = await this.services.drafts.get(step.context);
+    const changed = absorb(draft, turnUnderstanding(step.context).fields, { overwrite: true, placeLabel: placeLabel(step.context) });
+    if (changed.length) {
+      await say(step.context, 'summary.changed');
+      return step.replaceDialog(WATERFALL);
+    }
+    const field = namedField(answer.text);
+    if (field) return step.next({ text: answer.text, choice: field } satisfies Answer);
+    if (answer.choice === 'send') return this.file(step);
+    return this.askWhich(step);
+  }
+
+  private async askWhich(step: WaterfallStepContext) {
+    (await this.services.drafts.get(step.context)).correcting = true;
+    return ask(step, ASK_PROMPT, { key: 'summary.which', choices: FIELD_CHOICES });
   }
 
   private async correctStep(step: WaterfallStepContext) {
     const field = (step.result as Answer).choice as Field;
+    (await this.services.drafts.get(step.context)).correcting = true;
     switch (field) {
       case 'story':
         return ask(step, ASK_PROMPT, { key: 'summary.newStory', check: 'story' });
@@ -64,7 +113,7 @@ export class SummaryDialog extends ComponentDialog {
       case 'person':
         return step.beginDialog(PERSON_DIALOG, { only: true });
       case 'solution':
-        return step.beginDialog(SOLUTION_DIALOG);
+        return step.beginDialog(SOLUTION_DIALOG, { only: true });
       case 'address':
         return step.beginDialog(CONTACT_DIALOG, { fields: ['street', 'postcode', 'city'], correcting: true });
       default:
@@ -74,10 +123,9 @@ export class SummaryDialog extends ComponentDialog {
 
   private async againStep(step: WaterfallStepContext) {
     const answer = step.result as Answer | undefined;
-    if ((step.result as { continue?: boolean } | undefined)?.continue === false) return step.endDialog({ stopped: true });
-    if (answer && typeof answer === 'object' && 'text' in answer && answer.value) {
-      setStory(await this.services.drafts.get(step.context), String(answer.value));
-    }
+    const draft = await this.services.drafts.get(step.context);
+    draft.correcting = false;
+    if (answer && typeof answer === 'object' && 'text' in answer && answer.value) setStory(draft, String(answer.value));
     return step.replaceDialog(WATERFALL);
   }
 
@@ -85,20 +133,7 @@ export class SummaryDialog extends ComponentDialog {
     const draft = await this.services.drafts.get(step.context);
     const t = tr(step.context);
     try {
-      const input = {
-        route: draft.route ?? 'complaint',
-        story: draft.story,
-        incidentDate: draft.incidentDate ?? null,
-        incidentDateText: draft.incidentDateText ?? '',
-        placeKind: draft.placeKind ?? null,
-        place: draft.place,
-        personKind: draft.personKind ?? null,
-        person: draft.person ?? null,
-        solution: draft.solution ?? null,
-        contact: { ...draft.contact, email: draft.contact.email ?? null },
-        callback: draft.callback ?? null,
-      };
-      const result = await this.services.filer.file(input as never, origin(step.context), draft.intakeId, draft.callbackId);
+      const result = await this.services.filer.file(complaintInput(step.context, draft), origin(step.context), draft.intakeId, draft.callbackId);
       this.log?.info({ event: 'complaint.filed', created: result.created, channel: step.context.activity.channelId }, 'complaint filed');
       return step.endDialog({ reference: result.reference });
     } catch (err) {
@@ -109,25 +144,32 @@ export class SummaryDialog extends ComponentDialog {
   }
 }
 
+/**
+ * The draft as the complaint to file. A period ("eind oktober") has no single day: incidentDate
+ * stays empty and incidentDateText holds the period as the bot read it plus the citizen's words.
+ */
+export function complaintInput(context: TurnContext, d: Draft): ComplaintInput {
+  const period = d.incidentDateFrom && d.incidentDateTo && d.incidentDateFrom !== d.incidentDateTo;
+  const typed = d.incidentDateText ?? '';
+  const dateText = period ? `${whenText(context, d)} (${typed})` : typed;
+  return {
+    route: d.route ?? 'complaint',
+    story: d.story ?? '',
+    incidentDate: d.incidentDate ?? null,
+    incidentDateText: dateText.slice(0, 200),
+    placeKind: d.placeKind ?? null,
+    place: d.place ?? '',
+    personKind: d.personKind ?? null,
+    person: d.person ?? null,
+    solution: d.solution ?? null,
+    contact: { ...d.contact, email: d.contact.email ?? null } as ComplaintInput['contact'],
+    callback: d.callback ?? null,
+  };
+}
+
 export function summaryText(context: TurnContext, d: Draft): string {
   const t = tr(context);
-  const locale = turnLocale(context);
-  const none = t('summary.none');
-  const when = d.incidentDate ? formatDate(d.incidentDate, locale) : d.incidentDateText || none;
-  const c = d.contact;
-  const lines = [
-    t('summary.title'),
-    '',
-    `- ${t('summary.field.story')}: ${d.story ?? none}`,
-    `- ${t('summary.field.when')}: ${when}`,
-    `- ${t('summary.field.place')}: ${d.place ?? none}`,
-    `- ${t('summary.field.person')}: ${d.person ?? none}`,
-    `- ${t('summary.field.solution')}: ${d.solution ?? none}`,
-    `- ${t('summary.field.name')}: ${c.name ?? none}`,
-    `- ${t('summary.field.phone')}: ${c.phone ? formatPhone(c.phone) : none}`,
-    `- ${t('summary.field.address')}: ${c.street ?? none}, ${c.postcode ?? ''} ${c.city ?? ''}`.trimEnd(),
-    `- ${t('summary.field.email')}: ${c.email ?? none}`,
-  ];
+  const lines = [t('summary.title'), '', ...FIELDS.map((f) => `- ${t(`summary.field.${f}`)}: ${fieldValue(context, d, f)}`)];
   if (d.callback) {
     const m = t('summary.callback', { date: { $date: d.callback.date }, part: t(`callback.part.${d.callback.partOfDay}`) });
     lines.push(`- ${t('summary.field.callback')}: ${m}`);

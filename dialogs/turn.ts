@@ -7,9 +7,43 @@ import { formatDate } from '../src/domain/dates';
 import { formatPhone } from '../src/domain/contact';
 import type { Locale } from '../src/domain/routes';
 import { translator, type Translate } from '../src/i18n';
+import type { Asked, Understanding } from '../src/understanding/types';
 
 export const LOCALE_KEY = Symbol('klachtbot.locale');
 export const NOW_KEY = Symbol('klachtbot.now');
+/** What the one understanding step found in this turn's message (set by the bot before the dialogs run). */
+export const UNDERSTANDING_KEY = Symbol('klachtbot.understanding');
+/** The question the bot asked in this turn (set by the prompt; the bot keeps it for the next message). */
+export const ASKED_KEY = Symbol('klachtbot.asked');
+
+const NOTHING: Understanding = Object.freeze({ intent: 'answer', fields: Object.freeze({}) }) as Understanding;
+
+/**
+ * What this turn's message says, understood once per turn by the bot. A turn without a message (or
+ * a bot without an understander) understands nothing: an answer without fields.
+ */
+export function turnUnderstanding(context: TurnContext): Understanding {
+  return (context.turnState.get(UNDERSTANDING_KEY) as Understanding | undefined) ?? NOTHING;
+}
+
+export function setTurnUnderstanding(context: TurnContext, u: Understanding | undefined): void {
+  context.turnState.set(UNDERSTANDING_KEY, u);
+}
+
+/** Records which question the bot asked in this turn, so the next message is understood as its answer. */
+export function setAsked(context: TurnContext, asked: Asked | undefined): void {
+  context.turnState.set(ASKED_KEY, asked);
+}
+
+export function askedThisTurn(context: TurnContext): Asked | undefined {
+  return context.turnState.get(ASKED_KEY) as Asked | undefined;
+}
+
+/** The question the citizen is answering with this turn's message (kept by the bot from the last turn). */
+export const PREVIOUS_ASKED_KEY = Symbol('klachtbot.previousAsked');
+export function previousAsked(context: TurnContext): Asked | undefined {
+  return context.turnState.get(PREVIOUS_ASKED_KEY) as Asked | undefined;
+}
 
 export function turnLocale(context: TurnContext): Locale {
   return (context.turnState.get(LOCALE_KEY) as Locale | undefined) ?? 'nl';

@@ -1,72 +1,62 @@
 /**
- * When did it happen? A date the story already gives is confirmed rather than asked. Dutch and
- * English dates and relative expressions are understood; "weet ik niet precies" is kept as typed;
- * a date in the future is refused; over a year ago the citizen hears that the gemeente may decline
- * it (Awb 9:8) and may file anyway. Options: `{ only?: boolean }` (correction: ask straight away).
+ * When did it happen? A date the story already gave (confirmed with the other details) is not asked
+ * again. The answer is read by the understanding step as a day, a period ("eind oktober", "week 46")
+ * or words too vague for either ("weet ik niet precies", kept as typed); the bot says back in the
+ * same turn how it read it. A date in the future is refused. When the whole period lies more than a
+ * year ago the citizen hears, in plain words with a link, that the gemeente may decline it, and may
+ * file anyway. Options: `{ only?: boolean }` (correction: ask straight away).
  * Result: `{ continue: boolean }`.
  */
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { isMoreThanAYearAgo } from '../src/domain/dates';
-import { storyDetails } from './draft';
+import { setDate } from './draft';
 import { ASK_PROMPT, WATERFALL, WHEN_DIALOG } from './ids';
 import { ask, AskPrompt, yesNo, type Answer } from './prompts';
-import type { DialogServices } from './services';
-import { tr, turnLocale, turnNow, vals } from './turn';
-
-interface Found {
-  date: string;
-  text: string;
-}
+import { facts, type DialogServices } from './services';
+import { whenText } from './show';
+import { say, turnNow } from './turn';
 
 export class WhenDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices) {
     super(WHEN_DIALOG);
     this.addDialog(new AskPrompt(ASK_PROMPT));
     this.addDialog(
-      new WaterfallDialog(WATERFALL, [
-        this.fromStoryStep.bind(this),
-        this.askStep.bind(this),
-        this.recordStep.bind(this),
-        this.oldStep.bind(this),
-      ]),
+      new WaterfallDialog(WATERFALL, [this.askStep.bind(this), this.recordStep.bind(this), this.yearStep.bind(this), this.oldStep.bind(this)]),
     );
     this.initialDialogId = WATERFALL;
   }
 
-  private async fromStoryStep(step: WaterfallStepContext) {
+  private async askStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
     const only = (step.options as { only?: boolean } | undefined)?.only;
-    const found = only ? undefined : storyDetails(draft, { locale: turnLocale(step.context), now: turnNow(step.context) }).date;
-    if (!found) return step.next();
-    vals(step).found = found;
-    // A different date typed here is taken as the answer.
-    return ask(step, ASK_PROMPT, {
-      key: 'when.confirm',
-      vars: { date: { $date: found.date }, text: found.text },
-      choices: yesNo(),
-      freeText: true,
-      check: 'date',
-    });
-  }
-
-  private async askStep(step: WaterfallStepContext) {
-    const found = vals(step).found as Found | undefined;
-    const confirm = step.result as Answer | undefined;
-    if (found && confirm?.choice === 'yes') return step.next({ text: found.text, value: found.date } satisfies Answer);
-    if (found && confirm && !confirm.choice) return step.next(confirm);
+    if (!only && draft.incidentDateText !== undefined) return step.next({ text: '', choice: 'known' } satisfies Answer);
     return ask(step, ASK_PROMPT, { key: 'when.ask', check: 'date', giveUpAfter: 3 });
   }
 
   private async recordStep(step: WaterfallStepContext) {
     const answer = step.result as Answer;
+    if (answer.choice === 'known') return step.next();
     const draft = await this.services.drafts.get(step.context);
-    draft.incidentDateText = answer.text.slice(0, 200);
-    draft.incidentDate = answer.failed ? null : (answer.value ?? null);
-    if (answer.failed) await step.context.sendActivity(tr(step.context)('when.keptAsTyped'));
-    if (draft.incidentDate && isMoreThanAYearAgo(draft.incidentDate, turnNow(step.context))) {
+    if (answer.failed) {
+      setDate(draft, { text: answer.text });
+      await say(step.context, 'when.keptAsTyped');
+    } else if (answer.date) {
+      setDate(draft, { ...answer.date, text: answer.text });
+      // say back in this turn how the date was read: a day, a period, or kept as the citizen wrote it
+      await say(step.context, answer.date.from ? 'when.readAs' : 'when.keptVague', { when: whenText(step.context, draft) });
+    } else {
+      setDate(draft, { text: answer.text });
+    }
+    return step.next();
+  }
+
+  private async yearStep(step: WaterfallStepContext) {
+    const draft = await this.services.drafts.get(step.context);
+    const last = draft.incidentDateTo ?? draft.incidentDate;
+    if (last && isMoreThanAYearAgo(last, turnNow(step.context))) {
       return ask(step, ASK_PROMPT, {
         key: 'when.overAYear',
-        vars: { date: { $date: draft.incidentDate } },
+        vars: { ...facts(this.services.municipality, step.context), when: whenText(step.context, draft) },
         choices: yesNo({ yes: 'when.fileAnyway', no: 'when.dontFile' }),
       });
     }
@@ -78,3 +68,4 @@ export class WhenDialog extends ComponentDialog {
     return step.endDialog({ continue: false });
   }
 }
+

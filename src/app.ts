@@ -20,6 +20,7 @@ import { registerStaffRoutes } from './staff/api';
 import { ComplaintStore } from './store/complaintStore';
 import { Db } from './store/db';
 import { createRouteClassifier } from './routing/classifier';
+import { createUnderstander } from './understanding';
 import { createBaseServer, createServer } from './server';
 import { setLogIdSecret } from './logIds';
 import { CHANNEL_ID as BUILT_IN_DIRECTLINE } from './directline/service';
@@ -69,11 +70,14 @@ export async function createApp(config: Config, municipality: Municipality, opts
   const dedupe = await new DedupeMiddleware(db).init();
   const transcripts = await new SqliteTranscriptStore(db, { log, clock: opts.clock }).init();
   const conversationState = new ConversationState(storage);
+  const classifier = opts.classifier === undefined ? await createRouteClassifier() : (opts.classifier ?? undefined);
   const bot = new ComplaintBot({
     conversationState,
     filer: complaints,
     municipality,
-    classifier: opts.classifier === undefined ? await createRouteClassifier() : (opts.classifier ?? undefined),
+    classifier,
+    // every citizen message goes through this one understanding step (with the same route recogniser)
+    understander: await createUnderstander({ classifier: classifier ?? null }),
     defaultLocale: config.DEFAULT_LOCALE,
     log,
     clock: opts.clock,
@@ -148,7 +152,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
           staffServer.once('error', reject);
           staffServer.listen(config.STAFF_PORT, config.STAFF_HOST, () => resolve((staffServer.address() as AddressInfo).port));
         });
-        log.info({ event: 'listening.staff', host: config.STAFF_HOST, staffPort: app.staffPort }, 'staff back office on its own port');
+        log.info({ event: 'listening.staff', host: config.STAFF_HOST, port: app.staffPort }, 'staff back office on its own port');
       }
       return publicPort;
     },

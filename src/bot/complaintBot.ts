@@ -10,7 +10,8 @@ import type { ConversationData, Draft } from '../../dialogs/draft';
 import { DraftStore } from '../../dialogs/draft';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { facts, type ComplaintFiler } from '../../dialogs/services';
-import { LOCALE_KEY, NOW_KEY, say, tr } from '../../dialogs/turn';
+import { askedThisTurn, LOCALE_KEY, NOW_KEY, PREVIOUS_ASKED_KEY, say, setTurnUnderstanding, tr, turnLocale, turnNow } from '../../dialogs/turn';
+import type { Understander } from '../understanding/types';
 import type { Locale, RouteClassifier } from '../domain/routes';
 import { toLocale } from '../i18n';
 import type { Logger } from '../logger';
@@ -24,6 +25,8 @@ export interface BotDeps {
   filer: ComplaintFiler;
   municipality: Municipality;
   classifier?: RouteClassifier;
+  /** the one understanding step every citizen message goes through (src/understanding); without one the bot understands nothing but buttons */
+  understander?: Understander;
   defaultLocale?: Locale;
   log?: Logger;
   /** for tests: the bot's notion of now */
@@ -75,7 +78,10 @@ export class ComplaintBot extends TeamsActivityHandler {
       } else if (userJoined || (botAdded && isTeams(context))) {
         // Teams announces a personal install with the bot itself as the member added
         await this.prepare(context);
-        if (await this.welcome(context)) await this.dialog.run(context, this.dialogState);
+        if (await this.welcome(context)) {
+          await this.dialog.run(context, this.dialogState);
+          await this.rememberAsked(context);
+        }
       }
       await next();
     });
@@ -89,7 +95,9 @@ export class ComplaintBot extends TeamsActivityHandler {
         return;
       }
       await this.welcome(context);
+      await this.understand(context);
       await this.dialog.run(context, this.dialogState);
+      await this.rememberAsked(context);
       await next();
     });
   }
@@ -149,6 +157,35 @@ export class ComplaintBot extends TeamsActivityHandler {
       };
       context.turnState.set(PROFILE_LOOKUP_KEY, profile);
     }
+  }
+
+  /**
+   * The one understanding step: the message is read once, as the answer to the question asked last,
+   * and what it says is kept in turnState for the dialogs (turnUnderstanding). A failure is logged
+   * (without the text) and the turn goes on with the message understood as a plain answer.
+   */
+  private async understand(context: TurnContext): Promise<void> {
+    const data = await this.data.get(context, {});
+    context.turnState.set(PREVIOUS_ASKED_KEY, data.asked);
+    const text = typeof context.activity.text === 'string' ? context.activity.text.trim() : '';
+    if (!this.deps.understander || !text) return;
+    try {
+      const understanding = await this.deps.understander.understand({
+        text: text.slice(0, 5000),
+        locale: turnLocale(context),
+        now: turnNow(context),
+        asked: data.asked,
+      });
+      setTurnUnderstanding(context, understanding);
+    } catch (err) {
+      this.deps.log?.warn({ event: 'understanding.failed', err: { name: (err as Error)?.name } }, 'message not understood; taken as a plain answer');
+    }
+  }
+
+  /** Keeps the question the bot asked in this turn, so the next message is read as its answer. */
+  private async rememberAsked(context: TurnContext): Promise<void> {
+    const data = await this.data.get(context, {});
+    data.asked = askedThisTurn(context);
   }
 
   /** Why the bot takes no complaint in a group chat or channel, with a button to a personal chat. */

@@ -34,13 +34,13 @@ describe('what is not a complaint is referred, and may still be a complaint', ()
     await play(h, [
       ['Ik heb al drie keer een melding gedaan in Fixi over de lantaarnpaal en niemand doet iets', /Waar gaat het over/],
       ['4', /Fixi/],
-      ['Ja, ook een klacht', /Uw verhaal heb ik al.*Wanneer/s],
+      ['Ja, ook een klacht', /ook uw klacht op.*Wanneer/s],
     ]);
   });
 
   test.each([
     ['2', /bezwaar.*bezwaarschrift-indienen/s],
-    ['3', /WOZ.*waardebeschikking/s],
+    ['3', /WOZ.*bezwaar/s],
     ['5', /schadevergoeding/s],
     ['6', /zorgaanbieder.*klacht-over-een-zorgaanbieder/s],
     ['7', /vraag.*020 540 49 11.*amstelveen\.nl\/contact/s],
@@ -63,8 +63,9 @@ describe('what is not a complaint is referred, and may still be a complaint', ()
     await play(h, [
       ['Mijn WOZ bezwaar ligt al acht maanden stil en niemand antwoordt op mijn mails', /Waar gaat het over/],
       ['Belasting of WOZ', /WOZ/],
-      ['ja', /Wanneer/],
-      ['weet ik niet', /Waar gebeurde het|Klopt dat/],
+      ['ja', /ook uw klacht op.*Per e-mail of brief.*Klopt dat/s],
+      ['Ja', /Wanneer/],
+      ['weet ik niet', /Over wie/],
     ]);
   });
 });

@@ -15,6 +15,8 @@ import { createLogger } from '../../src/logger';
 import { loadMunicipality } from '../../src/municipality';
 import { ComplaintStore } from '../../src/store/complaintStore';
 import { Db } from '../../src/store/db';
+import { createUnderstander } from '../../src/understanding';
+import type { Understander } from '../../src/understanding/types';
 
 /** Tuesday 24 November 2026, 10:00 in Amsterdam. */
 export const NOW = new Date('2026-11-24T09:00:00Z');
@@ -30,6 +32,8 @@ export interface HarnessOptions {
   channelId?: string;
   conversationId?: string;
   classifier?: RouteClassifier;
+  /** default: the product's understanding step, with the classifier above (none: the route buttons) */
+  understander?: Understander;
   clock?: () => Date;
 }
 
@@ -50,6 +54,7 @@ export class Harness {
       filer: h.complaints,
       municipality: loadMunicipality(),
       classifier: opts.classifier,
+      understander: opts.understander ?? (await createUnderstander({ classifier: opts.classifier ?? null })),
       log: createLogger('silent'),
       clock: opts.clock ?? (() => NOW),
     });

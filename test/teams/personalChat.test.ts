@@ -62,8 +62,10 @@ test('full intake in a personal Teams chat: routing, profile suggestions confirm
   all.push(...(await install(h)));
 
   // routing: seven choices; the text (Markdown) is message text, the buttons sit on hero cards of at most six
-  const [route] = await h.sayActivities(TO_CONTACT[0]);
-  all.push(route);
+  // one sentence of acknowledgement, then the route question
+  const [ack, route] = await h.sayActivities(TO_CONTACT[0]);
+  all.push(ack, route);
+  expect(ack.text).toMatch(/Vervelend dat u dit heeft meegemaakt/);
   expect(route.text).toContain('1. **Hoe ik behandeld ben**');
   expect(titles(route)).toEqual([
     'Hoe ik behandeld ben',
