@@ -18,7 +18,7 @@ import { ComponentDialog, Prompt, WaterfallDialog, type PromptOptions, type Prom
 import { MessageFactory, type TurnContext } from 'botbuilder';
 import { parseAddress } from '../src/domain/address';
 import { addressLine, Fields, type Contact } from '../src/domain/complaint';
-import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet } from '../src/domain/contact';
+import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet, formatPhone } from '../src/domain/contact';
 import { turnProfileSuggestion, type ProfileSuggestion } from '../src/teams/profile';
 import type { Asked, UnderstoodFields } from '../src/understanding/types';
 import { cardSubmit, contactCard, readCard, showsCards, type CardValues } from './contactCard';
@@ -458,7 +458,7 @@ export class ContactDialog extends ComponentDialog {
     const m = c.street ? /^(.*?)\s+(\d.*)$/.exec(c.street) : null;
     return {
       name: c.name,
-      phone: c.phone ?? undefined,
+      phone: c.phone ? formatPhone(c.phone) : undefined,
       email: c.email ?? undefined,
       street: m ? m[1] : c.street,
       houseNumber: m ? m[2] : undefined,

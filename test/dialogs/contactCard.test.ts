@@ -1,0 +1,120 @@
+/**
+ * The contact details as one Adaptive Card form: offered in Web Chat (Direct Line) and Teams, read on
+ * the server with the zod Fields, sent again with the wrong fields marked and the good values kept;
+ * typing stays possible.
+ */
+import type { Activity, Attachment } from 'botbuilder';
+import { CARD_MARK, contactCard, readCard } from '../../dialogs/contactCard';
+import { ContactDialog } from '../../dialogs/contactDialog';
+import { translator } from '../../src/i18n';
+import { DialogHost } from './contactHost';
+
+let h: DialogHost | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+interface CardElement {
+  type: string;
+  id?: string;
+  label?: string;
+  isRequired?: boolean;
+  value?: string;
+  text?: string;
+  color?: string;
+}
+
+const cardOf = (activities: Partial<Activity>[]): { attachment: Attachment; body: CardElement[] } | undefined => {
+  for (const a of activities) {
+    const att = a.attachments?.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive');
+    if (att) return { attachment: att, body: (att.content as { body: CardElement[] }).body };
+  }
+  return undefined;
+};
+const inputs = (body: CardElement[]) => body.filter((e) => e.type === 'Input.Text');
+const submit = (values: Record<string, string>): Partial<Activity> => ({ value: { [CARD_MARK]: 1, ...values } });
+
+test('the card: schema 1.5, a labelled text input per field, required where the law asks, the submit marked', () => {
+  const card = contactCard(translator('nl')).content as { version: string; body: CardElement[]; actions: { type: string; data: object }[] };
+  expect(card.version).toBe('1.5');
+  expect(inputs(card.body).map((i) => [i.id, i.label, i.isRequired])).toEqual([
+    ['name', 'Naam', true],
+    ['phone', 'Telefoonnummer', false],
+    ['email', 'E-mailadres', false],
+    ['street', 'Straat', true],
+    ['houseNumber', 'Huisnummer', true],
+    ['postcode', 'Postcode', true],
+    ['city', 'Plaats', true],
+    ['country', 'Land (alleen als u niet in Nederland woont)', false],
+  ]);
+  expect(card.actions).toEqual([{ type: 'Action.Submit', title: 'Gegevens versturen', data: { [CARD_MARK]: 1 } }]);
+});
+
+test('reading a submit: good values normalised, wrong and missing ones named; abroad needs no Dutch postcode', () => {
+  expect(readCard({ name: 'Jan Jansen', phone: '06-12345678', street: 'Bankrasweg', houseNumber: '88', postcode: '1183tr', city: 'Amstelveen' })).toEqual({
+    contact: { name: 'Jan Jansen', phone: '+31612345678', email: null, street: 'Bankrasweg 88', postcode: '1183 TR', city: 'Amstelveen' },
+    errors: {},
+  });
+  const bad = readCard({ name: 'J4n', phone: '12', street: 'Bankrasweg', postcode: '1183', city: 'Amstelveen', email: 'jan' });
+  expect(bad.errors).toEqual({
+    name: 'errors.name.digits',
+    phone: 'errors.phone.tooShort',
+    email: 'errors.email.noAt',
+    houseNumber: 'contact.card.required',
+    postcode: 'errors.postcode.noLetters',
+  });
+  expect(bad.contact).toMatchObject({ city: 'Amstelveen' });
+  expect(readCard({ name: 'Anna Müller', street: 'Hauptstraße', houseNumber: '5', postcode: '10115', city: 'Berlin', country: 'Duitsland' })).toEqual({
+    contact: { name: 'Anna Müller', phone: null, email: null, street: 'Hauptstraße 5', postcode: '10115', city: 'Berlin', country: 'Duitsland' },
+    errors: {},
+  });
+});
+
+describe('the contact dialog with the card', () => {
+  test('Web Chat gets the card with the first question; a wrong submit comes back marked with the good values kept; a good one finishes', async () => {
+    h = await DialogHost.open({ make: (s) => new ContactDialog(s), channelId: 'directline' });
+    const first = await h.send('hallo');
+    const card = cardOf(first);
+    expect(card).toBeDefined();
+    expect(first.map((a) => a.text).join('\n')).toMatch(/formulier hieronder.*Wat is uw naam\?/s);
+
+    const wrong = await h.send(submit({ name: 'Marieke Smit', phone: '12345', street: 'Bankrasweg', houseNumber: '88', postcode: '1183', city: 'Amstelveen' }));
+    const text = wrong.map((a) => a.text ?? '').join('\n');
+    expect(text).toMatch(/Dit klopt nog niet in het formulier:\s+- Telefoonnummer: Dat nummer is te kort.*\n- Postcode: .*4 cijfers en 2 letters/s);
+    const again = cardOf(wrong)!;
+    const byId = Object.fromEntries(inputs(again.body).map((i) => [i.id, i.value]));
+    expect(byId).toMatchObject({ name: 'Marieke Smit', phone: '12345', street: 'Bankrasweg', houseNumber: '88', postcode: '1183', city: 'Amstelveen' });
+    const notes = again.body.filter((e) => e.type === 'TextBlock' && e.color === 'Attention').map((e) => e.text);
+    expect(notes).toEqual([
+      'Niet alles klopt. Kijk bij de velden met een opmerking.',
+      expect.stringMatching(/^Telefoonnummer: Dat nummer is te kort/),
+      expect.stringMatching(/^Postcode: /),
+    ]);
+    // the good values are taken already: the next question is only what is missing
+    expect(text).toMatch(/Genoteerd: naam Marieke Smit, adres Bankrasweg 88, Amstelveen\./);
+    expect(text).toMatch(/Wat is uw postcode\?/);
+
+    const done = DialogHost.done((await h.say(submit({ name: 'Marieke Smit', phone: '', street: 'Bankrasweg', houseNumber: '88', postcode: '1183 TR', city: 'Amstelveen' }))));
+    expect(done?.contact).toEqual({ name: 'Marieke Smit', phone: null, email: null, street: 'Bankrasweg 88', postcode: '1183 TR', city: 'Amstelveen' });
+  });
+
+  test('typing stays possible while the card is shown', async () => {
+    h = await DialogHost.open({ make: (s) => new ContactDialog(s), channelId: 'msteams' });
+    expect(cardOf(await h.send('hallo'))).toBeDefined();
+    await h.say('Jan Jansen');
+    await h.say('Dorpsstraat 12, 1182 JR Amstelveen');
+    expect(DialogHost.done(await h.say('jan@example.nl'))?.contact).toMatchObject({ name: 'Jan Jansen', email: 'jan@example.nl' });
+  });
+
+  test('a channel without cards gets none', async () => {
+    h = await DialogHost.open({ make: (s) => new ContactDialog(s), channelId: 'test' });
+    expect(cardOf(await h.send('hallo'))).toBeUndefined();
+  });
+
+  test('the card shows what the conversation already gave', async () => {
+    h = await DialogHost.open({ make: (s) => new ContactDialog(s), channelId: 'directline', draft: { contact: { name: 'Jan Jansen', phone: '+31612345678' } } });
+    const card = cardOf(await h.send('hallo'))!;
+    expect(Object.fromEntries(inputs(card.body).map((i) => [i.id, i.value]))).toMatchObject({ name: 'Jan Jansen', phone: '06 12345678' });
+  });
+});
