@@ -400,6 +400,22 @@ describe('conversation ids in the logs', () => {
   });
 });
 
+describe('configuration', () => {
+  test('closed by default with sane limits; wrong values name the variable', () => {
+    expect(loadConfig({})).toMatchObject({
+      API_MESSAGES_OPEN: false,
+      API_MESSAGES_MAX_PER_CLIENT_PER_MINUTE: 300,
+      API_MESSAGES_MAX_PER_CONVERSATION_PER_MINUTE: 60,
+    });
+    expect(loadConfig({}).LOG_ID_SECRET).toBeUndefined();
+    expect(loadConfig({ API_MESSAGES_OPEN: 'true' }).API_MESSAGES_OPEN).toBe(true);
+    expect(() => loadConfig({ API_MESSAGES_OPEN: 'yes please' })).toThrow(/API_MESSAGES_OPEN/);
+    expect(() => loadConfig({ API_MESSAGES_MAX_PER_CLIENT_PER_MINUTE: '0' })).toThrow(/API_MESSAGES_MAX_PER_CLIENT_PER_MINUTE/);
+    expect(() => loadConfig({ API_MESSAGES_MAX_PER_CONVERSATION_PER_MINUTE: 'many' })).toThrow(/API_MESSAGES_MAX_PER_CONVERSATION_PER_MINUTE/);
+    expect(() => loadConfig({ LOG_ID_SECRET: 'short' })).toThrow(/LOG_ID_SECRET/);
+  });
+});
+
 describe('what counts as this machine', () => {
   test('loopback addresses in every form, and nothing else', () => {
     for (const a of ['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1', '0:0:0:0:0:ffff:127.0.0.2', '::ffff:7f00:1', '[::1]']) expect([a, isLoopbackAddress(a)]).toEqual([a, true]);
