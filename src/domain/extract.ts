@@ -125,7 +125,7 @@ const PLACE_RULES: Rule<PlaceKind>[] = [
   },
   { kind: 'counter', match: anyOf([words(`(?:het\\s+|the\\s+)?(?:${TOWN_HALL})`)]) },
   { kind: 'elsewhere', match: anyOf([words('op\\s+straat|in\\s+de\\s+(?:wijk|buurt)|on\\s+the\\s+street|in\\s+the\\s+street')]) },
-  { kind: 'home', match: anyOf([words('thuis|at\\s+home')]) },
+  { kind: 'home', match: anyOf([words('thuis|at\\s+home|at\\s+(?:my|our)\\s+(?:home|house|place|flat|apartment)')]) },
 ];
 
 // ---------------------------------------------------------------------------------------------

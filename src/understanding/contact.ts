@@ -54,7 +54,7 @@ const NOT_NAME_WORDS = new Set(
     'the that this these those it its is was are be been my your you i we they he she already said told say first message why what who how ' +
     'where when not no yes yeah nope ok okay fine thanks thank please hello hi help stop name phone number address email street skip ' +
     'don dont know anonymous rather give nothing complaint just do does did have has had me mine ' +
-    'gemeente medewerker ambtenaar balie loket de het een'
+    'gemeente medewerker ambtenaar balie loket de het een voor af aan op uit over bij mee weer terug never mind again start stopping stoppen opnieuw beginnen cancel'
   ).split(' '),
 );
 const NAME_INFIXES = new Set(['van', 'de', 'der', 'den', 'ter', 'ten', 'te', 'in', "'t", 'la', 'le', 'du', 'da', 'dos', 'del', 'von', 'el', 'al', 'bin', 'ben', 'van\'t']);
@@ -62,7 +62,7 @@ const NAME_INFIXES = new Set(['van', 'de', 'der', 'den', 'ter', 'ten', 'te', 'in
 const NAME_LEAD = /^(?:(?:mijn|de)\s+naam\s+is|naam\s*:|ik\s+heet|ik\s+ben|dit\s+is|met|my\s+name\s+is|name\s*:|i\s+am|i'm|this\s+is|it'?s)\s+/i;
 /** "mijn naam is X", "ik heet X", "my name is X" anywhere in a message. */
 const NAME_IN_TEXT =
-  /(?:(?:[Mm]ijn|[Dd]e)\s+naam\s+is|[Ii]k\s+heet|[Mm]y\s+name\s+is|(?:[Mm]et\s+)?(?:[Vv]riendelijke\s+)?[Gg]roet(?:en)?,?|[Kk]ind\s+regards,?|[Rr]egards,?|[Ss]incerely,?)\s+((?:(?:van|de|der|den|ter|ten|van't)\s+)*\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|in\s+'t)\s+)*\p{Lu}[\p{L}'’-]+){0,3})/u;
+  /(?:(?:[Mm]ijn|[Dd]e)\s+naam\s+is|[Ii]k\s+heet|[Mm]y\s+name\s+is|(?:[Mm]et\s+)?(?:[Vv]riendelijke\s+)?[Gg]roet(?:en)?,?|[Kk]ind\s+regards,?|[Rr]egards,?|[Ss]incerely,?)\s+((?:(?:van|de|der|den|ter|ten|van't)\s+)*\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|in\s+'t|el|al|bin|ben|da|dos|del|von|la|le)\s+)*\p{Lu}[\p{L}'’-]+){0,3})/u;
 
 function clean(s: string): string {
   return s
@@ -155,7 +155,7 @@ function dutchStreet(text: string, freely: boolean): StreetHit | undefined {
       if (!/^\p{Lu}/u.test(t) && freely && taken.length > 0 && !INFIXES.has(lower) && NOT_NAME_WORDS.has(lower)) break;
       taken.unshift(t);
     }
-    while (taken.length > 0 && INFIXES.has(taken[0].toLowerCase())) taken.shift();
+    while (taken.length > 0 && INFIXES.has(taken[0]) && !(taken.length > 1 && /^\p{Lu}/u.test(taken[0]))) taken.shift();
     if (taken.length === 0) continue;
     const street = taken.join(' ');
     const looksLikeStreet = new RegExp(`${STREET_SUFFIX}$`, 'i').test(taken[taken.length - 1]) || /^(laan|plein|weg|straat|kade|dijk|singel|park)$/i.test(taken[0]);

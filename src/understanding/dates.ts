@@ -251,7 +251,7 @@ const RULES: Rule[] = [
   },
   // de 5e, op de 12de, the 3rd, on the 26th: a day of this month, or of last month when later than today
   {
-    re: re(`(?:op\\s+)?(?:de|the)\\s+(\\d{1,2})${ORD}(?!\\s*(?:keer|maal|time|times|x|week|dag|day|floor|verdieping))`),
+    re: re(`(?:op\\s+)?(?:de|the)\\s+(\\d{1,2})${ORD}(?!\\s*(?:keer|maal|time|times|x|week|dag|day|floor|verdieping))(?!\\s+(?:of\\s+|van\\s+)?(?:${MONTH_RE}))`),
     make: (m, ctx) => {
       const d = Number(m[1]);
       if (d < 1 || d > 31) return undefined;
@@ -292,7 +292,8 @@ const RULES: Rule[] = [
       const lastYear = before === 'vorig jaar' || before === 'last year';
       const context = before !== '' || m[2] !== undefined || hasYear;
       const alone = ctx.whole && text.trim().split(/\s+/).length <= 3;
-      if (WEAK_MONTHS.has(word) ? !(hasYear || (before !== '' && word.length > 3) || (alone && word.length > 3)) : !(context || alone)) return undefined;
+      const preposition = m[2] !== undefined || before !== '';
+      if (WEAK_MONTHS.has(word) ? !(hasYear || (preposition && word.length >= 3) || (alone && word.length > 3)) : !(context || alone)) return undefined;
       if (word === 'mei' && !context && !alone) return undefined;
       const r = monthPeriod(mo, 1, 'end', m[4] ?? m[5], ctx, lastYear);
       return r ? { precision: 'month', ...r } : undefined;
@@ -455,7 +456,7 @@ const RULES: Rule[] = [
   // Too vague for a day or a period, but clearly an answer about when
   {
     re: re(
-      "(?:een\\s+)?(?:tijdje|tijd|poosje|paar\\s+maanden|paar\\s+jaar|aantal\\s+maanden|aantal\\s+jaren?)\\s+(?:geleden|terug)|lang\\s+geleden|kort(?:\\s+)?geleden|onlangs|laatst|recent(?:elijk)?|a\\s+while\\s+(?:ago|back)|some\\s+time\\s+ago|ages\\s+ago|long\\s+ago|recently|a\\s+few\\s+months\\s+ago|weet\\s+(?:ik\\s+)?(?:het\\s+)?niet(?:\\s+meer)?(?:\\s+precies)?|geen\\s+idee|(?:i\\s+)?(?:don'?t|do\\s+not)\\s+(?:know|remember)|not\\s+sure|no\\s+idea|can'?t\\s+remember|ergens\\s+(?:in\\s+)?(?:het\\s+)?(?:voorjaar|najaar)?",
+      "(?:een\\s+)?(?:tijdje|tijd|poosje|paar\\s+maanden|paar\\s+jaar|aantal\\s+maanden|aantal\\s+jaren?)\\s+(?:geleden|terug)|lang\\s+geleden|kort(?:\\s+)?geleden|onlangs|laatst|recent(?:elijk)?|a\\s+while\\s+(?:ago|back)|some\\s+time\\s+ago|ages\\s+ago|long\\s+ago|recently|a\\s+few\\s+months\\s+ago|ergens\\s+(?:in\\s+)?(?:het\\s+)?(?:voorjaar|najaar)?",
     ),
     make: () => ({ precision: 'vague' }),
   },
@@ -479,7 +480,7 @@ function findCandidates(lower: string, original: string, ctx: Ctx): Candidate[] 
 
 /** Cheap test: could the text hold a date at all? */
 const MAYBE_DATE = new RegExp(
-  `\\d|${MONTH_RE}|${WEEKDAY_RE}|gister|vandaag|vanochtend|vanmiddag|vanavond|vannacht|today|yesterday|week|maand|month|jaar|year|geleden|ago|terug|back|zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|kerst|christmas|idee|idea|know|weet|sure|remember|recent|onlangs|laatst|while|tijdje|poosje|ergens`,
+  `\\d|${MONTH_RE}|${WEEKDAY_RE}|gister|vandaag|vanochtend|vanmiddag|vanavond|vannacht|today|yesterday|week|maand|month|jaar|year|geleden|ago|terug|back|zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|kerst|christmas|morgen|morning|afternoon|evening|night|nacht|recent|onlangs|laatst|while|tijdje|poosje|ergens`,
   'i',
 );
 
@@ -519,7 +520,7 @@ export function understandDate(message: string, opts: DateOptions): UnderstoodDa
     if (!withoutNow) return undefined;
     const p = parseIncidentDate(withoutNow, { locale: opts.locale, now: opts.now });
     if (p.kind === 'date' && !NOT_A_DATE.test(text)) return { text, from: p.date, to: p.date };
-    if (p.kind === 'unknown') return { text };
+    if (p.kind === 'unknown' && !/weet|idee|know|sure|zeker|remember|herinner|vergeten|forgot|unsure/i.test(text)) return { text };
   }
   return undefined;
 }

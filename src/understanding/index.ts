@@ -64,11 +64,35 @@ const LANGUAGE_WORD: [RegExp, Locale][] = [
 ];
 const LANGUAGE_ASK = /^(in (het )?)?\S+( taal)?( (please|pls|graag|alstublieft|aub|svp|bitte))?$|\b(speak|spreek|spreekt|praten|praat|talk|switch|overschakelen|continue|verder|kan het|can we|could we|can you|kunnen we|kunt u|liever|prefer|rather|please|graag|alstublieft|in (het )?)\b/;
 
-const SKIP = /^(weet ik niet|weet ik het niet|ik weet het niet|geen idee|overslaan|sla over|sla maar over|skip|skip this|pass|nvt|n v t|niet van toepassing|i don t know|i dont know|dont know|no idea|dunno|not sure|weet niet|geen|none|nothing|niets|niks|liever niet|rather not)$/;
+/** Asking for a person in words no model is needed for. */
+const PERSON_STRONG =
+  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer))\b/;
+/** "ik wil een medewerker spreken", "can I talk to someone": a request (present tense) to speak to someone. */
+const SPEAK_TO =
+  /\b(spreken|praten|spreek|praat|speak|talk|chat)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
+const REQUEST = /\b(wil|wil graag|kan|kun|kunt|mag|zou|graag|liever|want|would|could|can|may|let me|i d|please|need)\b/;
+const PAST = /\b(wilde|wou|was|waren|werd|had|hadden|heeft|weigerde|wanted|were|refused|did|didn t|would not|wouldn t)\b/;
+/** Question form: a question mark, or a question word first. */
+const QUESTION_FORM =
+  /\?\s*$|^(wat|waarom|hoe|wie|wanneer|waar|welke|hoeveel|kan|kun|kunt|mag|moet|wordt|worden|krijg|krijgt|is|zijn|heb|heeft|ga|gaat|blijft|what|why|how|who|when|where|which|can|could|will|would|do|does|is|are|may|should|must|am)\b/;
+/** Keyword questions, where a word says it all. */
+const QUESTION_WORDS: [RegExp, Question][] = [
+  [/\b(anoniem|anonymous|anonymously|anonymity|anonimiteit)\b/, 'anonymous'],
+  [/\b(privacy|persoonsgegevens|personal data|gdpr|avg)\b/, 'privacy'],
+  [/\b(klachtenfunctionaris|complaints officer)\b/, 'who-handles'],
+];
+/** Thanks or wishes that close the conversation. */
+const CLOSING =
+  /^(bedankt|dank je|dank u|dankjewel|dankuwel|thanks|thank you|cheers|top|oke|ok|okay|prima|fijn)?\s*(wel\s*)?(bedankt|dank je( wel)?|dank u( wel)?|thanks|thank you|fijne (dag|avond|middag|ochtend|weekend)( nog)?|prettige (dag|avond)|have a (nice|good|great) (day|evening|weekend)|enjoy your (day|evening))\b/;
+/** Words that mark a correction ("fout", "moet ... zijn", "should be"). */
+const CORRECTION_CUE =
+  /\b(fout|verkeerd|onjuist|klopt (niet|het niet)|niet goed|niet juist|moet .+ zijn|moet anders|verander|wijzig|corrigeer|aanpassen|pas .+ aan|ik bedoel(de)?|niet .+ maar|wrong|incorrect|not right|not correct|mistake|should be|must be|needs to be|change|correct (it|that|the|my)|update|edit|i meant|not .+ but|instead)\b/;
+
+const SKIP = /^(heb ik niet|heb geen|geen telefoon|i don t have (one|a phone)|n a|weet ik niet|weet ik het niet|ik weet het niet|geen idee|overslaan|sla over|sla maar over|skip|skip this|pass|nvt|n v t|niet van toepassing|i don t know|i dont know|dont know|no idea|dunno|not sure|weet niet|geen|none|nothing|niets|niks|liever niet|rather not)$/;
 const YES_NO = /^(ja|jawel|jazeker|ja hoor|ja graag|ja dat klopt|klopt|dat klopt|correct|prima|goed|oke|ok|okay|yes|yes please|yep|yeah|sure|that s right|right|nee|nee hoor|nee dank je|neen|no|nope|no thanks|niet|not really|klopt niet)$/;
 
 /** Verbs of asking for contact: "een medewerker" names a person; "een medewerker spreken" asks for one. */
-const CONTACT_VERB = /\b(spreken|praten|spreek|praat|bellen|bel|terugbellen|teruggebeld|terugbelverzoek|contact|gesprek|talk|speak|call|callback|phone me|ring|human|mens|echt persoon|real person|chatbot|robot)\b/;
+const CONTACT_VERB = /\b(spreken|praten|spreek|praat|bellen|bel|terugbellen|teruggebeld|called back|call back|terugbelverzoek|contact|gesprek|talk|speak|call|callback|phone me|ring|human|mens|echt persoon|real person|chatbot|robot)\b/;
 
 /** "is fout, het moet ... zijn", "should be ...": the field the citizen corrects, and the new value. */
 const FIELD_WORDS: [RegExp, Asked][] = [
@@ -87,7 +111,7 @@ const FIELD_WORDS: [RegExp, Asked][] = [
 const NEW_VALUE =
   /(?:moet|moeten|zou|hoort)\s+(?:het\s+|dat\s+|deze\s+|die\s+)?(?:zijn\s+)?(.+?)(?:\s+zijn)?[.!]*$|(?:should|must|needs\s+to)\s+be\s+(.+?)[.!]*$|(?:niet\s+.+?\s+maar|not\s+.+?\s+but)\s+(.+?)[.!]*$|(?:\bis\b|\bwas\b|het\s+is|it\s*'?s|it\s+is)\s+(?!fout|niet|verkeerd|wrong|incorrect|not)(.+?)[.!]*$|(?:naar|in|to|into)\s+(.+?)[.!]*$|[:]\s*(.+)$/i;
 
-const PERSON_SKIP_TAIL = /\s*[,;(]?\s*(?:de\s+|zijn\s+|haar\s+|the\s+|his\s+|her\s+)?(?:naam|name)\s+(?:weet\s+ik\s+(?:niet|niet meer)|ken\s+ik\s+niet|onbekend|i\s+don'?t\s+know|unknown|not\s+known)\)?\.?$|\s*[,;]\s*(?:weet\s+ik\s+(?:verder\s+)?niet|geen\s+idee|i\s+don'?t\s+know)\.?$/i;
+const PERSON_SKIP_TAIL = /\s*[,;]\s*(?:no idea|not sure|don'?t know|i don'?t know|weet ik niet|geen idee|ken ik niet)\b.*$|\s*[,;(]?\s*(?:de\s+|zijn\s+|haar\s+|the\s+|his\s+|her\s+)?(?:naam|name)\s+(?:weet\s+ik\s+(?:niet|niet meer)|ken\s+ik\s+niet|onbekend|i\s+don'?t\s+know|unknown|not\s+known)\)?\.?$|\s*[,;]\s*(?:weet\s+ik\s+(?:verder\s+)?niet|geen\s+idee|i\s+don'?t\s+know)\.?$/i;
 
 function storyLike(asked: Asked | undefined, words: number): boolean {
   return asked === 'story' || asked === 'more' || (asked === undefined && words >= 6);
@@ -119,7 +143,7 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
   const contact = extractContact(text, asked);
   Object.assign(fields, contact.fields);
 
-  if (!contactAsked) {
+  if (!contactAsked && asked !== 'solution') {
     const place = findPlace(text, locale);
     const person = findPerson(text, locale);
     if (asked === 'where') {
@@ -129,7 +153,7 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
       const answer = cleanAnswer(text.replace(PERSON_SKIP_TAIL, ''));
       if (!skip && answer && !SKIP.test(norm(answer)) && !/\?\s*$/.test(text)) {
         const named = findPerson(answer, locale);
-        fields.person = named ? { kind: named.kind, text: answer } : { kind: /\b(afdeling|department|team|loket)\b/i.test(answer) ? 'department' : 'staff', text: answer };
+        fields.person = named ? { kind: named.kind, text: answer } : { kind: /\b(afdeling|department|team)\b/i.test(answer) ? 'department' : 'staff', text: answer };
       }
     } else if (person && !skip) fields.person = person;
   }
@@ -213,23 +237,46 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     const question = /\?\s*$/.test(text);
     if (words > STORY_WORDS || (words > STATEMENT_WORDS && !question)) return { intent: 'answer', fields, label: 'rule' };
 
+    const speakRequest = words <= 12 && SPEAK_TO.test(n) && REQUEST.test(n) && !PAST.test(n);
+    if (words <= 10 && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
+      return { intent: 'person', fields: pick(fields, ['phone', 'email', 'name']), label: 'rule' };
+    }
+    if (words <= 10 && !question && CLOSING.test(n) && !/\b(maar|but|nog een vraag|another question)\b/.test(n) && !hasFields) {
+      return { intent: 'goodbye', fields: {}, label: 'rule' };
+    }
+    const questionForm = QUESTION_FORM.test(n) || question;
+    if (words <= 12 && (questionForm || words <= 2)) {
+      const kw = QUESTION_WORDS.find(([re]) => re.test(n));
+      if (kw && !hasFields) return { intent: 'question', question: kw[1], fields: {}, label: 'rule' };
+    }
     const [label, score, second] = topLabels(modelScores(text, locale));
     const sure = score >= MIN_SCORE && score - second >= MIN_MARGIN;
     if (!sure || label === 'answer') {
       if (asked === 'summary' && hasFields) return { intent: 'correction', fields, label };
       return { intent: 'answer', fields, label };
     }
+    // A message that gives data is an answer, whatever else it sounds like ("begin november", "3 dagen terug").
+    const data = hasFields && (!questionForm || fields.date !== undefined || fields.phone || fields.email || fields.postcode || fields.street || fields.houseNumber || fields.city);
+    const command = label === 'stop' || label === 'restart' || label === 'help' || label === 'goodbye';
+    const onlyName = Object.keys(fields).length === 1 && fields.name !== undefined;
+    if (command && sure && score >= 0.8 && onlyName) return { intent: label, fields: {}, label };
+    if (data && label !== 'person' && label !== 'correction' && label !== 'protest') return { intent: 'answer', fields, label };
+    if (label === 'correction' && asked !== 'summary' && !CORRECTION_CUE.test(n)) return { intent: 'answer', fields, label };
+    // A question label needs a question (or a bare keyword): "mijn vergunning is afgewezen en ik ben het er niet mee eens" is a story.
+    if (label.startsWith('q-') && !questionForm && words > 3) return { intent: 'answer', fields, label };
     switch (label) {
       case 'person':
+        if (asked === 'solution' && !PERSON_STRONG.test(n) && !speakRequest) return { intent: 'answer', fields, label };
         // "Een medewerker", "de man aan de balie" at "who?" name a person: an answer.
         if (asked === 'who' && !CONTACT_VERB.test(n)) return { intent: 'answer', fields, label };
         return { intent: 'person', fields: pick(fields, ['phone', 'email', 'name']), label };
       case 'correction':
         return { intent: 'correction', fields: correctionFields(text, locale, now), label };
-      case 'protest':
-        return hasFields && !fields.name && !fields.person && !fields.place && !fields.solution
-          ? { intent: 'answer', fields, label }
-          : { intent: 'unclear', fields: {}, label };
+      case 'protest': {
+        // "1183 TR zei ik net", "Jansen, zei ik toch al": the data counts; the whole answer is no person or place.
+        const own = asked === 'who' || asked === 'where' || asked === 'solution' ? extractFields(text, locale, now, undefined) : fields;
+        return Object.keys(own).length > 0 ? { intent: 'answer', fields: own, label } : { intent: 'unclear', fields: {}, label };
+      }
       case 'lang-en':
       case 'lang-nl':
         return { intent: 'language', language: label === 'lang-en' ? 'en' : 'nl', fields: {}, label };

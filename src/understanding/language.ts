@@ -24,7 +24,7 @@ const SCRIPTS: [RegExp, string][] = [
 const WORDS: Record<string, string> = {
   tr: 'merhaba selam ve bir bu için ne değil şikayet ben benim var yok çok ama da de ile mi mı evet hayır teşekkürler lütfen istiyorum belediye nasıl neden olarak gibi daha şey sen siz size bana beni türkçe konuşuyor musunuz yardım şikâyet',
   pl: 'dzień dobry cześć nie jest się że to na do jak mam chcę chciałbym skargę skarga proszę dziękuję tak czy gmina urzędnik mój moja jestem być polski mówię po polsku pomoc',
-  de: 'ich und nicht ist das mit ein eine einen auch auf für sich wir sie es mein meine habe möchte bitte kann wurde wegen über beschwerde guten tag hallo danke sprechen deutsch gemeinde mitarbeiter sehr schlecht warum nein',
+  de: 'ich und nicht ist das mit ein eine einen auch auf für sich wir sie es mein meine habe möchte bitte kann wurde wegen über beschwerde guten tag hallo danke sprechen deutsch gemeinde mitarbeiter sehr schlecht warum nein spreche kein keine niederländisch deutsch verstehe sprechen leider',
   fr: 'je le la les et est pas une un des bonjour voudrais plainte merci oui non mon ma mes avec pour dans ce cette parlez français mairie employé très mal pourquoi aide',
   es: 'el la los las que y es quiero hola queja gracias sí no mi con para por una un del habla español ayuntamiento empleado muy mal porque ayuda buenos días',
   pt: 'olá eu não uma um com para por obrigado obrigada sim meu minha queixa reclamação fala português câmara funcionário muito mal porque ajuda bom dia',
@@ -44,7 +44,7 @@ const NL_EN = new Set(
 const LETTERS: [RegExp, string][] = [
   [/[ğış]/u, 'tr'],
   [/[ąęłśżźćń]/u, 'pl'],
-  [/ß/u, 'de'],
+  [/ß|[äü]/u, 'de'],
   [/[çœ]|\b(?:où|à)\b/u, 'fr'],
   [/[ñ¿¡]/u, 'es'],
   [/[ãõ]/u, 'pt'],

@@ -1,0 +1,30 @@
+/**
+ * `npm run eval:understand`: the understanding on its evaluation sets (test/fixtures/understand-eval.nl.jsonl and
+ * .en.jsonl, written apart from the training corpus), with accuracy per intent, per field and for dates.
+ * `--failures` also lists the lines it got wrong. Figures go to standard output.
+ */
+import { join } from 'path';
+import { projectRoot } from '../routing/model-file';
+import { evaluate, formatReport, readEvalSet } from './evaluate';
+import { createUnderstander } from './index';
+
+async function main(): Promise<void> {
+  const understander = await createUnderstander();
+  const showFailures = process.argv.includes('--failures');
+  for (const locale of ['nl', 'en']) {
+    const path = join(projectRoot(), 'test', 'fixtures', `understand-eval.${locale}.jsonl`);
+    const report = await evaluate(understander, readEvalSet(path));
+    process.stdout.write(formatReport(`understand-eval.${locale}.jsonl`, report) + '\n');
+    if (showFailures) {
+      for (const f of report.failures) {
+        process.stdout.write(`  x [${f.wrong.join(',')}] ${JSON.stringify({ text: f.line.text, asked: f.line.asked })}\n`);
+        process.stdout.write(`      expected ${JSON.stringify(f.line.expected)}\n      got      ${JSON.stringify(f.got)}\n`);
+      }
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`eval: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
