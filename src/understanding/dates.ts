@@ -517,7 +517,8 @@ export function understandDate(message: string, opts: DateOptions): UnderstoodDa
     if (found.length > 0) return { text };
     // Fallback: chrono-node, for the ways of saying a day that no rule above knows.
     const withoutNow = text.replace(/(?<![\p{L}])(?:nu|now|right now|momenteel|currently)(?![\p{L}])/giu, ' ').trim();
-    if (!withoutNow) return undefined;
+    // Only for answers with a number in them: chrono reads "Jan" (a name) as January, "zo" as Sunday.
+    if (!withoutNow || !/\d/.test(withoutNow)) return undefined;
     const p = parseIncidentDate(withoutNow, { locale: opts.locale, now: opts.now });
     if (p.kind === 'date' && !NOT_A_DATE.test(text)) return { text, from: p.date, to: p.date };
     if (p.kind === 'unknown' && !/weet|idee|know|sure|zeker|remember|herinner|vergeten|forgot|unsure/i.test(text)) return { text };

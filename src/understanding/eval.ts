@@ -9,7 +9,7 @@ import { evaluate, formatReport, readEvalSet } from './evaluate';
 import { createUnderstander } from './index';
 
 async function main(): Promise<void> {
-  const understander = await createUnderstander();
+  const understander = await createUnderstander({ explain: process.argv.includes('--failures') });
   const showFailures = process.argv.includes('--failures');
   for (const locale of ['nl', 'en']) {
     const path = join(projectRoot(), 'test', 'fixtures', `understand-eval.${locale}.jsonl`);

@@ -30,6 +30,8 @@ export { detectUnsupportedLanguage } from './language';
 export interface UnderstanderOptions {
   /** The route recogniser; default: the project's (createRouteClassifier); null: no routes. */
   classifier?: RouteClassifier | null;
+  /** Keep the internal `label` (the intent model's label, or 'rule') on results: for evaluation and debugging. */
+  explain?: boolean;
 }
 
 /** Messages are read up to this length (bounds the time per message). */
@@ -294,6 +296,7 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
   return {
     async understand(input: UnderstandInput): Promise<Understood> {
       const result = understandSync(input);
+      if (!opts.explain) delete result.label;
       const text = input.text.slice(0, MAX_CHARS).trim();
       const words = text.split(/\s+/).length;
       if (classifier && result.intent === 'answer' && storyLike(input.asked, words)) {

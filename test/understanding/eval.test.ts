@@ -1,0 +1,46 @@
+import { join } from 'path';
+import { createUnderstander } from '../../src/understanding';
+import { evaluate, readEvalSet, type EvalReport } from '../../src/understanding/evaluate';
+
+/**
+ * The evaluation sets (test/fixtures/understand-eval.<locale>.jsonl, written apart from the training corpus) must
+ * stay above the figures measured when this test was written (README: figures), minus a small margin: a change
+ * that makes the understanding worse fails here.
+ */
+const MEASURED = {
+  nl: { intent: 0.996, fields: 0.995, date: 1.0, routes: 1.0 },
+  en: { intent: 0.981, fields: 0.995, date: 1.0, routes: 1.0 },
+};
+const MARGIN = 0.02;
+const rate = (t: { right: number; total: number }) => t.right / t.total;
+
+describe.each(['nl', 'en'] as const)('evaluation set %s', (locale) => {
+  let report: EvalReport;
+  beforeAll(async () => {
+    const understander = await createUnderstander();
+    report = await evaluate(understander, readEvalSet(join(__dirname, '..', 'fixtures', `understand-eval.${locale}.jsonl`)));
+  });
+
+  test('has hundreds of lines covering every intent, question and field', () => {
+    expect(report.lines.total).toBeGreaterThanOrEqual(250);
+    expect(Object.keys(report.perIntent).sort()).toEqual(
+      ['answer', 'correction', 'goodbye', 'help', 'language', 'person', 'question', 'restart', 'stop', 'unclear'],
+    );
+    for (const f of ['date', 'place', 'person', 'solution', 'name', 'phone', 'email', 'street', 'houseNumber', 'postcode', 'city']) {
+      expect(report.fields[f]?.total ?? 0).toBeGreaterThan(1);
+    }
+    expect(report.date.total).toBeGreaterThanOrEqual(90);
+  });
+
+  test('intent, field, date and route accuracy stay at the measured level', () => {
+    const m = MEASURED[locale];
+    expect(rate(report.intent)).toBeGreaterThanOrEqual(m.intent - MARGIN);
+    expect(rate(report.fieldsAll)).toBeGreaterThanOrEqual(m.fields - MARGIN);
+    expect(rate(report.date)).toBeGreaterThanOrEqual(m.date - MARGIN);
+    expect(rate(report.routes)).toBeGreaterThanOrEqual(m.routes - 0.1);
+    for (const [intent, t] of Object.entries(report.perIntent)) {
+      expect({ intent, rate: rate(t) }).toEqual({ intent, rate: expect.any(Number) });
+      expect(rate(t)).toBeGreaterThanOrEqual(0.8);
+    }
+  });
+});

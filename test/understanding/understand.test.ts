@@ -1,0 +1,182 @@
+import { createUnderstander, type Understanding } from '../../src/understanding';
+import type { Asked } from '../../src/understanding/types';
+import type { Locale } from '../../src/domain/routes';
+
+/** Tuesday 24 November 2026, 11:00 in Amsterdam. */
+const NOW = new Date('2026-11-24T10:00:00Z');
+
+let understander: Awaited<ReturnType<typeof createUnderstander>>;
+beforeAll(async () => {
+  understander = await createUnderstander();
+});
+const u = (text: string, locale: Locale = 'nl', asked?: Asked): Promise<Understanding> =>
+  understander.understand({ text, locale, asked, now: NOW });
+
+describe('asking for a person, in any words', () => {
+  test.each([
+    ['kan ik iemand spreken?', 'nl', undefined],
+    ['ik wil gewoon met een mens praten', 'nl', 'when'],
+    ['kunt u mij terugbellen?', 'nl', 'name'],
+    ['I want to talk to a real person', 'en', 'where'],
+    ['ik wil een medewerker spreken', 'nl', 'who'],
+  ] as [string, Locale, Asked | undefined][])('%s -> person', async (text, locale, asked) => {
+    expect((await u(text, locale, asked)).intent).toBe('person');
+  });
+
+  test('an answer to "who?" that names a person is an answer with that person', async () => {
+    expect(await u('Een medewerker', 'nl', 'who')).toEqual({ intent: 'answer', fields: { person: { kind: 'staff', text: 'Een medewerker' } } });
+    const man = await u('de man aan de balie', 'nl', 'who');
+    expect(man.intent).toBe('answer');
+    expect(man.fields.person).toEqual({ kind: 'staff', text: 'de man aan de balie' });
+    expect(man.fields.place?.kind).toBe('counter');
+  });
+
+  test('"weet ik niet" inside an answer does not throw the person away', async () => {
+    expect((await u('iemand van parkeren, naam weet ik niet', 'nl', 'who')).fields.person?.text).toBe('iemand van parkeren');
+    expect(await u('weet ik niet', 'nl', 'who')).toMatchObject({ intent: 'answer', fields: {} });
+  });
+
+  test('a long story that mentions "medewerker" or "stop" is a story, never a command', async () => {
+    const r = await u(
+      'Gisteren zei de medewerker aan de balie dat ik moest stoppen met zeuren en een mens wilde me niet helpen, dat vond ik heel onbeleefd',
+    );
+    expect(r.intent).toBe('answer');
+    expect(r.routes).toContain('complaint');
+    expect(r.fields.date).toEqual({ text: 'Gisteren', from: '2026-11-23', to: '2026-11-23' });
+  });
+});
+
+describe('commands and questions by meaning', () => {
+  test.each([
+    ['what can you do?', 'en', 'when', 'help'],
+    ['cancel', 'en', 'summary', 'stop'],
+    ['stop', 'nl', 'name', 'stop'],
+    ['opnieuw', 'nl', undefined, 'restart'],
+    ['doei', 'nl', 'more', 'goodbye'],
+    ['bedankt, dat was het', 'nl', 'more', 'goodbye'],
+  ] as [string, Locale, Asked | undefined, string][])('%s -> %s', async (text, locale, asked, intent) => {
+    expect((await u(text, locale, asked)).intent).toBe(intent);
+  });
+
+  test('"in English please" switches language', async () => {
+    expect(await u('in English please')).toMatchObject({ intent: 'language', language: 'en', fields: {} });
+    expect(await u('Dutch please', 'en')).toMatchObject({ intent: 'language', language: 'nl' });
+  });
+
+  test.each([
+    ['kan ik anoniem klagen?', 'story', 'anonymous'],
+    ['wat gebeurt er met mijn gegevens?', 'phone', 'privacy'],
+    ['waarom heeft u mijn adres nodig?', 'address', 'why-data'],
+    ['hoe lang duurt het?', undefined, 'duration'],
+    ['wat gebeurt er nu?', 'summary', 'procedure'],
+    ['wie is de klachtenfunctionaris?', undefined, 'who-handles'],
+  ] as [string, Asked | undefined, string][])('%s -> question %s, no data', async (text, asked, question) => {
+    expect(await u(text, 'nl', asked)).toMatchObject({ intent: 'question', question, fields: {} });
+  });
+
+  test('a protest is not a name', async () => {
+    const r = await u('Dat staat er allemaal al in mijn eerste bericht!!', 'nl', 'name');
+    expect(r.intent).toBe('unclear');
+    expect(r.fields.name).toBeUndefined();
+  });
+
+  test('a protest that repeats data gives the data', async () => {
+    expect(await u('1183 TR zei ik net', 'nl', 'postcode')).toMatchObject({ intent: 'answer', fields: { postcode: '1183 TR' } });
+  });
+
+  test('skip, yes and no are answers without fields', async () => {
+    expect(await u('overslaan', 'nl', 'where')).toMatchObject({ intent: 'answer', fields: {} });
+    expect(await u('yes', 'en', 'where')).toMatchObject({ intent: 'answer', fields: {} });
+    expect(await u('ja', 'nl', 'solution')).toMatchObject({ intent: 'answer', fields: {} });
+  });
+});
+
+describe('corrections', () => {
+  test('a free-worded correction fills the corrected field', async () => {
+    expect(await u('mijn telefoonnummer is fout, het moet 06-33445577 zijn', 'nl', 'summary')).toMatchObject({
+      intent: 'correction',
+      fields: { phone: '+31633445577' },
+    });
+    expect(await u('de datum moet 15 oktober zijn', 'nl', 'summary')).toMatchObject({
+      intent: 'correction',
+      fields: { date: { from: '2026-10-15', to: '2026-10-15' } },
+    });
+    expect(await u('Mijn naam klopt niet, het is Pietersen', 'nl', 'summary')).toMatchObject({ intent: 'correction', fields: { name: 'Pietersen' } });
+  });
+});
+
+describe('fields whatever was asked', () => {
+  test('a whole address in one line', async () => {
+    expect((await u('Bankrasweg 88, 1183 TR Amstelveen', 'nl', 'address')).fields).toEqual({
+      street: 'Bankrasweg', houseNumber: '88', postcode: '1183 TR', city: 'Amstelveen',
+    });
+  });
+
+  test('name and phone in one answer', async () => {
+    expect((await u('Marieke Smit, 06-23456789', 'nl', 'name')).fields).toEqual({ name: 'Marieke Smit', phone: '+31623456789' });
+  });
+
+  test('a bare word or number reads as the field asked', async () => {
+    expect((await u('Jansen', 'nl', 'name')).fields).toEqual({ name: 'Jansen' });
+    expect((await u('12', 'nl', 'address')).fields).toEqual({ houseNumber: '12' });
+  });
+
+  test('an address abroad', async () => {
+    expect((await u('12 Baker Street, London NW1 6XE, United Kingdom', 'en', 'address')).fields).toEqual({
+      street: 'Baker Street', houseNumber: '12', city: 'London NW1 6XE, United Kingdom',
+    });
+  });
+
+  test('a first message with everything gives every field and the route', async () => {
+    const r = await u(
+      'Vorige week dinsdag was de medewerker aan het loket erg onbeleefd tegen mij. Mijn naam is Karin de Boer, ik woon op de Kerklaan 12, 1181 AB Amstelveen, telefoon 06-12345678.',
+    );
+    expect(r.intent).toBe('answer');
+    expect(r.routes).toEqual(['complaint']);
+    expect(r.fields).toMatchObject({
+      date: { from: '2026-11-17', to: '2026-11-17' },
+      place: { kind: 'counter' },
+      person: { kind: 'staff' },
+      name: 'Karin de Boer',
+      street: 'Kerklaan',
+      houseNumber: '12',
+      postcode: '1181 AB',
+      city: 'Amstelveen',
+      phone: '+31612345678',
+    });
+  });
+
+  test('"ik heb nu al 5 keer gebeld" gives no date', async () => {
+    expect((await u('ik heb nu al 5 keer gebeld', 'nl', 'when')).fields.date).toBeUndefined();
+    expect((await u('nu', 'nl', 'when')).fields.date).toBeUndefined();
+  });
+});
+
+describe('routes of a story', () => {
+  test('a mixed objection and complaint gives both', async () => {
+    expect((await u('my permit was refused and the officer was rude', 'en', 'story')).routes).toEqual(['objection', 'complaint']);
+  });
+  test('what is added after a referral is read as a story too', async () => {
+    expect((await u('ja, het is ook een klacht: niemand reageerde op mijn mails', 'nl', 'more')).routes).toEqual(['complaint']);
+  });
+  test('no routes without a route recogniser, and none for short answers', async () => {
+    const bare = await createUnderstander({ classifier: null });
+    expect((await bare.understand({ text: 'my permit was refused and the officer was rude', locale: 'en', asked: 'story', now: NOW })).routes).toBeUndefined();
+    expect((await u('gisteren', 'nl', 'when')).routes).toBeUndefined();
+  });
+});
+
+describe('languages the bot does not speak', () => {
+  test.each([
+    ['Merhaba, şikayet etmek istiyorum', 'tr'],
+    ['Dzień dobry, chcę złożyć skargę', 'pl'],
+    ['أريد تقديم شكوى', 'ar'],
+    ['Guten Tag, ich möchte mich beschweren', 'de'],
+    ['Bonjour, je voudrais faire une plainte', 'fr'],
+  ])('%s -> unclear, %s', async (text, code) => {
+    expect(await u(text)).toMatchObject({ intent: 'unclear', unsupportedLanguage: code, fields: {} });
+  });
+  test('Dutch and English are not foreign, however short', async () => {
+    for (const t of ['ok', 'Jansen', 'Amstelveen', 'ja', 'hallo', 'de balie', 'Dank je']) expect((await u(t)).unsupportedLanguage).toBeUndefined();
+  });
+});
