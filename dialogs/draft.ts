@@ -8,7 +8,8 @@ import { Fields, type CallbackRequest, type ComplaintInput, type Contact } from 
 import type { PersonKind, PlaceKind } from '../src/domain/extract';
 import { PERSON_KINDS, PLACE_KINDS } from '../src/domain/complaint';
 import type { Locale } from '../src/domain/routes';
-import type { Asked, UnderstoodFields } from '../src/understanding/types';
+import type { UnderstoodFields } from '../src/understanding/types';
+import type { AskedQuestion } from './turn';
 
 /** The fields a message can fill, as the summary names them. */
 export const DRAFT_FIELDS = ['when', 'place', 'person', 'solution', 'name', 'phone', 'address', 'email'] as const;
@@ -46,8 +47,8 @@ export interface ConversationData {
   welcomed?: boolean;
   /** the language the citizen chose; until then the activity's locale decides */
   locale?: Locale;
-  /** the question the bot asked last, for understanding the next message */
-  asked?: Asked;
+  /** the question the bot asked last (and its buttons), for understanding the next message */
+  asked?: AskedQuestion;
 }
 
 export function newDraft(): Draft {

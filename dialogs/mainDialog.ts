@@ -26,7 +26,7 @@ import { IntakeDialog } from './intakeDialog';
 import { placeLabel } from './show';
 import { matchChoice, yesNo } from './prompts';
 import { facts, type DialogServices } from './services';
-import { LOCALE_KEY, previousAsked, say, setAsked, tr, turnUnderstanding, withButtons } from './turn';
+import { LOCALE_KEY, pressedButton, previousAsked, say, setAsked, tr, turnUnderstanding, withButtons } from './turn';
 
 export interface MainServices extends DialogServices {
   /** remembers the language the citizen chose */
@@ -120,7 +120,9 @@ export class MainDialog extends ComponentDialog {
       return active ? this.reprompt(innerDc) : innerDc.beginDialog(MAIN_WATERFALL, {});
     }
 
-    switch (u.intent) {
+    // a button the bot showed is an answer, whatever else its words could mean ("Wanneer", "Een medewerker")
+    const button = pressedButton(context);
+    switch (button && !['stop', 'restart', 'language'].includes(u.intent) ? 'answer' : u.intent) {
       case 'help':
         await say(context, 'commands.help', facts(m, context));
         return active ? this.reprompt(innerDc) : innerDc.beginDialog(MAIN_WATERFALL, {});
@@ -175,7 +177,7 @@ export class MainDialog extends ComponentDialog {
     const draft = await this.services.drafts.get(context);
     draft.confirmingStop = true;
     const t = tr(context);
-    setAsked(context, 'more');
+    setAsked(context, 'more', [t('commands.stopYes'), t('commands.stopNo')]);
     await context.sendActivity(
       withButtons(context, t('commands.stopConfirm'), [
         { title: t('commands.stopYes'), value: t('commands.stopYes') },

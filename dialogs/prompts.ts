@@ -65,7 +65,7 @@ const ASKED_BY_KEY: [RegExp, Asked][] = [
   [/\.(ask|suggest)\.name$|suggestName$/, 'name'],
   [/\.ask\.phone$|askPhone$/, 'phone'],
   [/\.ask\.street$/, 'street'],
-  [/\.ask\.postcode$/, 'postcode'],
+  [/\.ask\.(postcode|postcodeCity)$/, 'postcode'],
   [/\.ask\.city$/, 'city'],
   [/\.(ask|suggest)\.email$/, 'email'],
   [/\.ask\.address$/, 'address'],
@@ -154,8 +154,9 @@ export class AskPrompt extends Prompt<Answer> {
 
   protected async onPrompt(context: TurnContext, _state: object, options: PromptOptions): Promise<void> {
     const spec = options.validations as AskSpec;
-    setAsked(context, askedFor(spec));
-    await context.sendActivity(withButtons(context, tr(context)(spec.key, spec.vars), buttonsFor(context, spec.choices)));
+    const buttons = buttonsFor(context, spec.choices);
+    setAsked(context, askedFor(spec), buttons.map((b) => b.title));
+    await context.sendActivity(withButtons(context, tr(context)(spec.key, spec.vars), buttons));
   }
 
   protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<Answer>> {
@@ -201,7 +202,7 @@ export class AskPrompt extends Prompt<Answer> {
       return true;
     }
     const buttons = buttonsFor(context, spec.choices);
-    setAsked(context, askedFor(spec));
+    setAsked(context, askedFor(spec), buttons.map((b) => b.title));
     await context.sendActivity(withButtons(context, `${t(reason)}\n\n${t(spec.key, spec.vars)}`, buttons));
     return false;
   }
@@ -221,6 +222,8 @@ export const yesNo = (extra: { yes?: string; no?: string } = {}): ChoiceSpec[] =
 export const SKIP_WORDS = [
   'overslaan', 'skip', 'weet ik niet', 'ik weet het niet', 'weet niet', 'geen idee', 'weet ik niet meer', 'niet bekend', 'onbekend',
   "don't know", 'dont know', 'i dont know', "i don't know", 'no idea', 'not sure', 'pass', 'sla over',
+  'weet ik niet precies', 'niet precies', 'weet ik niet meer precies', 'weet het niet meer', 'geen flauw idee',
+  "i don't remember", 'dont remember', "can't remember", 'not sure exactly', "i'm not sure",
 ];
 const SKIP_SET = new Set(SKIP_WORDS.map(normalise));
 

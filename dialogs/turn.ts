@@ -8,6 +8,7 @@ import { formatPhone } from '../src/domain/contact';
 import type { Locale } from '../src/domain/routes';
 import { translator, type Translate } from '../src/i18n';
 import type { Asked, Understanding } from '../src/understanding/types';
+import { normalise } from './text';
 
 export const LOCALE_KEY = Symbol('klachtbot.locale');
 export const NOW_KEY = Symbol('klachtbot.now');
@@ -30,19 +31,32 @@ export function setTurnUnderstanding(context: TurnContext, u: Understanding | un
   context.turnState.set(UNDERSTANDING_KEY, u);
 }
 
-/** Records which question the bot asked in this turn, so the next message is understood as its answer. */
-export function setAsked(context: TurnContext, asked: Asked | undefined): void {
-  context.turnState.set(ASKED_KEY, asked);
+/** The question the bot asked: what it asks for, and the buttons it showed (normalised titles). */
+export interface AskedQuestion {
+  asked?: Asked;
+  buttons?: string[];
 }
 
-export function askedThisTurn(context: TurnContext): Asked | undefined {
-  return context.turnState.get(ASKED_KEY) as Asked | undefined;
+/** Records which question the bot asked in this turn, so the next message is understood as its answer. */
+export function setAsked(context: TurnContext, asked: Asked | undefined, buttons: string[] = []): void {
+  context.turnState.set(ASKED_KEY, { asked, buttons: buttons.map(normalise).filter(Boolean) } satisfies AskedQuestion);
+}
+
+export function askedThisTurn(context: TurnContext): AskedQuestion | undefined {
+  return context.turnState.get(ASKED_KEY) as AskedQuestion | undefined;
 }
 
 /** The question the citizen is answering with this turn's message (kept by the bot from the last turn). */
 export const PREVIOUS_ASKED_KEY = Symbol('klachtbot.previousAsked');
 export function previousAsked(context: TurnContext): Asked | undefined {
-  return context.turnState.get(PREVIOUS_ASKED_KEY) as Asked | undefined;
+  return (context.turnState.get(PREVIOUS_ASKED_KEY) as AskedQuestion | undefined)?.asked;
+}
+
+/** True when this turn's message is one of the buttons the bot showed last: a button is always an answer. */
+export function pressedButton(context: TurnContext): boolean {
+  const buttons = (context.turnState.get(PREVIOUS_ASKED_KEY) as AskedQuestion | undefined)?.buttons ?? [];
+  const text = typeof context.activity.text === 'string' ? normalise(context.activity.text) : '';
+  return !!text && buttons.includes(text);
 }
 
 export function turnLocale(context: TurnContext): Locale {

@@ -174,7 +174,7 @@ export class ComplaintBot extends TeamsActivityHandler {
         text: text.slice(0, 5000),
         locale: turnLocale(context),
         now: turnNow(context),
-        asked: data.asked,
+        asked: data.asked?.asked,
       });
       setTurnUnderstanding(context, understanding);
     } catch (err) {

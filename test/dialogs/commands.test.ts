@@ -79,7 +79,8 @@ describe('commands that work at any point', () => {
   test('a call-back alone is stored without a complaint, and stop says the call-back stays', async () => {
     await play(harness(), [
       ['bel mij terug', /terugbellen/],
-      ['ja', /naam/],
+      ['ja', /Waar gaat het over/],
+      ['mijn paspoort', /naam/],
       ['Jan Jansen', /telefoonnummer/],
       ['020 540 49 11', /welke dag/],
       ['2', /deel van de dag/],

@@ -30,12 +30,9 @@ export const DUTCH_TO_SUMMARY: Step[] = [
   ['vorige week dinsdag', /Genoteerd: dinsdag 17 november 2026.*oplossen/s],
   ['Overslaan', /klachtenfunctionaris praten/],
   ['Nee, ga verder', /Wat is uw naam/],
-  ['Jan Jansen', /telefoonnummer/],
-  ['06 12345678', /straat en huisnummer/],
-  ['Dorpsstraat 12', /postcode/],
-  ['1182jr', /plaats/],
-  ['Amstelveen', /e-mailadres/],
-  ['Geen e-mail', /Dit is uw klacht.*Klopt alles/s],
+  ['Jan Jansen', /adres/],
+  ['Dorpsstraat 12, 1182jr Amstelveen', /telefoonnummer of e-mailadres/],
+  ['06 12345678', /Dit is uw klacht.*Klopt alles/s],
 ];
 
 /** The same path when the route recogniser is on: a clear complaint skips the route question. */

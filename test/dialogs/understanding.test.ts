@@ -1,0 +1,347 @@
+/**
+ * The intake acts on what the one understanding step found in each message (issue 11): every field a
+ * message gives is filled, what was inferred is confirmed, only what is missing is asked; commands and
+ * questions by meaning at any point; corrections in the citizen's own words. The real bot, store and
+ * understanding step; where a test needs one exact reading of a message, that reading is given for
+ * that message only (`reading`), so the test checks what the dialog does with it.
+ */
+import { Harness, tempDbFile } from '../helpers/harness';
+import { play } from '../helpers/script';
+import { createRouteClassifier } from '../../src/routing/classifier';
+import { createUnderstander } from '../../src/understanding';
+import type { Understander, Understanding } from '../../src/understanding/types';
+import type { RouteClassifier } from '../../src/domain/routes';
+import { normalise } from '../../dialogs/text';
+import nl from '../../locales/nl.json';
+import en from '../../locales/en.json';
+
+let db: ReturnType<typeof tempDbFile>;
+let h: Harness;
+let classifier: RouteClassifier;
+
+beforeAll(async () => {
+  classifier = await createRouteClassifier();
+});
+
+afterEach(async () => {
+  await h?.close();
+  db?.cleanup();
+  h = undefined as unknown as Harness;
+  db = undefined as unknown as ReturnType<typeof tempDbFile>;
+});
+
+/** The product's understanding step, except for the messages given here, which are read as given. */
+async function reading(fixed: Record<string, Understanding> = {}, withClassifier = true): Promise<Understander> {
+  const real = await createUnderstander({ classifier: withClassifier ? classifier : null });
+  const table = new Map(Object.entries(fixed).map(([k, v]) => [normalise(k), v]));
+  return { understand: async (input) => table.get(normalise(input.text)) ?? real.understand(input) };
+}
+
+async function open(opts: { fixed?: Record<string, Understanding>; classifier?: boolean; locale?: string } = {}) {
+  db = tempDbFile();
+  const withClassifier = opts.classifier ?? true;
+  h = await Harness.open({
+    file: db.file,
+    locale: opts.locale,
+    classifier: withClassifier ? classifier : undefined,
+    understander: await reading(opts.fixed, withClassifier),
+  });
+  await h.join();
+}
+
+const CONTACT = 'Mijn naam is Piet de Boer, 06-23456789, Bankrasweg 88, 1183 TR Amstelveen.';
+const EVERYTHING = `Gisteren stond ik een uur aan de balie bij mevrouw Jansen en niemand hielp mij, ze was erg onbeschoft. ${CONTACT}`;
+
+/** Questions for things the first message already said: none of them may be asked again. */
+const ASKED_AGAIN = /Wat is uw naam|Op welk telefoonnummer|Wat is uw adres|straat en huisnummer|Wanneer gebeurde het|Waar gebeurde het|Over wie gaat uw klacht/;
+
+/** The draft as it is kept in conversation state (SQLite). */
+async function draft(): Promise<Record<string, unknown>> {
+  const rows = await h.db.all<{ key: string; data: string }>('SELECT key, data FROM bot_state');
+  const row = rows.find((r) => r.key.startsWith('test/conversations/conv-1'));
+  return (JSON.parse(row!.data) as { draft: Record<string, unknown> }).draft;
+}
+
+/** From the call offer to the summary: answers whatever optional contact question comes (e-mail), nothing else. */
+async function toSummary(): Promise<string[]> {
+  const seen: string[] = [];
+  let replies = await h.say('Nee, ga verder');
+  for (let i = 0; i < 4 && !/Dit is uw klacht/.test(replies.join('\n')); i++) {
+    seen.push(...replies);
+    expect(replies.join('\n')).toMatch(/e-mail/i);
+    replies = await h.say('Geen e-mail');
+  }
+  seen.push(...replies);
+  expect(replies.join('\n')).toMatch(/Dit is uw klacht.*Klopt alles/s);
+  return seen;
+}
+
+describe('one message with everything', () => {
+  test('files after one confirmation, without asking any of it again', async () => {
+    await open();
+    const seen: string[] = [];
+    const first = await h.say(EVERYTHING);
+    seen.push(...first);
+    const confirm = first.join('\n');
+    expect(confirm).toMatch(/Vervelend dat u dit heeft meegemaakt/);
+    expect(confirm).toMatch(/Ik lees in uw bericht/);
+    expect(confirm).toMatch(/Wanneer: Gisteren, dat is maandag 23 november 2026/);
+    expect(confirm).toMatch(/Waar: Aan de balie/);
+    expect(confirm).toMatch(/Over wie: mevrouw Jansen/);
+    expect(confirm).toMatch(/Naam: Piet de Boer/);
+    expect(confirm).toMatch(/Telefoon: 06 23456789/);
+    expect(confirm).toMatch(/Adres: Bankrasweg 88, 1183 TR Amstelveen/);
+    const afterYes = await h.say('Ja');
+    seen.push(...afterYes);
+    expect(afterYes.join('\n')).toMatch(/oplossen/);
+    seen.push(...(await h.say('Nee')));
+    seen.push(...(await toSummary()));
+    for (const reply of seen) expect(reply).not.toMatch(ASKED_AGAIN);
+    const done = await h.say('Ja, versturen');
+    expect(done.join('\n')).toMatch(/Uw klacht is verstuurd.*KL-2026-/s);
+    const [c] = await h.complaints.listByConversation('test', 'conv-1');
+    expect(c).toMatchObject({
+      route: 'complaint',
+      story: EVERYTHING,
+      incidentDate: '2026-11-23',
+      placeKind: 'counter',
+      place: 'Aan de balie',
+      person: 'mevrouw Jansen',
+      personKind: 'staff',
+      solution: null,
+      contact: { name: 'Piet de Boer', phone: '+31623456789', street: 'Bankrasweg 88', postcode: '1183 TR', city: 'Amstelveen' },
+    });
+  });
+
+  test('a free-worded correction at the confirmation changes the field straight away', async () => {
+    await open();
+    await h.say(EVERYTHING);
+    await play(h, [
+      ['nee, het was eergisteren', /aangepast.*Wanneer: eergisteren, dat is zondag 22 november 2026.*Klopt dat/s],
+      ['Ja', /oplossen/],
+    ]);
+  });
+
+  test('a plain no asks which detail is wrong, and only that one is asked again', async () => {
+    await open();
+    await h.say(EVERYTHING);
+    await play(h, [
+      ['Nee, iets klopt niet', /Wat klopt er niet/],
+      ['Waar', /Waar gebeurde het/],
+      ['Aan de telefoon', /oplossen/],
+    ]);
+  });
+});
+
+describe('dates', () => {
+  test('a period is said back as a period in the same turn, stored as a period, not its first day', async () => {
+    await open({
+      fixed: { 'eind oktober': { intent: 'answer', fields: { date: { text: 'eind oktober', from: '2026-10-21', to: '2026-10-31' } } } },
+    });
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Aan de telefoon.*Klopt dat/s],
+      ['Ja', /Wanneer gebeurde het/],
+      ['eind oktober', /Genoteerd: 21 oktober 2026 tot en met 31 oktober 2026\..*Over wie/s],
+    ]);
+  });
+
+  test('a whole month reads as the month; the one-year warning follows from the period, in plain words with the link', async () => {
+    await open({
+      fixed: { 'anderhalf jaar geleden': { intent: 'answer', fields: { date: { text: 'anderhalf jaar geleden', from: '2025-05-01', to: '2025-05-31' } } } },
+    });
+    const replies = await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['anderhalf jaar geleden', /Genoteerd: mei 2025\..*meer dan een jaar geleden.*klacht-over-de-gemeente.*toch indienen/s],
+    ]);
+    expect(replies.join('\n')).not.toMatch(/9:8|artikel|Awb|Algemene wet/);
+  });
+
+  test('a period that ends within the year gets no warning', async () => {
+    await open({
+      fixed: { 'vorig jaar december': { intent: 'answer', fields: { date: { text: 'vorig jaar december', from: '2025-12-01', to: '2025-12-31' } } } },
+    });
+    const replies = await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['vorig jaar december', /Genoteerd: december 2025\..*Over wie/s],
+    ]);
+    expect(replies.join('\n')).not.toMatch(/meer dan een jaar/);
+  });
+
+  test('a vague date is kept as the citizen wrote it, and said so', async () => {
+    await open({ fixed: { 'in de zomer': { intent: 'answer', fields: { date: { text: 'in de zomer' } } } } });
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['in de zomer', /Genoteerd zoals u het schreef: in de zomer.*Over wie/s],
+    ]);
+  });
+});
+
+describe('commands and questions by meaning, at any point', () => {
+  test('a common question gets a short answer, then the same question again', async () => {
+    await open({ fixed: { 'wat gebeurt er met mijn gegevens?': { intent: 'question', question: 'privacy', fields: {} } } });
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['kan ik anoniem klagen?', /Anoniem klagen kan niet.*Wanneer gebeurde het/s],
+      ['wat gebeurt er met mijn gegevens?', /alleen om uw klacht te behandelen.*privacyverklaring.*Wanneer gebeurde het/s],
+      ['gisteren', /Genoteerd: maandag 23 november 2026/],
+    ]);
+  });
+
+  test('a question as the first message is answered, then the bot asks what happened', async () => {
+    await open({ fixed: { 'hoe lang duurt het?': { intent: 'question', question: 'duration', fields: {} } } });
+    await play(h, [['hoe lang duurt het?', /binnen 4 werkdagen.*Wat is er gebeurd/s]]);
+    expect(await h.complaints.countComplaints()).toBe(0);
+  });
+
+  test('asking for a person in other words leads to the call-back offer; "Een medewerker" at "Over wie?" is an answer', async () => {
+    await open();
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['gisteren', /Over wie/],
+      ['Een medewerker', /naam van de medewerker/],
+      ['kan ik iemand spreken?', /terugbellen/],
+      ['Nee, ga verder', /We gaan verder.*naam van de medewerker/s],
+    ]);
+  });
+
+  test('"weet ik niet" inside an answer is part of the answer; alone it is a skip', async () => {
+    await open();
+    await play(h, [
+      [`Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd. ${CONTACT}`, /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['gisteren', /Over wie/],
+      ['iemand van parkeren, naam weet ik niet', /oplossen/],
+      ['weet ik niet', /klachtenfunctionaris praten/],
+    ]);
+    const summary = (await toSummary()).join('\n');
+    expect(summary).toMatch(/Over wie: iemand van parkeren\\?, naam weet ik niet/);
+    expect(summary).toMatch(/Mogelijke oplossing: \(niet ingevuld\)/);
+  });
+
+  test('"ja" where a place is asked is not a place', async () => {
+    await open({ classifier: false });
+    await play(h, [
+      ['Niemand heeft ooit gereageerd op mijn vraag over de vergunning en ik wacht al maanden', /Waar gaat het over/],
+      ['1', /Wanneer gebeurde het/],
+      ['gisteren', /Waar gebeurde het/],
+      ['ja', /te kort.*Waar gebeurde het/s],
+      ['Ergens anders', /Waar was dat/],
+      ['yes', /te kort.*Waar was dat/s],
+      ['bij de bibliotheek', /Over wie/],
+    ]);
+    expect(await draft()).toMatchObject({ place: 'bij de bibliotheek', placeKind: 'elsewhere' });
+  });
+
+  test('goodbye before telling anything ends kindly', async () => {
+    await open();
+    await play(h, [['doei', /Dag!.*020 540 49 11/s]]);
+  });
+
+  test('a language the bot does not speak gets a line in that language, and in Dutch and English, with the phone number', async () => {
+    await open({
+      fixed: { 'Merhaba, belediye hakkında şikayet etmek istiyorum': { intent: 'unclear', fields: {}, unsupportedLanguage: 'tr' } as Understanding },
+    });
+    const replies = await play(h, [['Merhaba, belediye hakkında şikayet etmek istiyorum', /yalnızca Felemenkçe ve İngilizce.*020 540 49 11.*alleen Nederlands en Engels.*only understand Dutch and English/s]]);
+    expect(replies.join('\n')).toMatch(/Wat is er gebeurd/);
+    expect(await h.complaints.countComplaints()).toBe(0);
+  });
+});
+
+describe('the summary', () => {
+  async function everythingToSummary() {
+    await open();
+    await h.say(EVERYTHING);
+    await h.say('Ja');
+    await h.say('Nee');
+    await toSummary();
+  }
+
+  test('stop at the summary asks first; no carries on, yes stops without filing', async () => {
+    await everythingToSummary();
+    await play(h, [
+      ['stop', /Weet u zeker dat u wilt stoppen\? Uw klacht is dan niet ingediend/],
+      ['Nee, ga verder', /we gaan verder.*Klopt alles/s],
+      ['stop', /Weet u zeker/],
+      ['Ja, stoppen', /Gestopt.*niet verstuurd/s],
+    ]);
+    expect(await h.complaints.countComplaints()).toBe(0);
+  });
+
+  test('free-worded corrections change the field directly', async () => {
+    await everythingToSummary();
+    await play(h, [
+      ['mijn telefoonnummer is fout, het moet 06-33445577 zijn', /aangepast.*Telefoon: 06 33445577.*Klopt alles/s],
+      ['de datum moet 15 oktober zijn', /aangepast.*Wanneer: donderdag 15 oktober 2026.*Klopt alles/s],
+    ]);
+    await play(h, [['Ja, versturen', /KL-2026-/]]);
+    const [c] = await h.complaints.listByConversation('test', 'conv-1');
+    expect(c).toMatchObject({ incidentDate: '2026-10-15', contact: { phone: '+31633445577', name: 'Piet de Boer' } });
+  });
+
+  test('naming only the field asks that field again', async () => {
+    await everythingToSummary();
+    await play(h, [['het adres klopt niet', /adres|straat/i]]);
+  });
+
+  test('"annuleren" inside a correction cancels only the correction', async () => {
+    await everythingToSummary();
+    await play(h, [
+      ['Iets aanpassen', /Wat wilt u aanpassen/],
+      ['Wanneer', /Wanneer gebeurde het/],
+      ['annuleren', /ik pas niets aan.*Dit is uw klacht.*Wanneer: maandag 23 november 2026.*Klopt alles/s],
+      ['Ja, versturen', /KL-2026-/],
+    ]);
+    expect(await h.complaints.countComplaints()).toBe(1);
+  });
+});
+
+describe('what belongs elsewhere too', () => {
+  test('a story that is a bezwaar and a complaint files the complaint in the citizen\'s words and also gives the bezwaar link', async () => {
+    const story = 'Mijn vergunning is geweigerd en de ambtenaar aan de balie was daarbij ook nog eens heel onbeschoft tegen mij';
+    await open({ fixed: { [story]: { intent: 'answer', routes: ['complaint', 'objection'], fields: { place: { kind: 'counter', text: 'aan de balie' } } } } });
+    await play(h, [[story, /bezwaar.*bezwaarschrift-indienen.*Klopt dat/s], ['Ja', /Wanneer/]]);
+    expect(await draft()).toMatchObject({ route: 'complaint', story, alsoRoute: 'objection' });
+  });
+
+  test('after a referral, what the citizen adds is kept with the story', async () => {
+    await open({ classifier: false });
+    await play(h, [
+      ['Ik heb een klacht over de lantaarnpaal voor mijn huis, die is al twee weken kapot', /Waar gaat het over/],
+      ['Iets op straat', /Fixi.*ook/s],
+      ['ja, het is ook een klacht: niemand reageerde op mijn mails', /ook uw klacht op/],
+    ]);
+    expect((await draft()).story).toBe(
+      'Ik heb een klacht over de lantaarnpaal voor mijn huis, die is al twee weken kapot\n\nja, het is ook een klacht: niemand reageerde op mijn mails',
+    );
+  });
+
+  test('a real complaint typed at the situation menu is taken, with what was said before', async () => {
+    await open({ classifier: false });
+    await play(h, [
+      ['Het gaat over mijn aanvraag bij de gemeente van vorige maand', /Waar gaat het over/],
+      ['Ik heb vier keer gebeld en niemand belt terug, de medewerker hing gewoon op', /dit op als klacht/],
+    ]);
+    expect(await draft()).toMatchObject({
+      route: 'complaint',
+      story: 'Het gaat over mijn aanvraag bij de gemeente van vorige maand\n\nIk heb vier keer gebeld en niemand belt terug, de medewerker hing gewoon op',
+    });
+  });
+});
+
+describe('tone', () => {
+  const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
+  test('the welcome is short in both languages', () => {
+    expect(words(nl.welcome)).toBeLessThan(60);
+    expect(words(en.welcome)).toBeLessThan(60);
+  });
+
+  test('no article numbers in what the citizen reads', () => {
+    const all = (o: unknown): string[] => (typeof o === 'string' ? [o] : Object.values(o as object).flatMap(all));
+    for (const text of [...all(nl), ...all(en)]) expect(text).not.toMatch(/\b9:\d+\b|artikel \d|article \d|Algemene wet bestuursrecht/);
+  });
+});
