@@ -37,20 +37,20 @@ const LOOP = 'contactLoop';
 const CONTACT_PROMPT = 'contactPrompt';
 
 /** What the bot asks next: one field, the whole address, or phone-or-e-mail. */
-type Question = 'name' | 'address' | 'street' | 'postcode' | 'postcodeCity' | 'city' | 'reach' | 'phone' | 'email' | 'suggestName' | 'suggestEmail';
+type Question = 'nameAddress' | 'name' | 'address' | 'street' | 'postcode' | 'postcodeCity' | 'city' | 'reach' | 'phone' | 'email' | 'suggestName' | 'suggestEmail';
 
 const ASKED: Record<Question, Asked> = {
-  name: 'name', suggestName: 'name', address: 'address', street: 'street', postcode: 'postcode', postcodeCity: 'postcode', city: 'city',
+  nameAddress: 'name', name: 'name', suggestName: 'name', address: 'address', street: 'street', postcode: 'postcode', postcodeCity: 'postcode', city: 'city',
   reach: 'phone', phone: 'phone', email: 'email', suggestEmail: 'email',
 };
 const KEY: Record<Question, string> = {
-  name: 'contact.ask.name', suggestName: 'contact.suggest.name', address: 'contact.ask.address', street: 'contact.ask.street',
+  nameAddress: 'contact.ask.nameAddress', name: 'contact.ask.name', suggestName: 'contact.suggest.name', address: 'contact.ask.address', street: 'contact.ask.street',
   postcode: 'contact.ask.postcode', postcodeCity: 'contact.ask.postcodeCity', city: 'contact.ask.city', reach: 'contact.ask.reach', phone: 'contact.ask.phone',
   email: 'contact.ask.email', suggestEmail: 'contact.suggest.email',
 };
 /** the label in "it does not work out with {{field}}" */
 const LABEL: Record<Question, string> = {
-  name: 'name', suggestName: 'name', address: 'address', street: 'street', postcode: 'postcode', postcodeCity: 'address', city: 'city',
+  nameAddress: 'address', name: 'name', suggestName: 'name', address: 'address', street: 'street', postcode: 'postcode', postcodeCity: 'address', city: 'city',
   reach: 'phone', phone: 'phone', email: 'email', suggestEmail: 'email',
 };
 
@@ -190,8 +190,10 @@ export class ContactDialog extends ComponentDialog {
   /** The next question for what is still missing. */
   private next(state: LoopState): Question | undefined {
     const { todo, suggest } = state;
-    if (todo.includes('name')) return suggest?.name ? 'suggestName' : 'name';
     const address = (['street', 'postcode', 'city'] as const).filter((f) => todo.includes(f));
+    // name and address in one question when both are missing (one answer: "Jan Jansen, Dorpsstraat 12, 1182 JR Amstelveen")
+    if (todo.includes('name') && !suggest?.name && address.length === 3 && !state.correcting) return 'nameAddress';
+    if (todo.includes('name')) return suggest?.name ? 'suggestName' : 'name';
     if (address.length === 3) return 'address';
     if (todo.includes('postcode') && todo.includes('city')) return 'postcodeCity';
     if (address.length) return address[0];
@@ -293,7 +295,7 @@ export class ContactDialog extends ComponentDialog {
       return step.replaceDialog(LOOP, { ...state, tries: 0 } satisfies LoopState);
     }
     // not understood: say what is wrong, and ask again (a question or a protest is no wrong try)
-    const tries = question === 'name' && notAName(reply.text) ? state.tries : state.tries + 1;
+    const tries = (question === 'name' || question === 'nameAddress') && notAName(reply.text) ? state.tries : state.tries + 1;
     if (tries >= 3) return step.replaceDialog(LOOP, { ...state, tries, gaveUp: true } satisfies LoopState);
     return step.replaceDialog(LOOP, { ...state, tries, gaveUp: false, lead: this.why(step.context, question, reply.text) } satisfies LoopState);
   }
@@ -301,6 +303,7 @@ export class ContactDialog extends ComponentDialog {
   /** Whether a field is (part of) what the question asked. */
   private answers(q: Question, f: ContactField): boolean {
     if (q === 'address') return f === 'street' || f === 'postcode' || f === 'city';
+    if (q === 'nameAddress') return f === 'name' || f === 'street' || f === 'postcode' || f === 'city';
     if (q === 'postcodeCity') return f === 'postcode' || f === 'city';
     if (q === 'reach') return f === 'phone' || f === 'email';
     return q === f;
@@ -333,16 +336,16 @@ export class ContactDialog extends ComponentDialog {
       const r = schema.safeParse(v);
       return r.success ? r.data : undefined;
     };
-    const addressAsked = q === 'address' || q === 'street' || q === 'postcode' || q === 'postcodeCity' || q === 'city';
+    const addressAsked = q === 'address' || q === 'nameAddress' || q === 'street' || q === 'postcode' || q === 'postcodeCity' || q === 'city';
     const line = addressAsked || /\b[1-9]\d{3}\s?[A-Za-z]{2}\b/.test(text) ? parseAddress(text) : {};
 
     // name: from the understanding, else (asked for it) from what is left of the answer
     // (a name is taken from the bare text only where the name is asked: "Amstelveen" at the town question is no name)
-    const nameAsked = q === 'name' || q === 'suggestName';
+    const nameAsked = q === 'name' || q === 'suggestName' || q === 'nameAddress';
     const understoodName = parse(Fields.name, found.name);
     const partOfAddress = (n: string) =>
       [line.street, line.city, line.country, found.city, found.street].some((p) => p && normalise(p).includes(normalise(n)));
-    const name = nameAsked ? (understoodName ?? nameIn(text, found)) : understoodName && contact.name === undefined && !partOfAddress(understoodName) ? understoodName : undefined;
+    const name = nameAsked ? (understoodName ?? nameIn(text, { ...found, street: found.street ?? line.street })) : understoodName && contact.name === undefined && !partOfAddress(understoodName) ? understoodName : undefined;
     if (name && !notAName(text)) set('name', name);
 
     set('phone', parse(Fields.phone, found.phone) ?? (q === 'reach' || q === 'phone' ? this.typed(checkPhone, text) : undefined));
@@ -380,14 +383,14 @@ export class ContactDialog extends ComponentDialog {
   /** Why an answer was not taken, as one kind line. */
   private why(context: TurnContext, q: Question, text: string): string {
     const t = tr(context);
-    if (q === 'name' || q === 'suggestName') {
+    if (q === 'name' || q === 'suggestName' || (q === 'nameAddress' && !/\d/.test(text))) {
       const kind = notAName(text);
       if (kind === 'protest') return t('contact.protest');
       if (kind === 'question') return t('contact.notName');
       const r = checkName(text);
       return r.ok ? t('contact.notName') : t(`errors.name.${r.reason}`);
     }
-    if (q === 'address' || q === 'street') {
+    if (q === 'address' || q === 'street' || q === 'nameAddress') {
       const r = checkStreet(text);
       return r.ok ? t('contact.abroad') : `${t(`errors.street.${r.reason}`)} ${t('contact.abroad')}`;
     }

@@ -26,6 +26,7 @@ export const CITIZEN = {
     city: 'Amstelveen',
     email: 'jan.devries@example.nl',
     address: 'Dorpsstraat 12, 1182 JR Amstelveen',
+    nameAddress: 'Jan de Vries, Dorpsstraat 12, 1182 JR Amstelveen',
   },
   en: {
     story: 'I called three times about my application for a parking permit, but nobody called me back as they had promised.',
@@ -39,6 +40,7 @@ export const CITIZEN = {
     city: 'Amstelveen',
     email: 'anna.jansen@example.nl',
     address: 'Laan Nieuwer-Amstel 5, 1182 JR Amstelveen',
+    nameAddress: 'Anna Jansen, Laan Nieuwer-Amstel 5, 1182 JR Amstelveen',
   },
 } as const;
 
@@ -63,6 +65,7 @@ type Answer = { click: string } | { type: keyof (typeof CITIZEN)['nl'] };
 const PROMPTS: [string, Answer][] = [
   ['summary.ask', { click: 'summary.send' }],
   ['contact.ask.reach', { type: 'phone' }],
+  ['contact.ask.nameAddress', { type: 'nameAddress' }],
   ['contact.ask.address', { type: 'address' }],
   ['contact.ask.postcodeCity', { type: 'postcode' }],
   ['contact.ask.email', { type: 'email' }],

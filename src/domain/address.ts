@@ -32,6 +32,9 @@ const REGION_CODES = (() => {
   return codes;
 })();
 
+/** codes that name no country of today, or another code's country again (DD: East Germany, UK: GB) */
+const OLD_CODES = new Set(['DD', 'UK', 'FX', 'CS', 'YU', 'SU', 'TP', 'ZR', 'BU', 'NT', 'EU', 'EZ', 'UN', 'QO', 'XA', 'XB']);
+
 let countries: Map<string, string> | undefined;
 
 /** Country names in Dutch and English (from the platform's CLDR data), normalised, to the region code. */
@@ -40,14 +43,14 @@ function countryNames(): Map<string, string> {
   const map = new Map<string, string>();
   for (const lang of ['nl', 'en']) {
     const names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
-    for (const code of REGION_CODES) {
+    for (const code of REGION_CODES.filter((c) => !OLD_CODES.has(c))) {
       let name: string | undefined;
       try {
         name = names.of(code);
       } catch {
         name = undefined;
       }
-      if (name && !/^\d/.test(name) && name !== code) map.set(norm(name), code);
+      if (name && !/^\d/.test(name) && name !== code && !map.has(norm(name))) map.set(norm(name), code);
     }
   }
   for (const [alias, code] of [
@@ -129,7 +132,9 @@ export function parseAddress(input: string): AddressParts {
       const before = clean(text.slice(0, pc.index));
       const after = clean(text.slice(pc.index + pc[0].length));
       if (before) {
-        const s = streetFrom(before);
+        // "Jan Jansen, Dorpsstraat 12, 1182 JR": the street is the part right before the postcode
+        const parts = before.split(/\s*,\s*/);
+        const s = streetFrom(parts[parts.length - 1]);
         if (s) {
           out.street = s.street;
           if (s.rest && !after) out.city = townOnly(s.rest);
@@ -139,8 +144,10 @@ export function parseAddress(input: string): AddressParts {
       return out;
     }
   }
-  // no Dutch postcode: street (with number) first, then a town, maybe with a postcode of its country
-  const [first, ...rest] = segments;
+  // no Dutch postcode: street (with number) first, then a town, maybe with a postcode of its country;
+  // what comes before the street ("Anna Müller, Hauptstraße 5, ...") is no part of the address
+  const at = segments.findIndex((seg) => streetFrom(seg) !== undefined);
+  const [first, ...rest] = at > 0 ? segments.slice(at) : segments;
   if (!first) return out;
   const s = streetFrom(first);
   if (s) {

@@ -28,11 +28,19 @@ async function talk(host: DialogHost, messages: string[]): Promise<string[]> {
 const doneOf = (answers: string[]) => DialogHost.done(answers[answers.length - 1]);
 
 describe('the contact dialog', () => {
-  test('name, the whole address in one line, and a phone number: three answers', async () => {
+  test('name and the whole address in one answer, then a phone number: two answers', async () => {
     const host = await open();
     const start = await host.say('hallo');
     expect(start).toMatch(/naam en adres nodig.*hoeft niet/s);
-    expect(start).toMatch(/Wat is uw naam\?$/);
+    expect(start).toMatch(/Wat is uw naam en adres\? Bijvoorbeeld/);
+    const answers = await talk(host, ['Jan Jansen, Bankrasweg 88, 1183 TR Amstelveen', '06 12345678']);
+    expect(answers[0]).toMatch(/Genoteerd: naam Jan Jansen, adres Bankrasweg 88, 1183 TR Amstelveen\..*telefoonnummer of e-mailadres/s);
+    expect(doneOf(answers)?.contact).toEqual({ name: 'Jan Jansen', street: 'Bankrasweg 88', postcode: '1183 TR', city: 'Amstelveen', phone: '+31612345678' });
+  });
+
+  test('only the name at the name-and-address question: then the whole address in one line', async () => {
+    const host = await open();
+    await host.say('hallo');
     const answers = await talk(host, ['Jan Jansen', 'Bankrasweg 88, 1183 TR Amstelveen', '06 12345678']);
     expect(answers[0]).toMatch(/Wat is uw adres/);
     expect(answers[1]).toMatch(/Genoteerd: adres Bankrasweg 88, 1183 TR Amstelveen\..*telefoonnummer of e-mailadres/s);
@@ -74,10 +82,10 @@ describe('the contact dialog', () => {
     const host = await open();
     await host.say('hallo');
     const protest = await host.say('Dat staat er allemaal al in mijn eerste bericht!!');
-    expect(protest).toMatch(/Sorry dat ik het nog eens vraag.*Wat is uw naam\?/s);
+    expect(protest).toMatch(/Sorry dat ik het nog eens vraag.*Wat is uw naam en adres\?/s);
     const question = await host.say('waarom heeft u mijn naam nodig?');
-    expect(question).toMatch(/Wat is uw naam\?/);
-    expect(await host.say('ja')).toMatch(/Wat is uw naam\?/);
+    expect(question).toMatch(/Wat is uw naam en adres\?/);
+    expect(await host.say('ja')).toMatch(/Wat is uw naam en adres\?/);
     expect(await host.say('Jan Jansen')).toMatch(/Wat is uw adres/);
     expect(await host.say('Bankrasweg')).toMatch(/huisnummer.*Wat is uw adres/s);
     expect(await host.say('Bankrasweg 88')).toMatch(/Genoteerd: adres Bankrasweg 88\..*postcode en woonplaats/s);
@@ -103,6 +111,14 @@ describe('the contact dialog', () => {
     const done = doneOf(answers);
     expect(done?.contact).toEqual({ name: 'Anna Müller', street: 'Hauptstraße 5', postcode: '10115', city: 'Berlin', country: 'Duitsland', email: 'anna@example.de' });
     expect(ContactSchema.parse({ ...done!.contact, phone: null })).toMatchObject({ country: 'Duitsland' });
+  });
+
+  test('name and an address abroad in one answer', async () => {
+    const host = await open();
+    await host.say('hallo');
+    const answers = await talk(host, ['Anna Müller, Hauptstraße 5, 10115 Berlin, Duitsland', 'overslaan']);
+    expect(answers[0]).toMatch(/Genoteerd: naam Anna Müller, adres Hauptstraße 5, 10115 Berlin, Duitsland\./);
+    expect(doneOf(answers)?.contact).toMatchObject({ name: 'Anna Müller', street: 'Hauptstraße 5', postcode: '10115', city: 'Berlin', country: 'Duitsland' });
   });
 
   test('a Dutch-looking address without a valid postcode asks for it and mentions an address abroad', async () => {
@@ -147,7 +163,7 @@ describe('the contact dialog', () => {
   test('in English', async () => {
     const host = await open({ locale: 'en' });
     const start = await host.say('hello');
-    expect(start).toMatch(/Now I need your name and address.*What is your name\?/s);
+    expect(start).toMatch(/Now I need your name and address.*What are your name and address\?/s);
     const answers = await talk(host, ['Anna Jansen', 'Laan Nieuwer-Amstel 5, 1182 JR Amstelveen']);
     expect(answers[1]).toMatch(/Noted: address Laan Nieuwer-Amstel 5, 1182 JR Amstelveen\..*Which phone number or e-mail address/s);
     expect(doneOf(await talk(host, ['anna@example.com']))?.contact).toMatchObject({ email: 'anna@example.com', name: 'Anna Jansen' });

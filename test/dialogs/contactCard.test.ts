@@ -77,7 +77,7 @@ describe('the contact dialog with the card', () => {
     const first = await h.send('hallo');
     const card = cardOf(first);
     expect(card).toBeDefined();
-    expect(first.map((a) => a.text).join('\n')).toMatch(/formulier hieronder.*Wat is uw naam\?/s);
+    expect(first.map((a) => a.text).join('\n')).toMatch(/formulier hieronder.*Wat is uw naam en adres\?/s);
 
     const wrong = await h.send(submit({ name: 'Marieke Smit', phone: '12345', street: 'Bankrasweg', houseNumber: '88', postcode: '1183', city: 'Amstelveen' }));
     const text = wrong.map((a) => a.text ?? '').join('\n');
