@@ -10,8 +10,9 @@ import { newDraft, type Draft } from '../../dialogs/draft';
 import { summaryText } from '../../dialogs/summaryDialog';
 import { LOCALE_KEY } from '../../dialogs/turn';
 import { citizenText } from '../../dialogs/text';
-import { STORY_NL } from '../helpers/script';
-import { Harness, last, tempDbFile } from '../helpers/harness';
+import { CITIZEN } from '../../src/bench/intakeScript';
+import { buttonsOf, Harness, tempDbFile, textOf } from '../helpers/harness';
+import { move } from './intakeDriver';
 
 // Web Chat 4.18's markdown-it options (botframework-webchat/src/markdown/renderMarkdown.ts)
 const md = new MarkdownIt({ breaks: false, html: true, linkify: true, typographer: true, xhtmlOut: true });
@@ -117,44 +118,26 @@ describe('the summary through the real dialogs', () => {
     db.cleanup();
   });
 
-  test('a story and name with HTML and a markdown link appear escaped in the summary', async () => {
-    const story = `${STORY_NL} <img src=x onerror=alert(1)> [click](http://evil)`;
+  test('a story, name and solution with HTML and a markdown link appear escaped in the summary', async () => {
+    const evil = '<img src=x onerror=alert(1)> [click](http://evil)';
     const name = 'Jan <img src=x onerror=alert(document.domain)> [click](http://evil)';
-    await h.say(story);
-    // answer whatever the intake asks until the name, then the rest, up to the summary
-    const answers: [RegExp, string][] = [
-      [/Waar gaat het over/, 'Hoe ik behandeld ben'],
-      [/Wanneer gebeurde het/, 'vorige week dinsdag'],
-      [/Klopt dat/, 'Ja'],
-      [/Gaat uw klacht over/, 'Overslaan'],
-      [/oplossen/, 'Overslaan'],
-      [/klachtenfunctionaris praten/, 'Nee, ga verder'],
-      [/Wat is uw naam/, name],
-      [/telefoonnummer/, '06 12345678'],
-      [/straat en huisnummer/, 'Dorpsstraat 12'],
-      [/postcode/, '1182jr'],
-      [/plaats/, 'Amstelveen'],
-      [/e-mailadres/, 'Geen e-mail'],
-    ];
-    let replies = await h.say('Hoe ik behandeld ben');
+    const shownValues = { story: `${CITIZEN.nl.story} ${evil}`, name, solution: `${CITIZEN.nl.solution} ${evil}` };
+    // the name asked alone, or with the address in one question
+    const replace = { ...shownValues, nameAddress: `${name}, ${CITIZEN.nl.address}` };
+    let replies = await h.sayActivities(replace.story);
     let summary: string | undefined;
-    for (let turn = 0; turn < 20 && !summary; turn++) {
-      const text = replies.join('\n');
-      if (/Klopt alles/.test(text)) {
-        summary = replies.find((r) => r.includes('onerror')) ?? text;
-        break;
-      }
-      const answer = answers.find(([q]) => q.test(last(replies)));
-      if (!answer) throw new Error(`unexpected question: ${last(replies)}`);
-      replies = await h.say(answer[1]);
+    for (let turn = 0; turn < 30 && !summary; turn++) {
+      const texts = replies.map(textOf);
+      const next = move(texts, buttonsOf(replies[replies.length - 1] ?? {}), replace);
+      if (!next || 'done' in next) throw new Error(`unexpected turn: ${JSON.stringify(texts)}`);
+      if ('summary' in next) summary = texts.find((t) => t.includes('onerror')) ?? texts.join('\n');
+      else replies = await h.sayActivities(next.send);
     }
     expect(summary).toBeDefined();
-    expect(summary).toContain(citizenText(name));
-    expect(summary).toContain(citizenText('<img src=x onerror=alert(1)> [click](http://evil)'));
+    for (const v of Object.values(shownValues)) expect(summary).toContain(citizenText(v));
     const html = md.render(summary!);
     expect(html).not.toMatch(/<img/i);
     expect(html).not.toMatch(/<a\s/i);
-    expect(visibleText(html)).toContain(name);
-    expect(visibleText(html)).toContain('<img src=x onerror=alert(1)> [click](http://evil)');
+    for (const v of Object.values(shownValues)) expect(visibleText(html)).toContain(v);
   });
 });
