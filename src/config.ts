@@ -52,6 +52,7 @@ export const ConfigSchema = z.object({
   DIRECTLINE_MAX_STARTS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000000).default(30)),
   DIRECTLINE_MAX_SOCKETS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100000).default(1000)),
   DIRECTLINE_MAX_SOCKETS_PER_CLIENT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100000).default(10)),
+  DIRECTLINE_MAX_CONVERSATIONS_PER_CLIENT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000000).default(50)),
   DIRECTLINE_KEEPALIVE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(300).default(20)),
   // Staff API, page and CLI (src/staff); see .env.example and src/staff/README.md.
   STAFF_API_TOKENS: opt(

@@ -71,6 +71,7 @@ export async function attachChat(deps: ChatDeps): Promise<Chat> {
       maxStartsPerMinute: config.DIRECTLINE_MAX_STARTS_PER_MINUTE,
       maxSockets: config.DIRECTLINE_MAX_SOCKETS,
       maxSocketsPerClient: config.DIRECTLINE_MAX_SOCKETS_PER_CLIENT,
+      maxConversationsPerClient: config.DIRECTLINE_MAX_CONVERSATIONS_PER_CLIENT,
       idleMs: config.DIRECTLINE_IDLE_MINUTES * 60_000,
       ...deps.limits,
     },

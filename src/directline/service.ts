@@ -39,6 +39,8 @@ export interface DirectLineLimits {
   maxSocketsPerConversation: number;
   /** open streams of one client address (so one client cannot take every socket of maxSockets) */
   maxSocketsPerClient: number;
+  /** conversations one client address started that have not ended (idleMs after their last use) */
+  maxConversationsPerClient: number;
   /** a conversation without activity for this long is ended and its activities deleted */
   idleMs: number;
   /** lifetime of a stream token (the `t` in a streamUrl) */
@@ -56,6 +58,7 @@ export const DEFAULT_LIMITS: DirectLineLimits = {
   maxSockets: 1000,
   maxSocketsPerConversation: 3,
   maxSocketsPerClient: 10,
+  maxConversationsPerClient: 50,
   idleMs: 120 * 60_000,
   streamTokenSeconds: 300,
   evictMs: 2 * 60_000,
@@ -197,6 +200,9 @@ export class DirectLineService implements LocalChannel {
   private sockets = 0;
   /** open streams per client address; an address leaves the map when its last stream closes */
   private readonly clientSockets = new Map<string, number>();
+  /** conversations started per client address and not ended yet (since this process started) */
+  private readonly clientConversations = new Map<string, Set<string>>();
+  private readonly conversationClient = new Map<string, string>();
   private closed = false;
 
   constructor(private readonly opts: DirectLineServiceOptions) {
@@ -212,8 +218,14 @@ export class DirectLineService implements LocalChannel {
   }
 
   /** Numbers for health checks and tests. */
-  stats(): { conversationsInMemory: number; sockets: number; socketClients: number; startBuckets: number } {
-    return { conversationsInMemory: this.live.size, sockets: this.sockets, socketClients: this.clientSockets.size, startBuckets: this.starts.size };
+  stats(): { conversationsInMemory: number; sockets: number; socketClients: number; conversationClients: number; startBuckets: number } {
+    return {
+      conversationsInMemory: this.live.size,
+      sockets: this.sockets,
+      socketClients: this.clientSockets.size,
+      conversationClients: this.clientConversations.size,
+      startBuckets: this.starts.size,
+    };
   }
 
   // ---- authentication ----
@@ -332,6 +344,7 @@ export class DirectLineService implements LocalChannel {
       throw new DirectLineError(503, 'ServiceUnavailable', 'the conversation could not be stored; try again', STORE_RETRY_SECONDS);
     });
     if (!created) return this.startConversation(principal, body, client);
+    if (principal.kind !== 'secret') this.rememberConversation(client, conversationId);
     const live = new Live(conversationId, userId, locale, 1, now, this.limits.maxActivitiesPerMinute);
     this.live.set(conversationId, live);
     // The bot hears that the user joined (membersAdded), so it welcomes them. Queued, not awaited:
@@ -546,6 +559,7 @@ export class DirectLineService implements LocalChannel {
       return !!l && (l.busy > 0 || now - l.lastUsed < this.limits.idleMs);
     });
     for (const id of ended) {
+      this.forgetConversation(id);
       const l = this.live.get(id);
       if (!l) continue;
       for (const s of l.sockets) s.sink.close(1000, 'conversation ended');
@@ -577,10 +591,31 @@ export class DirectLineService implements LocalChannel {
   }
 
   private takeStart(client: string): void {
+    const open = this.clientConversations.get(client)?.size ?? 0;
+    if (open >= this.limits.maxConversationsPerClient) {
+      // they end after idleMs without use; the client's own conversations can go on meanwhile
+      throw new DirectLineError(429, 'TooManyRequests', `more than ${this.limits.maxConversationsPerClient} open conversations from this address`, 60);
+    }
     const wait = this.starts.take(client, this.now());
     if (wait > 0) {
       throw new DirectLineError(429, 'TooManyRequests', `more than ${this.limits.maxStartsPerMinute} new conversations per minute`, Math.ceil(wait / 1000));
     }
+  }
+
+  private rememberConversation(client: string, conversationId: string): void {
+    let set = this.clientConversations.get(client);
+    if (!set) this.clientConversations.set(client, (set = new Set()));
+    set.add(conversationId);
+    this.conversationClient.set(conversationId, client);
+  }
+
+  private forgetConversation(conversationId: string): void {
+    const client = this.conversationClient.get(conversationId);
+    if (client === undefined) return;
+    this.conversationClient.delete(conversationId);
+    const set = this.clientConversations.get(client);
+    set?.delete(conversationId);
+    if (set?.size === 0) this.clientConversations.delete(client);
   }
 
   private rememberClientId(live: Live, clientActivityId: string, result: Promise<{ id: string }>): void {

@@ -124,7 +124,7 @@ test('idle conversations end: activities deleted, streams closed, tokens refused
   const later = Date.now() + 31 * 60_000;
   expect((await dl.sweep(later)).ended).toBe(25);
   expect(await stream.closed).toBe(1000);
-  expect(dl.stats()).toEqual({ conversationsInMemory: 0, sockets: 0, socketClients: 0, startBuckets: expect.any(Number) });
+  expect(dl.stats()).toEqual({ conversationsInMemory: 0, sockets: 0, socketClients: 0, conversationClients: 0, startBuckets: expect.any(Number) });
   expect(await store.counts()).toEqual({ conversations: 25, ended: 25, activities: 0 });
   const c = convs[2];
   expect((await api(r, 'GET', `/conversations/${c.conversationId}/activities`, { token: c.token })).status).toBe(404);

@@ -233,3 +233,25 @@ test('one client address cannot hold more than DIRECTLINE_MAX_SOCKETS_PER_CLIENT
   for (const s of [...open.slice(1), again, theirs]) s.ws?.terminate();
   expect((await request(`${server.url}/healthz`, { timeoutMs: 2000 })).status).toBe(200);
 });
+
+test('one client address cannot hold more than DIRECTLINE_MAX_CONVERSATIONS_PER_CLIENT open conversations; another client is still served', async () => {
+  server = await startServer({ env: { DIRECTLINE_MAX_CONVERSATIONS_PER_CLIENT: '3', DIRECTLINE_MAX_STARTS_PER_MINUTE: '100' } });
+  const greedy = '127.0.0.9';
+  const convs = [];
+  for (let i = 0; i < 3; i++) convs.push(await startChat(server.url, greedy));
+  // the 4th: the page's token is refused with 429 and Retry-After, and so is a start with the secret-less API
+  const page = await request(`${server.url}/api/directline/token`, { method: 'POST', body: { locale: 'nl-NL' }, from: greedy });
+  expect(page.status).toBe(429);
+  expect(Number(page.headers['retry-after'])).toBeGreaterThan(0);
+  const generate = await request(`${server.url}/v3/directline/tokens/generate`, { method: 'POST', from: greedy });
+  expect(generate.status).toBe(429);
+  // the client's own conversations go on
+  const posted = await request(`${server.url}/v3/directline/conversations/${convs[0].conversationId}/activities`, {
+    body: { type: 'message', text: 'Ik wil een klacht indienen', locale: 'nl-NL' },
+    headers: { Authorization: `Bearer ${convs[0].token}` },
+    from: greedy,
+  });
+  expect(posted.status).toBe(200);
+  // and another client is served
+  expect((await chatTurn(server.url, '127.0.0.10')).length).toBeGreaterThan(0);
+});
