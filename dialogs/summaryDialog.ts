@@ -22,7 +22,7 @@ import { absorb, DRAFT_FIELDS, setStory, type Draft, type DraftField } from './d
 import { ASK_PROMPT, CONTACT_DIALOG, PERSON_DIALOG, PLACE_DIALOG, SOLUTION_DIALOG, SUMMARY_DIALOG, WATERFALL, WHEN_DIALOG } from './ids';
 import { ask, AskPrompt, isBareYesOrNo, matchChoice, type Answer, type ChoiceSpec } from './prompts';
 import { facts, origin, type DialogServices } from './services';
-import { fieldValue, placeLabel, whenText } from './show';
+import { fieldValue, placeLabel } from './show';
 import { normalise } from './text';
 import { say, tr, turnUnderstanding } from './turn';
 
@@ -133,7 +133,7 @@ export class SummaryDialog extends ComponentDialog {
     const draft = await this.services.drafts.get(step.context);
     const t = tr(step.context);
     try {
-      const result = await this.services.filer.file(complaintInput(step.context, draft), origin(step.context), draft.intakeId, draft.callbackId);
+      const result = await this.services.filer.file(complaintInput(draft), origin(step.context), draft.intakeId, draft.callbackId);
       this.log?.info({ event: 'complaint.filed', created: result.created, channel: step.context.activity.channelId }, 'complaint filed');
       return step.endDialog({ reference: result.reference });
     } catch (err) {
@@ -145,18 +145,17 @@ export class SummaryDialog extends ComponentDialog {
 }
 
 /**
- * The draft as the complaint to file. A period ("eind oktober") has no single day: incidentDate
- * stays empty and incidentDateText holds the period as the bot read it plus the citizen's words.
+ * The draft as the complaint to file. A period ("eind oktober") is filed as its first and last day,
+ * with no single day; the citizen's words are kept as typed.
  */
-export function complaintInput(context: TurnContext, d: Draft): ComplaintInput {
-  const period = d.incidentDateFrom && d.incidentDateTo && d.incidentDateFrom !== d.incidentDateTo;
-  const typed = d.incidentDateText ?? '';
-  const dateText = period ? `${whenText(context, d)} (${typed})` : typed;
+export function complaintInput(d: Draft): ComplaintInput {
   return {
     route: d.route ?? 'complaint',
     story: d.story ?? '',
     incidentDate: d.incidentDate ?? null,
-    incidentDateText: dateText.slice(0, 200),
+    incidentDateFrom: d.incidentDateFrom ?? null,
+    incidentDateTo: d.incidentDateTo ?? null,
+    incidentDateText: (d.incidentDateText ?? '').slice(0, 200),
     placeKind: d.placeKind ?? null,
     place: d.place ?? '',
     personKind: d.personKind ?? null,

@@ -27,7 +27,11 @@ export type Status = (typeof STATUSES)[number];
 /** Each field the citizen gives, with its rule. Dialog validators parse single fields with these. */
 export const Fields = {
   story: z.string().trim().min(10, 'tooShort').max(5000, 'tooLong'),
+  /** the day it happened; null for a period or a date too vague for a day */
   incidentDate: IsoDate.nullable(),
+  /** a period ("eind oktober", "week 46"): its first and last day; for a day both equal incidentDate; absent when unknown */
+  incidentDateFrom: IsoDate.nullable().optional(),
+  incidentDateTo: IsoDate.nullable().optional(),
   incidentDateText: z.string().trim().max(200),
   placeKind: z.enum(PLACE_KINDS).nullable(),
   place: z.string().trim().min(2, 'tooShort').max(300, 'tooLong'),
@@ -104,6 +108,8 @@ export const ComplaintInputSchema = z.object({
   route: z.enum(ROUTES),
   story: Fields.story,
   incidentDate: Fields.incidentDate,
+  incidentDateFrom: Fields.incidentDateFrom,
+  incidentDateTo: Fields.incidentDateTo,
   incidentDateText: Fields.incidentDateText,
   placeKind: Fields.placeKind,
   place: Fields.place,

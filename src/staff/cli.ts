@@ -89,7 +89,7 @@ function detailText(c: ComplaintDetail): string {
     `  besluit uiterlijk: ${d.decisionDue}${d.extended ? ' (verdaagd)' : ''}${d.decisionOverdue ? ' VERSTREKEN' : ''}`,
     `  soort:            ${c.route}`,
     `  verhaal:          ${c.story}`,
-    `  wanneer:          ${c.incidentDate ?? ''} ${c.incidentDateText}`.trimEnd(),
+    `  wanneer:          ${c.incidentDate ?? (c.incidentDateFrom ? `${c.incidentDateFrom} t/m ${c.incidentDateTo}` : '')} ${c.incidentDateText}`.trimEnd(),
     `  waar:             ${c.placeKind ?? ''} ${c.place}`.trimEnd(),
     `  over wie:         ${c.personKind ?? ''} ${c.person ?? ''}`.trimEnd(),
     `  oplossing:        ${c.solution ?? ''}`,

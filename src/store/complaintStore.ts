@@ -123,6 +123,16 @@ export const COMPLAINT_MIGRATIONS: Migration[] = [
       CREATE UNIQUE INDEX callbacks_reference ON callbacks(reference);
     `,
   },
+  {
+    // A date can be a period ("eind oktober", "week 46"): its first and last day, kept apart from
+    // incident_date (a single day). Existing rows: a day is a period of one day.
+    version: 3,
+    sql: `
+      ALTER TABLE complaints ADD COLUMN incident_date_from TEXT;
+      ALTER TABLE complaints ADD COLUMN incident_date_to TEXT;
+      UPDATE complaints SET incident_date_from = incident_date, incident_date_to = incident_date WHERE incident_date IS NOT NULL;
+    `,
+  },
 ];
 
 /** Reference alphabet without look-alikes (0/O, 1/I/L), so it can be read out on the phone. */
@@ -176,12 +186,13 @@ export class ComplaintStore {
         try {
           await this.db.run(
             `INSERT INTO complaints (reference, idempotency_key, status, route, locale, channel, conversation_id, story,
-               incident_date, incident_date_text, place_kind, place, person_kind, person, solution,
+               incident_date, incident_date_from, incident_date_to, incident_date_text, place_kind, place, person_kind, person, solution,
                name, phone, street, postcode, city, country, email, callback_id, created_at, updated_at)
-             VALUES (?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             VALUES (?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             [
               reference, idempotencyKey, c.route, o.locale, o.channel, o.conversationId, c.story,
-              c.incidentDate, c.incidentDateText, c.placeKind, c.place, c.personKind, c.person, c.solution,
+              c.incidentDate, c.incidentDateFrom ?? c.incidentDate, c.incidentDateTo ?? c.incidentDate, c.incidentDateText,
+              c.placeKind, c.place, c.personKind, c.person, c.solution,
               c.contact.name, c.contact.phone, c.contact.street, c.contact.postcode, c.contact.city, c.contact.country ?? null, c.contact.email,
               callbackId ?? null, at, at,
             ],
@@ -278,6 +289,7 @@ export function rowToComplaint(row: ComplaintRow): Complaint {
     conversationId: row.conversation_id,
     story: row.story,
     incidentDate: row.incident_date,
+    ...(row.incident_date_from != null ? { incidentDateFrom: row.incident_date_from, incidentDateTo: row.incident_date_to } : {}),
     incidentDateText: row.incident_date_text,
     placeKind: row.place_kind,
     place: row.place,

@@ -42,6 +42,8 @@ describe('the intake conversation', () => {
       conversationId: 'conv-1',
       story: STORY_NL,
       incidentDate: '2026-11-17',
+      incidentDateFrom: '2026-11-17',
+      incidentDateTo: '2026-11-17',
       incidentDateText: 'vorige week dinsdag',
       placeKind: 'phone',
       person: 'de medewerker',

@@ -139,10 +139,16 @@ describe('dates', () => {
       fixed: { 'eind oktober': { intent: 'answer', fields: { date: { text: 'eind oktober', from: '2026-10-21', to: '2026-10-31' } } } },
     });
     await play(h, [
-      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Aan de telefoon.*Klopt dat/s],
+      [`Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd. ${CONTACT}`, /Aan de telefoon.*Klopt dat/s],
       ['Ja', /Wanneer gebeurde het/],
       ['eind oktober', /Genoteerd: 21 oktober 2026 tot en met 31 oktober 2026\..*Over wie/s],
+      ['Overslaan', /oplossen/],
+      ['Overslaan', /klachtenfunctionaris praten/],
     ]);
+    expect((await toSummary()).join('\n')).toMatch(/Wanneer: 21 oktober 2026 tot en met 31 oktober 2026/);
+    await play(h, [['Ja, versturen', /KL-2026-/]]);
+    const [c] = await h.complaints.listByConversation('test', 'conv-1');
+    expect(c).toMatchObject({ incidentDate: null, incidentDateFrom: '2026-10-21', incidentDateTo: '2026-10-31', incidentDateText: 'eind oktober' });
   });
 
   test('a whole month reads as the month; the one-year warning follows from the period, in plain words with the link', async () => {

@@ -73,7 +73,7 @@ test('migrations run once, also when the store is opened again', async () => {
   store = await new ComplaintStore(db).init();
   expect(await store.countComplaints()).toBe(1);
   const rows = await db.all<{ module: string; version: number }>("SELECT module, version FROM schema_migrations WHERE module = 'complaints'");
-  expect(rows).toEqual([{ module: 'complaints', version: 1 }, { module: 'complaints', version: 2 }]);
+  expect(rows).toEqual([{ module: 'complaints', version: 1 }, { module: 'complaints', version: 2 }, { module: 'complaints', version: 3 }]);
   expect((await db.get<{ journal_mode: string }>('PRAGMA journal_mode'))?.journal_mode).toBe('wal');
 });
 
@@ -134,4 +134,15 @@ test('an existing version-1 database is upgraded: rows kept, old call-backs get 
   await store.file({ ...input, contact: { ...input.contact, phone: null } }, origin, 'new');
   await db.exec('INSERT INTO pokes VALUES (1)');
   expect(await db.get('SELECT n FROM seen')).toEqual({ n: 2 });
+});
+
+test('a period is stored as its first and last day; a day as a period of one day', async () => {
+  const period = await store.file(
+    { ...input, incidentDate: null, incidentDateFrom: '2026-10-21', incidentDateTo: '2026-10-31', incidentDateText: 'eind oktober' },
+    origin,
+    'p-1',
+  );
+  const day = await store.file(input, origin, 'p-2');
+  expect(await store.getByReference(period.reference)).toMatchObject({ incidentDate: null, incidentDateFrom: '2026-10-21', incidentDateTo: '2026-10-31', incidentDateText: 'eind oktober' });
+  expect(await store.getByReference(day.reference)).toMatchObject({ incidentDate: '2026-11-17', incidentDateFrom: '2026-11-17', incidentDateTo: '2026-11-17' });
 });

@@ -318,7 +318,8 @@
         el('dl', { class: 'fields' },
           field('Soort', ROUTE[c.route] || c.route),
           field('Verhaal', el('span', { id: 'story' }, c.story)),
-          field('Wanneer', c.incidentDate ? date(c.incidentDate) + ' (' + c.incidentDateText + ')' : c.incidentDateText),
+          field('Wanneer', c.incidentDate ? date(c.incidentDate) + ' (' + c.incidentDateText + ')'
+            : c.incidentDateFrom ? date(c.incidentDateFrom) + ' t/m ' + date(c.incidentDateTo) + ' (' + c.incidentDateText + ')' : c.incidentDateText),
           field('Waar', (c.placeKind ? PLACE[c.placeKind] + ': ' : '') + c.place),
           field('Over wie', (c.personKind ? PERSON[c.personKind] + (c.person ? ': ' : '') : '') + (c.person || '')),
           field('Gewenste oplossing', c.solution),
