@@ -5,41 +5,18 @@
 import type { TurnContext } from 'botbuilder';
 import { formatPhone } from '../src/domain/contact';
 import { formatDate } from '../src/domain/dates';
-import type { Locale } from '../src/domain/routes';
+import { formatPeriod } from '../src/understanding/dates';
 import type { Draft, DraftField } from './draft';
 import { citizenText } from './text';
 import { tr, turnLocale } from './turn';
 
-const INTL: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
-const monthFormat = (l: Locale) => new Intl.DateTimeFormat(INTL[l], { timeZone: 'UTC', month: 'long', year: 'numeric' });
-const dayFormat = (l: Locale) => new Intl.DateTimeFormat(INTL[l], { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
-const MONTH: Record<Locale, Intl.DateTimeFormat> = { nl: monthFormat('nl'), en: monthFormat('en') };
-const DAY: Record<Locale, Intl.DateTimeFormat> = { nl: dayFormat('nl'), en: dayFormat('en') };
-
-const utc = (iso: string) => {
-  const [y, m, d] = iso.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d));
-};
-
-/** A day ('dinsdag 17 november 2026'), a whole month ('oktober 2026'), or a period ('26 oktober 2026 tot en met 1 november 2026'). */
-export function formatPeriod(from: string, to: string, locale: Locale, t: (key: string, vars?: Record<string, unknown>) => string): string {
-  if (from === to) return formatDate(from, locale);
-  const a = utc(from);
-  const b = utc(to);
-  const lastOfMonth = new Date(Date.UTC(a.getUTCFullYear(), a.getUTCMonth() + 1, 0)).getUTCDate();
-  if (a.getUTCDate() === 1 && b.getUTCFullYear() === a.getUTCFullYear() && b.getUTCMonth() === a.getUTCMonth() && b.getUTCDate() === lastOfMonth) {
-    return MONTH[locale].format(a);
-  }
-  return t('when.period', { from: DAY[locale].format(a), to: DAY[locale].format(b) });
-}
-
 /** How the bot read the date: the day or period, or the citizen's words when too vague for either. */
 export function whenText(context: TurnContext, d: Pick<Draft, 'incidentDate' | 'incidentDateFrom' | 'incidentDateTo' | 'incidentDateText'>): string {
-  const t = tr(context);
   const from = d.incidentDateFrom ?? d.incidentDate ?? undefined;
   const to = d.incidentDateTo ?? from;
-  if (from && to) return formatPeriod(from, to, turnLocale(context), t);
-  return d.incidentDateText ? citizenText(d.incidentDateText) : t('summary.none');
+  // a day with its weekday ("dinsdag 17 november 2026"), a period as the understanding step says it ("eind oktober 2026 (21–31 oktober)")
+  if (from && to) return from === to ? formatDate(from, turnLocale(context)) : formatPeriod({ text: '', from, to }, turnLocale(context));
+  return d.incidentDateText ? citizenText(d.incidentDateText) : tr(context)('summary.none');
 }
 
 /** One field as shown to the citizen. */

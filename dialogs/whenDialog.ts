@@ -8,7 +8,7 @@
  * Result: `{ continue: boolean }`.
  */
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { isMoreThanAYearAgo } from '../src/domain/dates';
+import { isMoreThanAYearAgo } from '../src/understanding/dates';
 import { setDate } from './draft';
 import { ASK_PROMPT, WATERFALL, WHEN_DIALOG } from './ids';
 import { ask, AskPrompt, yesNo, type Answer } from './prompts';
@@ -52,8 +52,9 @@ export class WhenDialog extends ComponentDialog {
 
   private async yearStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
-    const last = draft.incidentDateTo ?? draft.incidentDate;
-    if (last && isMoreThanAYearAgo(last, turnNow(step.context))) {
+    const from = draft.incidentDateFrom ?? draft.incidentDate ?? undefined;
+    // judged on the end of the period
+    if (from && isMoreThanAYearAgo({ text: '', from, to: draft.incidentDateTo ?? from }, turnNow(step.context))) {
       return ask(step, ASK_PROMPT, {
         key: 'when.overAYear',
         vars: { ...facts(this.services.municipality, step.context), when: whenText(step.context, draft) },

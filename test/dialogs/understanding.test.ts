@@ -141,11 +141,11 @@ describe('dates', () => {
     await play(h, [
       [`Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd. ${CONTACT}`, /Aan de telefoon.*Klopt dat/s],
       ['Ja', /Wanneer gebeurde het/],
-      ['eind oktober', /Genoteerd: 21 oktober 2026 tot en met 31 oktober 2026\..*Over wie/s],
+      ['eind oktober', /Genoteerd: eind oktober 2026 \(21–31 oktober\)\..*Over wie/s],
       ['Overslaan', /oplossen/],
       ['Overslaan', /klachtenfunctionaris praten/],
     ]);
-    expect((await toSummary()).join('\n')).toMatch(/Wanneer: 21 oktober 2026 tot en met 31 oktober 2026/);
+    expect((await toSummary()).join('\n')).toMatch(/Wanneer: eind oktober 2026 \(21–31 oktober\)/);
     await play(h, [['Ja, versturen', /KL-2026-/]]);
     const [c] = await h.complaints.listByConversation('test', 'conv-1');
     expect(c).toMatchObject({ incidentDate: null, incidentDateFrom: '2026-10-21', incidentDateTo: '2026-10-31', incidentDateText: 'eind oktober' });
