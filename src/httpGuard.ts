@@ -84,9 +84,9 @@ function dispatch(server: Server, req: IncomingMessage, socket: Duplex, head: Bu
  * Makes `server` answer every upgrade request (idempotent): removes the listeners others added
  * (restify's re-emitter), installs the dispatcher, and bounds how long a request may take to arrive.
  */
-export function guardServer(server: Server): void {
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+export function guardServer(server: Server, timeouts: { headersMs?: number; requestMs?: number } = {}): void {
+  server.headersTimeout = timeouts.headersMs ?? HEADERS_TIMEOUT_MS;
+  server.requestTimeout = timeouts.requestMs ?? REQUEST_TIMEOUT_MS;
   if (handlers.has(server)) return;
   handlers.set(server, new Set());
   server.removeAllListeners('upgrade');
