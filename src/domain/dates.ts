@@ -282,9 +282,12 @@ export function findDateInStory(
 
 /**
  * Awb 9:8 lid 1 sub b: the conduct took place more than a year before now. Exactly one year ago (same calendar
- * day) is not more than a year; 29 February counts back to 28 February.
+ * day) is not more than a year; 29 February counts back to 28 February. A period ({from, to}, as the
+ * understanding step gives it) is judged on its END; a date without a day or period is never more than a year ago.
  */
-export function isMoreThanAYearAgo(date: string, now: Date): boolean {
+export function isMoreThanAYearAgo(period: string | { from?: string; to?: string } | undefined, now: Date): boolean {
+  const date = typeof period === 'string' ? period : period?.to ?? period?.from;
+  if (!date) return false;
   const [y, m, d] = toAmsterdamDate(now).split('-').map(Number);
   const oneYearBefore = isValidIso(y - 1, m, d) ? iso(y - 1, m, d) : iso(y - 1, m, d - 1);
   return date < oneYearBefore;

@@ -124,6 +124,8 @@ export function findPostcode(text: string, freely: boolean): { value: string; in
 const HOUSE_NUMBER = '(\\d{1,5}(?:\\s?[a-zA-Z](?![\\p{L}]))?(?:\\s?-\\s?\\d{1,4}[a-zA-Z]?|\\s?-?\\s?(?:hs|bis|huis|[IVX]{1,3})(?![\\p{L}]))?)';
 
 interface StreetHit {
+  /** a street word, a postcode after it, or "ik woon ..." before it */
+  strong: boolean;
   street: string;
   houseNumber: string;
   index: number;
@@ -167,7 +169,7 @@ function dutchStreet(text: string, freely: boolean): StreetHit | undefined {
     // "om 3 uur", "15 oktober" were never streets: a month or time word after the number
     if (/^\s*(?:uur|keer|maal|minuten|dagen|weken|jaar|euro|km|procent|%|times|minutes|days|weeks|years|hours)\b/i.test(afterNumber)) continue;
     const start = before.lastIndexOf(taken[0]);
-    return { street, houseNumber: m[1].replace(/\s+/g, ' ').toUpperCase().replace(/(\d)\s(?=[A-Z]$)/, '$1'), index: start, length: index + m[0].length - start };
+    return { strong: looksLikeStreet || postcodeFollows || cue, street, houseNumber: m[1].replace(/\s+/g, ' ').toUpperCase().replace(/(\d)\s(?=[A-Z]$)/, '$1'), index: start, length: index + m[0].length - start };
   }
   return undefined;
 }
@@ -179,11 +181,11 @@ function englishStreet(text: string, freely: boolean): StreetHit | undefined {
     'gu',
   );
   for (const m of text.matchAll(re)) {
-    return { street: m[2].trim(), houseNumber: m[1].toUpperCase(), index: m.index ?? 0, length: m[0].length };
+    return { strong: true, street: m[2].trim(), houseNumber: m[1].toUpperCase(), index: m.index ?? 0, length: m[0].length };
   }
   if (freely) {
     const m = /^\s*(\d{1,5}[A-Za-z]?),?\s+(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){0,3})/u.exec(text);
-    if (m) return { street: m[2].trim(), houseNumber: m[1].toUpperCase(), index: m.index, length: m[0].length };
+    if (m) return { strong: false, street: m[2].trim(), houseNumber: m[1].toUpperCase(), index: m.index, length: m[0].length };
   }
   return undefined;
 }
@@ -249,7 +251,7 @@ export function extractContact(text: string, asked: Asked | undefined): ContactR
 
   const nl = dutchStreet(rest, freelyAddress && asked !== 'postcode' && asked !== 'city');
   const en = englishStreet(rest, asked === 'address' || asked === 'street');
-  const street = nl && en ? (en.index < nl.index ? en : nl) : nl ?? en;
+  const street = nl && en ? (en.strong !== nl.strong ? (en.strong ? en : nl) : en.index < nl.index ? en : nl) : nl ?? en;
   let afterStreet: string | undefined;
   if (street) {
     fields.street = street.street;
@@ -273,7 +275,7 @@ export function extractContact(text: string, asked: Asked | undefined): ContactR
     // postcode and country, which a letter needs).
     const tail = clean(afterStreet.split(/\s+(?:en|and|mijn|my|tel|telefoon|phone|e-?mail)\b/i)[0] ?? '');
     const town = townAfter(afterStreet, freelyAddress);
-    if (town && /,/.test(tail) && /\d/.test(tail) && !TOWN_RE.test(tail)) {
+    if (/\d/.test(tail) && /\p{L}{2}/u.test(tail) && !TOWN_RE.test(tail)) {
       fields.city = clean(tail);
       rest = rest.replace(tail, ' , ');
     } else if (town) {
@@ -299,6 +301,14 @@ export function extractContact(text: string, asked: Asked | undefined): ContactR
     }
   }
 
+  if (!fields.houseNumber && freelyAddress) {
+    // "postcode 1181 XZ, huisnummer 7"
+    const m = new RegExp(`(?:huisnummer|huisnr\\.?|nummer|nr\\.?|house\\s+number|number|no\\.)\\s*:?\\s*${HOUSE_NUMBER}(?![\\p{N}])`, 'iu').exec(rest);
+    if (m) {
+      fields.houseNumber = m[1].replace(/\s+/g, '').toUpperCase();
+      rest = cut(rest, m.index, m[0].length);
+    }
+  }
   if (!fields.houseNumber && (asked === 'address' || asked === 'street')) {
     // "12", "nummer 14a", "huisnummer 3": the house number alone
     const m = new RegExp(`^\\s*(?:(?:huis)?nummer|nr\\.?|number|no\\.?)?\\s*${HOUSE_NUMBER}\\s*$`, 'iu').exec(rest.replace(/^[\s,]+|[\s,]+$/g, ''));
@@ -323,6 +333,7 @@ export function extractContact(text: string, asked: Asked | undefined): ContactR
     for (const p of pieces) {
       if (asked !== 'name' && !/^\p{Lu}/u.test(p.replace(NAME_LEAD, ''))) continue;
       if (asked !== 'name' && !gaveOther && !NAME_LEAD.test(p)) continue;
+      if (ADDRESS_ASKED.has(asked) && !NAME_LEAD.test(p)) continue; // "Duitsland" after an address is no name
       const n = asName(p);
       if (n && !(fields.city && n.toLowerCase() === fields.city.toLowerCase())) {
         fields.name = n;

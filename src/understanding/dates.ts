@@ -217,10 +217,10 @@ const RULES: Rule[] = [
   },
   // 15-10-2025, 15/10/25, 15.10.2025; 10/15/2025 (month first) when the second number cannot be a month
   {
-    re: re('(?:(?:op|on|sinds|since|vanaf)\\s+)?(\\d{1,2})[-/.](\\d{1,2})(?:[-/.](\\d{4}|\\d{2}))?'),
+    re: re(`(?:(?:op|on|sinds|since|vanaf|${WEEKDAY_RE})\\s+)?(\\d{1,2})[-/.](\\d{1,2})(?:[-/.](\\d{4}|\\d{2}))?`),
     make: (m, ctx) => {
       const withYear = m[3] !== undefined;
-      const prefixed = /^(op|on|sinds|since|vanaf)\s/i.test(m[0]);
+      const prefixed = new RegExp(`^(op|on|sinds|since|vanaf|${WEEKDAY_RE})\\s`, 'i').test(m[0]);
       if (!withYear && !prefixed && !(ctx.whole && /^\s*\S+\s*$/.test(m.input))) return undefined;
       if (!withYear && m[0].includes('.')) return undefined; // 10.30 is a time
       let [a, b] = [Number(m[1]), Number(m[2])];
@@ -259,6 +259,36 @@ const RULES: Rule[] = [
       if (d > ctx.day || !isValid(y, mo, d)) ({ y, m: mo } = monthsBack(ctx.today, 1));
       if (!isValid(y, mo, d)) ({ y, m: mo } = monthsBack(ctx.today, 2));
       return { precision: 'day', from: iso(y, mo, d), to: iso(y, mo, d) };
+    },
+  },
+  // eind vorige maand, begin deze maand, the end of last month
+  {
+    re: re(
+      `(?:ergens\\s+)?(?:in\\s+)?(${PART_START}|${PART_MID}|${PART_END})\\s*-?\\s*(vorige\\s+maand|afgelopen\\s+maand|verleden\\s+maand|deze\\s+maand|last\\s+month|this\\s+month)`,
+    ),
+    make: (m, ctx) => {
+      const part = m[1].toLowerCase();
+      const { y, m: mo } = /deze|this/i.test(m[2]) ? { y: ctx.year, m: ctx.month } : monthsBack(ctx.today, 1);
+      const last = daysInMonth(y, mo);
+      const [f, t] = new RegExp(`^(?:${PART_START})$`, 'i').test(part) ? [1, 10] : new RegExp(`^(?:${PART_END})$`, 'i').test(part) ? [21, last] : [11, 20];
+      return { precision: 'part', from: iso(y, mo, f), to: iso(y, mo, t) };
+    },
+  },
+  // de eerste week van november, the last week of October
+  {
+    re: re(`(?:in\\s+)?(?:de|the)\\s+(eerste|first|1e|1st|tweede|second|2e|2nd|derde|third|3e|3rd|laatste|last)\\s+week\\s+(?:van|of|in)\\s+(${MONTH_RE})\\.?${YEAR_AFTER}`),
+    make: (m, ctx) => {
+      const mo = monthOf(m[2]);
+      if (!mo) return undefined;
+      const which = m[1].toLowerCase();
+      const idx = /^(eerste|first|1e|1st)$/.test(which) ? 0 : /^(tweede|second|2e|2nd)$/.test(which) ? 1 : /^(derde|third|3e|3rd)$/.test(which) ? 2 : -1;
+      const r = monthPeriod(mo, 1, 'end', m[3] ?? m[4], ctx);
+      if (!r) return undefined;
+      const [y] = parts(r.from);
+      const last = daysInMonth(y, mo);
+      return idx < 0
+        ? { precision: 'week', from: iso(y, mo, last - 6), to: iso(y, mo, last) }
+        : { precision: 'week', from: iso(y, mo, 1 + 7 * idx), to: iso(y, mo, 7 + 7 * idx) };
     },
   },
   // begin/half/eind oktober (vorig jaar), early/mid/late October 2025, the end of october
@@ -357,6 +387,19 @@ const RULES: Rule[] = [
       return { precision: 'month', ...wholeMonth(y, mo) };
     },
   },
+  // een week of twee geleden, a week or two ago, een dag of drie terug
+  {
+    re: re(`(?:een\\s+|a\\s+)?(dag|week|maand|day|week|month)\\s+(?:of|or)\\s+(${NUMBER_RE})\\s+(?:geleden|terug|ago|back)`),
+    make: (m, ctx) => {
+      const n = num(m[2]);
+      const unit = m[1].toLowerCase();
+      if (!n) return undefined;
+      if (unit === 'dag' || unit === 'day') return { precision: 'day', from: addDays(ctx.today, -n), to: addDays(ctx.today, -n) };
+      if (unit === 'week') return { precision: 'day', from: addDays(ctx.today, -7 * n), to: addDays(ctx.today, -7 * n) };
+      const { y, m: mo } = monthsBack(ctx.today, n);
+      return { precision: 'month', ...wholeMonth(y, mo) };
+    },
+  },
   // vandaag, gisteren, eergisteren (with a part of the day), yesterday, today, the day before yesterday
   {
     re: re(
@@ -414,7 +457,7 @@ const RULES: Rule[] = [
   // seasons and Christmas
   {
     re: re(
-      `(?:(afgelopen|vorige|verleden|deze|last|this|this\\s+past|past)\\s+|(?:in\\s+de|in\\s+het|in\\s+the|in|during\\s+the|tijdens\\s+de)\\s+)?(zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|zomervakantie|summer\\s+holidays?|kerst|kerstmis|christmas|de\\s+kerstdagen)(?:\\s+(?:van\\s+|of\\s+)?(vorig\\s+jaar|last\\s+year|\\d{4}))?`,
+      `(?:(afgelopen|vorige|verleden|deze|last|this|this\\s+past|past)\\s+|(?:in\\s+de|in\\s+het|in\\s+the|in|during\\s+the|tijdens\\s+de)\\s+)?(zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|zomervakantie|summer\\s+holidays?|kerst|kerstmis|christmas|de\\s+kerstdagen|oud\\s+en\\s+nieuw|de\\s+jaarwisseling|jaarwisseling|new\\s+year'?s?(?:\\s+eve)?)(?:\\s+(?:van\\s+|of\\s+)?(vorig\\s+jaar|last\\s+year|\\d{4}))?`,
     ),
     make: (m, ctx) => {
       const w = m[2].toLowerCase();
@@ -422,6 +465,7 @@ const RULES: Rule[] = [
       const explicit = resolveYear(m[3], ctx);
       const span = (y: number): [string, string] => {
         if (/kerst|christmas/.test(w)) return [iso(y, 12, 24), iso(y, 12, 26)];
+        if (/oud|jaarwisseling|new/.test(w)) return [iso(y - 1, 12, 31), iso(y, 1, 1)];
         if (/zomervakantie|summer\s+holiday/.test(w)) return [iso(y, 7, 1), iso(y, 8, 31)];
         if (/zomer|summer/.test(w)) return [iso(y, 6, 1), iso(y, 8, 31)];
         if (/lente|voorjaar|spring/.test(w)) return [iso(y, 3, 1), iso(y, 5, 31)];

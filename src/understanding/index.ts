@@ -58,6 +58,7 @@ const EXACT: [RegExp, Command][] = [
   [/^(help|hulp|help me|helpen|menu|\?+|h e l p)$/, { intent: 'help' }],
   [/^(stop|stoppen|stop maar|stop ermee|annuleer|annuleren|afbreken|cancel|quit|exit|abort|laat maar|never mind|nevermind|forget it|hou op|kappen)$/, { intent: 'stop' }],
   [/^(opnieuw|opnieuw beginnen|begin opnieuw|begin maar opnieuw|overnieuw|herstart|herstarten|restart|start over|start again|reset|begin again)$/, { intent: 'restart' }],
+  [/^(huh|he|hè|eh|uh|uhm|hm|hmm|pardon|wat|what|sorry what|hä)$/, { intent: 'unclear' }],
   [/^(doei|doeg|dag|daag|dag dag|tot ziens|tot later|bye|bye bye|goodbye|good bye|see you|cheers|ciao|later)$/, { intent: 'goodbye' }],
 ];
 const LANGUAGE_WORD: [RegExp, Locale][] = [
@@ -68,7 +69,7 @@ const LANGUAGE_ASK = /^(in (het )?)?\S+( taal)?( (please|pls|graag|alstublieft|a
 
 /** Asking for a person in words no model is needed for. */
 const PERSON_STRONG =
-  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer))\b/;
+  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen))\b/;
 /** "ik wil een medewerker spreken", "can I talk to someone": a request (present tense) to speak to someone. */
 const SPEAK_TO =
   /\b(spreken|praten|spreek|praat|speak|talk|chat)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
@@ -115,6 +116,14 @@ const NEW_VALUE =
 
 const PERSON_SKIP_TAIL = /\s*[,;]\s*(?:no idea|not sure|don'?t know|i don'?t know|weet ik niet|geen idee|ken ik niet)\b.*$|\s*[,;(]?\s*(?:de\s+|zijn\s+|haar\s+|the\s+|his\s+|her\s+)?(?:naam|name)\s+(?:weet\s+ik\s+(?:niet|niet meer)|ken\s+ik\s+niet|onbekend|i\s+don'?t\s+know|unknown|not\s+known)\)?\.?$|\s*[,;]\s*(?:weet\s+ik\s+(?:verder\s+)?niet|geen\s+idee|i\s+don'?t\s+know)\.?$/i;
 
+function contactAsked(asked: Asked | undefined): boolean {
+  return asked === 'name' || asked === 'phone' || asked === 'email' || asked === 'address' || asked === 'street' || asked === 'postcode' || asked === 'city';
+}
+
+/** "weet ik niet hoe hij heette": no person, unless the answer still describes one ("een man, naam weet ik niet"). */
+const UNKNOWN = /\b(weet (ik )?(het )?niet|geen idee|geen flauw idee|ken ik niet|don t know|dont know|no idea|not sure|can t remember|cannot remember|weet niet meer|vergeten|forgot)\b/;
+const SOMEONE = /\b(man|vrouw|meneer|mevrouw|jongen|meisje|iemand|medewerker|medewerkster|ambtenaar|dame|heer|guy|woman|lady|gentleman|someone|somebody|person|employee|officer|clerk|girl|boy)\b/;
+
 function storyLike(asked: Asked | undefined, words: number): boolean {
   return asked === 'story' || asked === 'more' || (asked === undefined && words >= 6);
 }
@@ -153,7 +162,8 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
     } else if (place && !skip) fields.place = place;
     if (asked === 'who') {
       const answer = cleanAnswer(text.replace(PERSON_SKIP_TAIL, ''));
-      if (!skip && answer && !SKIP.test(norm(answer)) && !/\?\s*$/.test(text)) {
+      const unknownOnly = UNKNOWN.test(norm(answer)) && !findPerson(answer, locale) && !SOMEONE.test(norm(answer));
+      if (!skip && !unknownOnly && answer && !SKIP.test(norm(answer)) && !/\?\s*$/.test(text)) {
         const named = findPerson(answer, locale);
         fields.person = named ? { kind: named.kind, text: answer } : { kind: /\b(afdeling|department|team)\b/i.test(answer) ? 'department' : 'staff', text: answer };
       }
@@ -171,9 +181,11 @@ function correctionFields(text: string, locale: Locale, now: Date): UnderstoodFi
   const n = norm(text);
   const target = FIELD_WORDS.find(([re]) => re.test(n))?.[1];
   const m = NEW_VALUE.exec(text.replace(/^.*?(?:fout|verkeerd|klopt niet|niet goed|onjuist|wrong|incorrect|not right|mistake)\s*[,;:.!-]*\s*/i, ''));
-  const value = m ? (m.slice(1).find((x) => x !== undefined) ?? '').trim() : '';
+  const value = (m ? (m.slice(1).find((x) => x !== undefined) ?? '').trim() : '')
+    .replace(/\s+(?:not|niet|instead of|in plaats van|i\.p\.v\.?)\s+.*$/i, '')
+    .replace(/^(?:het|de|it|the)\s+/i, (w) => (target === 'when' || target === 'where' || target === 'who' ? w : ''));
   const out: UnderstoodFields = {};
-  if (target && value) Object.assign(out, extractFields(value, locale, now, target));
+  if (value) Object.assign(out, extractFields(value, locale, now, target ?? undefined));
   if (target === 'when' && !out.date && value) {
     const d = understandDate(value, { locale, now, whole: true });
     if (d) out.date = d;
@@ -181,8 +193,17 @@ function correctionFields(text: string, locale: Locale, now: Date): UnderstoodFi
   // Anything else unmistakable in the message (a phone number, a date, a postcode)
   const all = extractFields(text, locale, now, 'summary');
   for (const [k, v] of Object.entries(all)) if ((out as Record<string, unknown>)[k] === undefined) (out as Record<string, unknown>)[k] = v;
-  if (target !== 'where') delete out.place;
-  if (target !== 'who') delete out.person;
+  if (target !== undefined && target !== 'where') delete out.place;
+  if (target !== undefined && target !== 'who') delete out.person;
+  if (target === undefined && value) {
+    // "niet aan de balie maar telefonisch": the new value only
+    const place = findPlace(value, locale);
+    if (place) out.place = place;
+    else delete out.place;
+    const person = findPerson(value, locale);
+    if (person) out.person = person;
+    else delete out.person;
+  }
   return out;
 }
 
@@ -247,6 +268,10 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
       return { intent: 'goodbye', fields: {}, label: 'rule' };
     }
     const questionForm = QUESTION_FORM.test(n) || question;
+    // "Waarom?" where contact details are asked: why the data is needed; elsewhere a request for help.
+    if (/^(waarom|why|waarvoor|what for|hoezo|why is that|waarom is dat|waarom dat|waarom moet dat)$/.test(n)) {
+      return contactAsked(asked) ? { intent: 'question', question: 'why-data', fields: {}, label: 'rule' } : { intent: 'help', fields: {}, label: 'rule' };
+    }
     if (words <= 12 && (questionForm || words <= 2)) {
       const kw = QUESTION_WORDS.find(([re]) => re.test(n));
       if (kw && !hasFields) return { intent: 'question', question: kw[1], fields: {}, label: 'rule' };
