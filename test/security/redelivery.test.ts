@@ -2,16 +2,19 @@
  * Issue 10, point 4: a turn that dies in a crash is answered when the channel delivers it again.
  *
  * The real server process (`node dist/src/index.js`) on its own SQLite file. A channel on loopback
- * (as the Emulator is one) runs a conversation over /api/messages up to the summary, then sends the
- * confirmation and holds the bot's first reply of that turn unanswered: the turn is now provably in
- * flight (the complaint is filed, the citizen has not got the reference, the state is not saved). The
- * server is killed with SIGKILL there, started again on the same database, and the channel delivers
- * the same activity (same id) again: the bot must answer with the same reference, and the store must
- * hold exactly one complaint. A further repeat of the now completed activity gets no answer.
+ * (as the Emulator is one) runs a conversation over /api/messages up to the summary. For three turns
+ * (two answers during the intake, and the confirmation) it holds the bot's first reply of the turn
+ * unanswered: the turn is then provably in flight (for the confirmation: the complaint is filed, the
+ * citizen has not got the reference, the state is not saved). The server is killed with SIGKILL
+ * there, started again on the same database, and the channel delivers the same activity (same id)
+ * again: the turn runs again and answers as it would have; the confirmation answers with the same
+ * reference, and the store holds exactly one complaint. A further repeat of the now completed
+ * activity gets no answer.
  */
 import { randomUUID } from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
+import { rmSync } from 'fs';
 import path from 'path';
 import sqlite3 from 'sqlite3';
 import { startServer, type ServerProcess } from '../helpers/serverProcess';
@@ -110,10 +113,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  if (server) rmSync(server.dir, { recursive: true, force: true }); // a restarted server does not own its folder
   await channel.stop();
 });
 
-test('kill -9 during the confirmation turn, then the redelivery: the same reference is answered and one complaint is stored', async () => {
+test('kill -9 during turns (two intake answers and the confirmation), then the redelivery: each is answered, the same reference comes, one complaint is stored', async () => {
   server = await startServer();
   const dbFile = path.join(server.dir, 'test.db');
   const conversationId = `redelivery-${randomUUID()}`;
@@ -134,9 +138,30 @@ test('kill -9 during the confirmation turn, then the redelivery: the same refere
     return channel.replies.slice(before);
   };
 
-  // the intake up to the summary, answered as a citizen would
+  /**
+   * Delivers the activity with its first reply held, kills the server there (mid-turn), starts it
+   * again on the same database and delivers the same activity again: returns the reply held and the
+   * replies of the delivery again.
+   */
+  const crashAndRedeliver = async (a: Record<string, unknown>) => {
+    channel.holding = true;
+    const held = channel.nextHeld();
+    const delivery = post(`${server!.url}/api/messages`, a).catch(() => 0);
+    const inFlight = await held;
+    server!.kill('SIGKILL');
+    expect(await server!.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await delivery).toBe(0); // the channel never got an answer: it will deliver again
+    channel.holding = false;
+    server = await startServer({ dir: server!.dir });
+    const before = channel.replies.length;
+    expect(await post(`${server.url}/api/messages`, a)).toBe(200);
+    return { inFlight, again: channel.replies.slice(before) };
+  };
+
+  // the intake up to the summary, answered as a citizen would; two of its turns die in a crash
   let replies = await turn({ type: 'conversationUpdate', membersAdded: [{ id: 'citizen-1' }] });
   let confirmText: string | undefined;
+  let crashes = 0;
   for (let i = 0; i < 30 && !confirmText; i++) {
     const buttons = replies[replies.length - 1]?.suggestedActions?.actions.map((a) => a.title) ?? [];
     const next = move(
@@ -145,32 +170,27 @@ test('kill -9 during the confirmation turn, then the redelivery: the same refere
     );
     if (!next || 'done' in next) throw new Error(`unexpected turn: ${JSON.stringify(replies.map((r) => r.text))}`);
     if ('summary' in next) confirmText = next.send;
-    else replies = await turn({ type: 'message', text: next.send });
+    else if (i === 0 || i === 2) {
+      // the turn runs again from the state before it, and answers as it would have
+      const { inFlight, again } = await crashAndRedeliver(activity({ type: 'message', text: next.send }));
+      expect(again.length).toBeGreaterThan(0);
+      expect(again[0].text).toBe(inFlight.text);
+      crashes++;
+      replies = again;
+    } else replies = await turn({ type: 'message', text: next.send });
   }
+  expect(crashes).toBe(2);
   expect(confirmText).toBeDefined();
   expect(replies.map((r) => r.text).join('\n')).toContain(CITIZEN.nl.name);
 
   // the confirmation: its first reply is held, and the process is killed while the turn waits for it
   const confirm = activity({ type: 'message', text: confirmText });
-  channel.holding = true;
-  const held = channel.nextHeld();
-  const delivery = post(`${server.url}/api/messages`, confirm).catch(() => 0);
-  const inFlight = await held;
-  server.kill('SIGKILL');
-  expect(await server.exited).toEqual({ code: null, signal: 'SIGKILL' });
-  expect(await delivery).toBe(0); // the channel never got an answer: it will deliver again
+  const { inFlight, again } = await crashAndRedeliver(confirm);
+  // the complaint was filed before the crash (the reply in flight carries its reference) ...
   const firstReference = REFERENCE.exec(inFlight.text ?? '')?.[0];
-  // the complaint was filed before the crash (the reply in flight carries its reference)
   expect(firstReference).toBeDefined();
-  expect(await count(dbFile, 'SELECT count(*) AS n FROM complaints')).toBe(1);
-  channel.holding = false;
-
-  // restart on the same database; the channel delivers the same activity again
-  const dir = server.dir;
-  server = await startServer({ dir });
-  const before = channel.replies.length;
-  expect(await post(`${server.url}/api/messages`, confirm)).toBe(200);
-  const answer = channel.replies.slice(before).map((r) => r.text ?? '').join('\n');
+  // ... and the delivery again answers with the same reference
+  const answer = again.map((r) => r.text ?? '').join('\n');
   expect(REFERENCE.exec(answer)?.[0]).toBe(firstReference);
 
   // a repeat of the now completed delivery is answered with nothing, and nothing new is filed
