@@ -139,6 +139,11 @@ export function matchChoice(text: string, choices: ChoiceSpec[]): ChoiceSpec | u
   return scored[0].c;
 }
 
+/** Every way of pressing one of the question's buttons (titles in both languages, values, synonyms): such a message is an answer. */
+function answerWords(spec: AskSpec): string[] {
+  return (spec.choices ?? []).flatMap(choiceWords);
+}
+
 export function buttonsFor(context: TurnContext, choices: ChoiceSpec[] = []) {
   const t = tr(context);
   return choices.map((c) => {
@@ -155,7 +160,7 @@ export class AskPrompt extends Prompt<Answer> {
   protected async onPrompt(context: TurnContext, _state: object, options: PromptOptions): Promise<void> {
     const spec = options.validations as AskSpec;
     const buttons = buttonsFor(context, spec.choices);
-    setAsked(context, askedFor(spec), buttons.map((b) => b.title));
+    setAsked(context, askedFor(spec), answerWords(spec));
     await context.sendActivity(withButtons(context, tr(context)(spec.key, spec.vars), buttons));
   }
 
@@ -202,7 +207,7 @@ export class AskPrompt extends Prompt<Answer> {
       return true;
     }
     const buttons = buttonsFor(context, spec.choices);
-    setAsked(context, askedFor(spec), buttons.map((b) => b.title));
+    setAsked(context, askedFor(spec), answerWords(spec));
     await context.sendActivity(withButtons(context, `${t(reason)}\n\n${t(spec.key, spec.vars)}`, buttons));
     return false;
   }

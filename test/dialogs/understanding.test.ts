@@ -235,9 +235,9 @@ describe('commands and questions by meaning, at any point', () => {
       ['Niemand heeft ooit gereageerd op mijn vraag over de vergunning en ik wacht al maanden', /Waar gaat het over/],
       ['1', /Wanneer gebeurde het/],
       ['gisteren', /Waar gebeurde het/],
-      ['ja', /te kort.*Waar gebeurde het/s],
+      ['ja', /in een paar woorden waar het gebeurde.*Waar gebeurde het/s],
       ['Ergens anders', /Waar was dat/],
-      ['yes', /te kort.*Waar was dat/s],
+      ['yes', /in een paar woorden waar het gebeurde.*Waar was dat/s],
       ['bij de bibliotheek', /Over wie/],
     ]);
     expect(await draft()).toMatchObject({ place: 'bij de bibliotheek', placeKind: 'elsewhere' });

@@ -7,11 +7,11 @@ const TO_NAME = DUTCH_TO_SUMMARY.slice(0, 6);
 
 describe('a citizen who mistypes is told what is wrong and asked again', () => {
   test('story too short', async () => {
-    await play(harness(), [['slecht', /te kort.*Wat is er gebeurd/s]]);
+    await play(harness(), [['slecht', /iets meer.*paar zinnen.*Wat is er gebeurd/s]]);
   });
 
   test('an unknown button answer', async () => {
-    await play(harness(), [[STORY_NL, /Waar gaat het over/], ['banaan', /Dat begreep ik niet.*knoppen.*Waar gaat het over/s], ['9', /Dat begreep ik niet/]]);
+    await play(harness(), [[STORY_NL, /Waar gaat het over/], ['banaan', /begreep ik niet.*knoppen.*Waar gaat het over/s], ['9', /begreep ik niet/]]);
   });
 
   test('dates: in the future, not understood, then understood', async () => {
