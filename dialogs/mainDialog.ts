@@ -111,6 +111,12 @@ export class MainDialog extends ComponentDialog {
       return this.reprompt(innerDc);
     }
 
+    // "Wilt u nog iets anders melden?" answered with no: a kind goodbye, not a new story
+    if (!active && asked === 'more' && matchChoice(text, yesNo().map((c) => ({ ...c, exact: true })))?.value === 'no') {
+      await say(context, 'commands.goodbye', facts(m, context));
+      return { status: DialogTurnStatus.complete };
+    }
+
     const lang = unsupportedLanguage(u);
     if (lang) {
       const t = tr(context);

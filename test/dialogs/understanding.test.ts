@@ -351,3 +351,18 @@ describe('tone', () => {
     for (const text of [...all(nl), ...all(en)]) expect(text).not.toMatch(/\b9:\d+\b|artikel \d|article \d|Algemene wet bestuursrecht/);
   });
 });
+
+describe('after filing', () => {
+  test('"nee" to "anything else?" says goodbye instead of taking it as a new story', async () => {
+    await open();
+    await h.say(EVERYTHING);
+    await h.say('Ja');
+    await h.say('Nee');
+    await toSummary();
+    await play(h, [
+      ['Ja, versturen', /KL-2026-.*nog iets anders/s],
+      ['nee', /Dag!/],
+    ]);
+    expect(await h.complaints.countComplaints()).toBe(1);
+  });
+});
