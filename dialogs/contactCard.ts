@@ -44,6 +44,8 @@ export function contactCard(t: Translate, values: CardValues = {}, errors: CardE
       type: 'Input.Text',
       id: f,
       label: t(`contact.card.${f}`),
+      // also the name Web Chat's screen-reader copy of the card gives the field (it reads placeholders, not labels)
+      placeholder: t(`contact.card.placeholder.${f}`),
       isRequired: required,
       ...(required ? { errorMessage: t('contact.card.required') } : {}),
       ...(STYLE[f] ? { style: STYLE[f] } : {}),
