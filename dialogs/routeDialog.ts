@@ -14,11 +14,12 @@ import { Fields } from '../src/domain/complaint';
 import { ROUTES, type Route } from '../src/domain/routes';
 import type { Municipality } from '../src/municipality';
 import { isIntentOnly } from './commands';
-import { addToStory } from './draft';
+import { absorb, addToStory } from './draft';
 import { ASK_PROMPT, ROUTE_DIALOG, WATERFALL } from './ids';
 import { ask, AskPrompt, isBareYesOrNo, matchChoice, yesNo, type Answer, type ChoiceSpec } from './prompts';
 import { facts, type DialogServices } from './services';
 import { normalise } from './text';
+import { placeLabel } from './show';
 import { say, tr, turnLocale, turnUnderstanding } from './turn';
 
 const ROUTE_CHOICES: ChoiceSpec[] = ROUTES.map((r) => ({ value: r, key: `route.choice.${r}` }));
@@ -82,6 +83,7 @@ export class RouteDialog extends ComponentDialog {
       const u = turnUnderstanding(step.context);
       if (tellsAStory(answer.text) && (u.routes === undefined || u.routes.length === 0 || u.routes.includes('complaint'))) {
         addToStory(draft, answer.text);
+        absorb(draft, u.fields, { markInferred: true, placeLabel: placeLabel(step.context) });
         draft.route = 'complaint';
         const other = u.routes?.find((r): r is Referral => r !== 'complaint' && r !== 'other');
         if (other) await this.alsoElsewhere(step, other);
@@ -133,6 +135,7 @@ export class RouteDialog extends ComponentDialog {
       }
       // "ja, het is ook een klacht: niemand reageerde op mijn mails": that is the complaint, with the earlier text kept
       addToStory(draft, answer.text);
+      absorb(draft, turnUnderstanding(step.context).fields, { markInferred: true, placeLabel: placeLabel(step.context) });
     }
     await step.context.sendActivity(tr(step.context)('route.continueIntake'));
     return step.endDialog({ continue: true });

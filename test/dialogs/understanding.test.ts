@@ -319,7 +319,7 @@ describe('what belongs elsewhere too', () => {
     await play(h, [
       ['Ik heb een klacht over de lantaarnpaal voor mijn huis, die is al twee weken kapot', /Waar gaat het over/],
       ['Iets op straat', /Fixi.*ook/s],
-      ['ja, het is ook een klacht: niemand reageerde op mijn mails', /ook uw klacht op/],
+      ['ja, het is ook een klacht: niemand reageerde op mijn mails', /ook uw klacht op.*Per e-mail of brief.*Klopt dat/s],
     ]);
     expect((await draft()).story).toBe(
       'Ik heb een klacht over de lantaarnpaal voor mijn huis, die is al twee weken kapot\n\nja, het is ook een klacht: niemand reageerde op mijn mails',
