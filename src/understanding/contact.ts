@@ -62,7 +62,7 @@ const NAME_INFIXES = new Set(['van', 'de', 'der', 'den', 'ter', 'ten', 'te', 'in
 const NAME_LEAD = /^(?:(?:mijn|de)\s+naam\s+is|naam\s*:|ik\s+heet|ik\s+ben|dit\s+is|met|my\s+name\s+is|name\s*:|i\s+am|i'm|this\s+is|it'?s)\s+/i;
 /** "mijn naam is X", "ik heet X", "my name is X" anywhere in a message. */
 const NAME_IN_TEXT =
-  /(?:(?:[Mm]ijn|[Dd]e)\s+naam\s+is|[Ii]k\s+heet|[Mm]y\s+name\s+is|(?:[Mm]et\s+)?(?:[Vv]riendelijke\s+)?[Gg]roet(?:en)?,?|[Kk]ind\s+regards,?|[Rr]egards,?|[Ss]incerely,?)\s+((?:(?:van|de|der|den|ter|ten|van't)\s+)*\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|in\s+'t|el|al|bin|ben|da|dos|del|von|la|le)\s+)*\p{Lu}[\p{L}'’-]+){0,3})/u;
+  /(?:(?:[Mm]ijn|[Dd]e)\s+naam\s+is|[Ii]k\s+heet|[Mm]y\s+name\s+is|[Ii]'m|I\s+am|[Ii]k\s+ben|[Tt]his\s+is|(?:[Mm]et\s+)?(?:[Vv]riendelijke\s+)?[Gg]roet(?:en)?,?|[Kk]ind\s+regards,?|[Rr]egards,?|[Ss]incerely,?)\s+((?:(?:van|de|der|den|ter|ten|van't)\s+)*\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|in\s+'t|el|al|bin|ben|da|dos|del|von|la|le)\s+)*\p{Lu}[\p{L}'’-]+){0,3})/u;
 
 function clean(s: string): string {
   return s
@@ -254,7 +254,7 @@ export function extractContact(text: string, asked: Asked | undefined): ContactR
   const street = nl && en ? (en.strong !== nl.strong ? (en.strong ? en : nl) : en.index < nl.index ? en : nl) : nl ?? en;
   let afterStreet: string | undefined;
   if (street) {
-    fields.street = street.street;
+    fields.street = street.street.replace(/^\p{Ll}/u, (c) => c.toUpperCase());
     fields.houseNumber = street.houseNumber;
     afterStreet = rest.slice(street.index + street.length);
     rest = cut(rest, street.index, street.length);

@@ -80,7 +80,10 @@ const QUESTION_FORM =
   /\?\s*$|^(wat|waarom|hoe|wie|wanneer|waar|welke|hoeveel|kan|kun|kunt|mag|moet|wordt|worden|krijg|krijgt|is|zijn|heb|heeft|ga|gaat|blijft|what|why|how|who|when|where|which|can|could|will|would|do|does|is|are|may|should|must|am)\b/;
 /** Keyword questions, where a word says it all. */
 const QUESTION_WORDS: [RegExp, Question][] = [
-  [/\b(anoniem|anonymous|anonymously|anonymity|anonimiteit)\b/, 'anonymous'],
+  [/\b(bewaren|bewaard|opslaan|opgeslagen|verwijderd|verwijderen|gedeeld|delen|keep|kept|store|stored|delete|deleted|share|shared|see|zien|lezen|read|access)\b.*\b(gegevens|informatie|data|details|information|persoonsgegevens)\b|\b(gegevens|data|details|information)\b.*\b(bewaard|opgeslagen|gedeeld|kept|stored|shared|deleted|veilig|safe|secure)\b/, 'privacy'],
+  [/^(waarom|waarvoor|why|what for|what do you need)\b.*\b(naam|adres|telefoon\w*|nummer|e ?mail\w*|gegevens|name|address|phone|number|email|details|postcode)\b|\b(naam|adres|telefoonnummer|e ?mailadres|name|address|phone number|email)\b.*\b(verplicht|nodig voor|mandatory|required|needed for|for what)\b/, 'why-data'],
+  [/\b(anoniem|anonymous|anonymously|anonymity|anonimiteit)\b|\b(naam|name)\b.*\b(erbij|on it|weglaten|left out|geheim|secret)\b|\b(without|zonder)\b.*\b(name|naam)\b/, 'anonymous'],
+  [/^(hoe lang|hoe snel|how long|how soon|how quickly|binnen hoeveel|within how)\b|^(wanneer|when) (hoor|krijg|will i (hear|get))\b/, 'duration'],
   [/\b(privacy|persoonsgegevens|personal data|gdpr|avg)\b/, 'privacy'],
   [/\b(klachtenfunctionaris|complaints officer)\b/, 'who-handles'],
 ];
@@ -123,6 +126,9 @@ function contactAsked(asked: Asked | undefined): boolean {
 /** "weet ik niet hoe hij heette": no person, unless the answer still describes one ("een man, naam weet ik niet"). */
 const UNKNOWN = /\b(weet (ik )?(het )?niet|geen idee|geen flauw idee|ken ik niet|don t know|dont know|no idea|not sure|can t remember|cannot remember|weet niet meer|vergeten|forgot)\b/;
 const SOMEONE = /\b(man|vrouw|meneer|mevrouw|jongen|meisje|iemand|medewerker|medewerkster|ambtenaar|dame|heer|guy|woman|lady|gentleman|someone|somebody|person|employee|officer|clerk|girl|boy)\b/;
+
+/** "nee, geen oplossing", "hoeft niet": no solution wanted. */
+const NO_SOLUTION = /^(nee |no )?(geen|niets|niks|nothing|none|no)( oplossing| solution| wens| idee| speciale wens)?( nodig| needed| necessary)?$|^(hoeft niet|niet nodig|not needed|no need|nvt)$/;
 
 function storyLike(asked: Asked | undefined, words: number): boolean {
   return asked === 'story' || asked === 'more' || (asked === undefined && words >= 6);
@@ -169,7 +175,16 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
       }
     } else if (person && !skip) fields.person = person;
   }
-  if (asked === 'solution' && !skip && !/\?\s*$/.test(text)) fields.solution = cleanAnswer(text);
+  if (asked === 'solution' && !skip && !/\?\s*$/.test(text) && !NO_SOLUTION.test(n)) fields.solution = cleanAnswer(text);
+  // The date said with a place or person ("op het gemeentehuis, vorige week donderdag") is not part of it.
+  const dateWords = fields.date?.text;
+  for (const k of ['place', 'person'] as const) {
+    const f = fields[k];
+    if (f && dateWords && f.text !== dateWords && f.text.includes(dateWords) && (asked === 'where' || asked === 'who')) {
+      const rest = cleanAnswer(f.text.replace(dateWords, ' '));
+      if (rest) fields[k] = { ...f, text: rest };
+    }
+  }
   return fields;
 }
 
@@ -245,7 +260,9 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     const foreign = detectUnsupportedLanguage(text);
     if (foreign) return { intent: 'unclear', unsupportedLanguage: foreign, fields: {}, label: 'rule' };
 
-    for (const [re, cmd] of EXACT) if (re.test(n)) return { ...cmd, fields: {}, label: 'rule' };
+    // "nee, stop", "ok doei": a short word before a command does not change it
+    const bare = n.replace(/^(nee|neen|no|ok|oke|okay|ja|yes|dan|then|well|nou|dus|so|sorry)\s+/, '');
+    for (const [re, cmd] of EXACT) if (re.test(n) || re.test(bare)) return { ...cmd, fields: {}, label: 'rule' };
     if (words <= 8) {
       for (const [re, lang] of LANGUAGE_WORD) {
         if (re.test(n) && LANGUAGE_ASK.test(n) && !/\b(klacht|complaint|medewerker|employee)\b/.test(n)) {
@@ -254,6 +271,7 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
       }
     }
     if (SKIP.test(n) || YES_NO.test(n)) return { intent: 'answer', fields: {}, label: 'rule' };
+    if (asked === 'when' && /^(nu|now|net|just now|right now|zojuist)$/.test(n)) return { intent: 'answer', fields: {}, label: 'rule' };
 
     const fields = extractFields(text, locale, now, asked);
     const hasFields = Object.keys(fields).length > 0;
@@ -276,8 +294,15 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
       const kw = QUESTION_WORDS.find(([re]) => re.test(n));
       if (kw && !hasFields) return { intent: 'question', question: kw[1], fields: {}, label: 'rule' };
     }
-    const [label, score, second] = topLabels(modelScores(text, locale));
+    const scores = modelScores(text, locale);
+    let [label, score, second] = topLabels(scores);
+    if (questionForm && (label === 'answer' || label === 'correction' || label === 'protest') && words <= 12) {
+      // A question: the best question label counts when it is close to the top.
+      const q = INTENT_LABELS.filter((l) => l.startsWith('q-')).sort((a, b) => scores[b] - scores[a])[0];
+      if (scores[q] >= 0.3 && scores[q] >= score - 0.25) [label, score, second] = [q, scores[q], 0];
+    }
     const sure = score >= MIN_SCORE && score - second >= MIN_MARGIN;
+    if (asked === 'summary' && CORRECTION_CUE.test(n) && label !== 'correction' && label !== 'person' && !hasFields) return { intent: 'correction', fields: {}, label };
     if (!sure || label === 'answer') {
       if (asked === 'summary' && hasFields) return { intent: 'correction', fields, label };
       return { intent: 'answer', fields, label };
@@ -285,8 +310,10 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     // A message that gives data is an answer, whatever else it sounds like ("begin november", "3 dagen terug").
     const data = hasFields && (!questionForm || fields.date !== undefined || fields.phone || fields.email || fields.postcode || fields.street || fields.houseNumber || fields.city);
     const command = label === 'stop' || label === 'restart' || label === 'help' || label === 'goodbye';
+    // A longer message is a command only when the model is very sure ("ik wil een klacht indienen en stoppen met wachten" is not).
+    if (command && words > 8 && (score < 0.9 || score - second < 0.4)) return { intent: 'answer', fields, label };
     const onlyName = Object.keys(fields).length === 1 && fields.name !== undefined;
-    if (command && sure && score >= 0.8 && onlyName) return { intent: label, fields: {}, label };
+    if (command && sure && score >= 0.8 && onlyName) return { intent: label as 'stop' | 'restart' | 'help' | 'goodbye', fields: {}, label };
     if (data && label !== 'person' && label !== 'correction' && label !== 'protest') return { intent: 'answer', fields, label };
     if (label === 'correction' && asked !== 'summary' && !CORRECTION_CUE.test(n)) return { intent: 'answer', fields, label };
     // A question label needs a question (or a bare keyword): "mijn vergunning is afgewezen en ik ben het er niet mee eens" is a story.

@@ -16,6 +16,12 @@ const CONDUCT = [
   /(?:nobody|no\s+one|never|no)\s+(?:\p{L}+\s+){0,3}(?:responded|replied|answered|reply|response|called\s+(?:me\s+)?back|got\s+back)|(?:didn'?t|did\s+not|never)\s+(?:\p{L}+\s+){0,2}(?:respond|reply|answer|call\s+(?:me\s+)?back|get\s+back)/iu,
 ];
 
+/** A decision refused or rejected: a bezwaar, whatever else the story is about. */
+const DECISION = [
+  /(?:vergunning|aanvraag|uitkering|subsidie|bezwaar|ontheffing|parkeervergunning|toeslag|verzoek)\p{L}*\s+(?:\p{L}+\s+){0,4}(?:is\s+|werd\s+|zijn\s+)?(?:afgewezen|geweigerd|niet\s+verleend|ingetrokken)|(?:afgewezen|geweigerd)\s+(?:\p{L}+\s+){0,2}(?:vergunning|aanvraag|uitkering|subsidie)/iu,
+  /(?:permit|application|benefit|licen[cs]e|subsidy|exemption|request)\s+(?:\p{L}+\s+){0,4}(?:was\s+|were\s+|has\s+been\s+|got\s+)?(?:refused|rejected|denied|turned\s+down|revoked|withdrawn)|(?:refused|rejected|denied|turned\s+down)\s+(?:my\s+|the\s+|our\s+)?(?:\p{L}+\s+)?(?:permit|application|benefit|licen[cs]e)/iu,
+];
+
 /** Clauses of at least four words: sentences, and parts joined by "en/maar/and/but" or a semicolon. */
 export function clauses(text: string): string[] {
   const parts = text
@@ -37,5 +43,6 @@ export async function routesOf(text: string, locale: Locale, classifier: RouteCl
     if (c.confidence >= CLAUSE_CONFIDENCE) add(c.route);
   }
   if (out.length > 0 && !out.includes('complaint') && CONDUCT.some((re) => re.test(text))) add('complaint');
+  if (out.length > 0 && !out.includes('objection') && DECISION.some((re) => re.test(text))) add('objection');
   return out;
 }
