@@ -18,7 +18,11 @@ import type { Logger } from '../logger';
 import type { Municipality } from '../municipality';
 import { isPersonalTeamsChat, isSharedTeamsConversation, isTeams, sharedConversationNotice } from '../teams/conversation';
 import { fitForTeams } from '../teams/rendering';
+import { isDeduped, REDELIVERY_KEY } from './dedupe';
 import { PROFILE_LOOKUP_KEY, teamsProfile, type ProfileLookup, type TurnProfile } from '../teams/profile';
+
+/** how many ids of completed turns a conversation keeps (a channel delivers again within minutes) */
+const HANDLED_KEPT = 8;
 
 export interface BotDeps {
   conversationState: ConversationState;
@@ -43,6 +47,8 @@ export interface BotDeps {
 export class ComplaintBot extends TeamsActivityHandler {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly data: StatePropertyAccessor<ConversationData>;
+  /** ids of the last activities whose turn completed: saved in the same write as the state they made */
+  private readonly handled: StatePropertyAccessor<string[]>;
   readonly dialog: MainDialog;
 
   constructor(private readonly deps: BotDeps) {
@@ -50,6 +56,7 @@ export class ComplaintBot extends TeamsActivityHandler {
     const { conversationState } = deps;
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.data = conversationState.createProperty<ConversationData>('conversationData');
+    this.handled = conversationState.createProperty<string[]>('handledActivities');
     const drafts = new DraftStore(conversationState.createProperty<Draft | undefined>('draft'));
     this.dialog = new MainDialog(
       {
@@ -124,8 +131,15 @@ export class ComplaintBot extends TeamsActivityHandler {
     return mine;
   }
 
-  /** Saves conversation state after every turn, also when a handler threw nothing. On Teams, fits replies to what Teams renders. */
+  /**
+   * Saves conversation state after every turn, also when a handler threw nothing. On Teams, fits replies to what Teams renders.
+   * The activity's id is saved with the state, in the same write: when the channel delivers an activity
+   * again whose turn did not complete by the dedupe mark (src/bot/dedupe.ts), but whose state was saved
+   * (the process died between the two writes), the turn is not run a second time on the newer state.
+   */
   private async runTurn(context: TurnContext): Promise<void> {
+    const id = isDeduped(context.activity) ? context.activity.id : undefined;
+    if (id && context.turnState.get(REDELIVERY_KEY) && (await this.handled.get(context, [])).includes(id)) return;
     if (isTeams(context)) {
       context.onSendActivities(async (_context, activities, next) => {
         activities.forEach(fitForTeams);
@@ -133,6 +147,7 @@ export class ComplaintBot extends TeamsActivityHandler {
       });
     }
     await super.run(context);
+    if (id) await this.handled.set(context, [...(await this.handled.get(context, [])), id].slice(-HANDLED_KEPT));
     await this.deps.conversationState.saveChanges(context, false);
   }
 

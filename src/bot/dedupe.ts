@@ -14,6 +14,9 @@
  * (SQLite), so another owner is a process that died during the turn (kill -9, power loss). The re-run
  * starts from the state saved before the crashed turn; what the turn did in the store is idempotent
  * (a complaint is filed once per intake, the re-run finds it and answers with the same reference).
+ * If the process died after the turn saved its state but before the mark said 'done', the bot sees the
+ * activity's id among those saved with the state (REDELIVERY_KEY, ComplaintBot.runTurn) and does not
+ * run it again.
  * A turn that throws has its mark removed so that a retry runs; if even that write fails, the mark
  * stays 'running' but is no longer in this process's in-flight set, so a retry runs again too.
  *
@@ -22,7 +25,7 @@
  * welcomes once.
  */
 import { randomBytes } from 'crypto';
-import type { Middleware, TurnContext } from 'botbuilder';
+import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import type { Db, Migration } from '../store/db';
 
 export const DEDUPE_MIGRATIONS: Migration[] = [
@@ -48,6 +51,14 @@ export const DEDUPE_MIGRATIONS: Migration[] = [
 /** Activity types that are not de-duplicated (see the header). */
 const NOT_DEDUPED = new Set(['typing', 'invoke']);
 
+/** Whether the middleware keeps a mark for this activity. */
+export function isDeduped(a: Partial<Activity>): boolean {
+  return !!a.id && !!a.type && !NOT_DEDUPED.has(a.type) && !!a.conversation?.id && !!a.channelId;
+}
+
+/** turnState: set when this turn is a delivery again of an activity whose earlier turn did not complete */
+export const REDELIVERY_KEY = Symbol('klachtbot.dedupe.redelivery');
+
 const KEY_WHERE = 'channel_id = ? AND conversation_id = ? AND activity_id = ?';
 
 export type DedupeDecision = 'run' | 'rerun' | 'skip';
@@ -67,13 +78,16 @@ export class DedupeMiddleware implements Middleware {
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const a = context.activity;
-    if (!a.id || !a.type || NOT_DEDUPED.has(a.type) || !a.conversation?.id || !a.channelId) return next();
-    const key: [string, string, string] = [a.channelId, a.conversation.id, a.id];
+    if (!isDeduped(a)) return next();
+    const key: [string, string, string] = [a.channelId, a.conversation.id, a.id!];
     const mark = JSON.stringify(key);
     if (this.inFlight.has(mark)) return; // the first delivery is at work here and answers
     this.inFlight.add(mark); // at once, so a second repeat in this process skips
     try {
-      if ((await this.claim(key)) === 'skip') return; // the first delivery answered
+      const decision = await this.claim(key);
+      if (decision === 'skip') return; // the first delivery answered
+      // the bot checks whether the earlier turn's state was saved after all (ComplaintBot.runTurn)
+      if (decision === 'rerun') context.turnState.set(REDELIVERY_KEY, true);
       try {
         await next();
       } catch (err) {

@@ -18,7 +18,13 @@ import { rmSync } from 'fs';
 import path from 'path';
 import sqlite3 from 'sqlite3';
 import { startServer, type ServerProcess } from '../helpers/serverProcess';
+import { createApp, type App } from '../../src/app';
 import { CITIZEN } from '../../src/bench/intakeScript';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { loadMunicipality } from '../../src/municipality';
+import { Channel } from '../../src/tools/channel';
+import { tempDbFile } from '../helpers/harness';
 import { move } from './intakeDriver';
 
 interface Reply {
@@ -200,3 +206,42 @@ test('kill -9 during turns (two intake answers and the confirmation), then the r
   expect(await count(dbFile, 'SELECT count(*) AS n FROM complaints')).toBe(1);
   expect(await count(dbFile, "SELECT count(*) AS n FROM processed_activities WHERE state <> 'done'")).toBe(0);
 }, 180_000);
+
+describe('the process died after the turn saved its state, before its mark said done', () => {
+  let db: ReturnType<typeof tempDbFile>;
+  let app: App;
+  let emulator: Channel;
+
+  beforeAll(async () => {
+    db = tempDbFile();
+    const config = loadConfig({ DATABASE_URL: `sqlite:${db.file}`, PORT: '0', LOG_LEVEL: 'silent' });
+    app = await createApp(config, loadMunicipality(), { log: createLogger('silent'), classifier: null });
+    emulator = await new Channel(`http://127.0.0.1:${await app.listen(0)}`).start();
+  });
+
+  afterAll(async () => {
+    await emulator.stop();
+    await app.close();
+    db.cleanup();
+  });
+
+  test('the delivery again is not run a second time on the newer state (its id was saved with the state)', async () => {
+    const conv = `saved-${randomUUID()}`;
+    await emulator.join(conv);
+    const story = { id: randomUUID(), type: 'message', text: CITIZEN.nl.story };
+    const first = await emulator.send(conv, story);
+    expect(first.replies.length).toBeGreaterThan(0);
+    // what a crash between the two writes leaves: the state saved, the mark still 'running' under a dead process
+    const { changes } = await app.db.write("UPDATE processed_activities SET state = 'running', owner = 'dead-process' WHERE activity_id = ?", [story.id]);
+    expect(changes).toBe(1);
+    const again = await emulator.send(conv, story);
+    expect(again.status).toBe(200);
+    expect(again.replies).toEqual([]);
+    const mark = await app.db.get<{ state: string }>('SELECT state FROM processed_activities WHERE activity_id = ?', [story.id]);
+    expect(mark?.state).toBe('done');
+    // a mark left 'running' whose state was not saved does run again (the kill -9 test above); here the
+    // conversation simply goes on: the next answer is taken as the answer to the question asked
+    const next = await emulator.say(conv, 'Hoe ik behandeld ben');
+    expect(next.replies.length).toBeGreaterThan(0);
+  });
+});
