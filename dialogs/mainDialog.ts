@@ -25,6 +25,7 @@ import { CALLBACK_DIALOG, INTAKE_DIALOG, MAIN_DIALOG, MAIN_WATERFALL } from './i
 import { IntakeDialog } from './intakeDialog';
 import { placeLabel } from './show';
 import { matchChoice, yesNo } from './prompts';
+import { normalise } from './text';
 import { facts, type DialogServices } from './services';
 import { LOCALE_KEY, pressedButton, previousAsked, say, setAsked, tr, turnUnderstanding, withButtons } from './turn';
 
@@ -50,6 +51,15 @@ const FIELD_ASKED: Partial<Record<Asked, DraftField>> = {
 /** Contact questions: the contact dialog takes every contact field of the answer itself. */
 const CONTACT_ASKED: Asked[] = ['name', 'phone', 'address', 'street', 'postcode', 'city', 'email'];
 const CONTACT_FIELDS: DraftField[] = ['name', 'phone', 'address', 'email'];
+
+const NOTHING_MORE = ['dat was het', 'dat is alles', 'klaar', 'niets', 'nee dank u', 'nee dank je', 'nee bedankt', 'no thanks', 'no thank you', "that's all", 'thats all', 'nothing', 'nothing else', 'done'];
+
+/** "Nee", "nee dank je", "dat was het": a short answer that there is nothing more to tell. */
+function isNothingMore(text: string): boolean {
+  const n = normalise(text);
+  if (!n || n.split(' ').length > 4) return false;
+  return NOTHING_MORE.map(normalise).includes(n) || matchChoice(text, yesNo())?.value === 'no';
+}
 
 /** The language of a message the bot does not speak ("tr", "pl", "ar"), as the understanding step flags it. */
 function unsupportedLanguage(u: Understanding): string | undefined {
@@ -112,7 +122,7 @@ export class MainDialog extends ComponentDialog {
     }
 
     // "Wilt u nog iets anders melden?" answered with no: a kind goodbye, not a new story
-    if (!active && asked === 'more' && matchChoice(text, yesNo().map((c) => ({ ...c, exact: true })))?.value === 'no') {
+    if (!active && asked === 'more' && isNothingMore(text)) {
       await say(context, 'commands.goodbye', facts(m, context));
       return { status: DialogTurnStatus.complete };
     }

@@ -361,7 +361,7 @@ describe('after filing', () => {
     await toSummary();
     await play(h, [
       ['Ja, versturen', /KL-2026-.*nog iets anders/s],
-      ['nee', /Dag!/],
+      ['nee dank je', /Dag!/],
     ]);
     expect(await h.complaints.countComplaints()).toBe(1);
   });
