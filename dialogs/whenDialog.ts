@@ -14,7 +14,8 @@ import { ASK_PROMPT, WATERFALL, WHEN_DIALOG } from './ids';
 import { ask, AskPrompt, yesNo, type Answer } from './prompts';
 import { facts, type DialogServices } from './services';
 import { whenText } from './show';
-import { say, turnNow } from './turn';
+import { toAmsterdamDate } from '../src/domain/workingDays';
+import { say, turnNow, turnUnderstanding } from './turn';
 
 export class WhenDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices) {
@@ -59,14 +60,26 @@ export class WhenDialog extends ComponentDialog {
         key: 'when.overAYear',
         vars: { ...facts(this.services.municipality, step.context), when: whenText(step.context, draft) },
         choices: yesNo({ yes: 'when.fileAnyway', no: 'when.dontFile' }),
+        freeText: true,
       });
     }
     return step.endDialog({ continue: true });
   }
 
   private async oldStep(step: WaterfallStepContext) {
-    if ((step.result as Answer).choice === 'yes') return step.endDialog({ continue: true });
-    return step.endDialog({ continue: false });
+    const answer = step.result as Answer;
+    // "nee, het was 3 maart 2026": a correction of the date, not a no; said back and checked again
+    const date = turnUnderstanding(step.context).fields.date;
+    if (date?.from && date.from <= toAmsterdamDate(turnNow(step.context))) {
+      const draft = await this.services.drafts.get(step.context);
+      setDate(draft, date);
+      await say(step.context, 'when.readAs', { when: whenText(step.context, draft) });
+      return step.replaceDialog(WATERFALL);
+    }
+    if (answer.choice === 'yes') return step.endDialog({ continue: true });
+    if (answer.choice === 'no') return step.endDialog({ continue: false });
+    await say(step.context, 'errors.choice');
+    return step.replaceDialog(WATERFALL);
   }
 }
 

@@ -163,6 +163,17 @@ describe('dates', () => {
     expect(replies.join('\n')).not.toMatch(/9:8|artikel|Awb|Algemene wet/);
   });
 
+  test('a corrected date at the one-year question changes the date instead of counting as "no"', async () => {
+    await open();
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['3 maart 2025', /meer dan een jaar geleden/],
+      ['nee, het was 3 maart 2026', /Genoteerd: dinsdag 3 maart 2026.*Over wie/s],
+    ]);
+    expect(await draft()).toMatchObject({ incidentDate: '2026-03-03' });
+  });
+
   test('a period that ends within the year gets no warning', async () => {
     await open({
       fixed: { 'vorig jaar december': { intent: 'answer', fields: { date: { text: 'vorig jaar december', from: '2025-12-01', to: '2025-12-31' } } } },
