@@ -14,7 +14,10 @@ export const ConfigSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .regex(/^sqlite:.+/, 'a SQLite URL such as sqlite:./data/complaints.db')
+      .regex(
+        /^(sqlite:.+|postgres(ql)?:\/\/.+)$/i,
+        'a SQLite URL such as sqlite:./data/complaints.db, or a PostgreSQL URL such as postgres://user@host:5432/klachtbot',
+      )
       .default('sqlite:./data/complaints.db'),
   ),
   MicrosoftAppId: opt(z.string()),
@@ -69,6 +72,7 @@ export const ConfigSchema = z.object({
   RETENTION_ABANDONED_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   RETENTION_PURGE_EVERY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(24 * 30).default(24)),
 });
+/** databaseFile: the SQLite file of a sqlite: DATABASE_URL; '' for PostgreSQL (the store opens DATABASE_URL itself) */
 export type Config = z.infer<typeof ConfigSchema> & { databaseFile: string };
 
 export class ConfigError extends Error {}
@@ -96,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (cfg.STAFF_PORT !== undefined && cfg.STAFF_PORT !== 0 && cfg.STAFF_PORT === cfg.PORT) {
     throw new ConfigError('Invalid configuration:\n  STAFF_PORT: must differ from PORT (leave it empty to serve /staff on PORT)');
   }
+  if (/^postgres(ql)?:\/\//i.test(cfg.DATABASE_URL)) return { ...cfg, databaseFile: '' };
   const file = cfg.DATABASE_URL.replace(/^sqlite:(\/\/)?/, '');
   return { ...cfg, databaseFile: file === ':memory:' ? file : path.resolve(file) };
 }

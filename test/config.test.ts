@@ -16,10 +16,20 @@ describe('configuration', () => {
     expect(c.MicrosoftAppType).toBe('MultiTenant');
   });
 
+  test('DATABASE_URL selects PostgreSQL with postgres:// or postgresql://; databaseFile is for SQLite only', () => {
+    for (const url of ['postgres://postgres@127.0.0.1:5432/klachtbot', 'postgresql://u:p@db.example:5432/k?sslmode=require']) {
+      const c = loadConfig({ DATABASE_URL: url });
+      expect(c.DATABASE_URL).toBe(url);
+      expect(c.databaseFile).toBe('');
+    }
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).databaseFile).toBe(':memory:');
+  });
+
   test('a wrong value names the variable and what is expected', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://x' })).toThrow(/DATABASE_URL: a SQLite URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL: a SQLite URL .* or a PostgreSQL URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres:x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ MicrosoftAppType: 'Other' })).toThrow(/MicrosoftAppType/);
     expect(() => loadConfig({ MicrosoftAppId: 'abc' })).toThrow(/MicrosoftAppPassword: required/);
     expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'b', MicrosoftAppType: 'SingleTenant' })).toThrow(/MicrosoftAppTenantId/);
