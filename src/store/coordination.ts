@@ -50,7 +50,19 @@ export interface Locks {
   withLock<T>(key: string, fn: () => Promise<T>, opts?: { timeoutMs?: number }): Promise<T>;
   /** Runs `fn` holding `key` only if nobody holds it now (scheduled work: one instance per run). */
   tryLock<T>(key: string, fn: () => Promise<T>): Promise<LockResult<T>>;
+  /**
+   * Scheduled work that runs once across instances: runs `fn` unless another instance runs `job` now,
+   * or one finished it less than `periodMs` ago (90% of it, so timers that drift still run each
+   * period). The finish time is kept only after `fn` succeeds, so a failed run is tried again by the
+   * next timer of any instance.
+   */
+  runScheduled<T>(job: string, periodMs: number, fn: () => Promise<T>): Promise<ScheduledResult<T>>;
 }
+
+export type ScheduledResult<T> = { ran: true; value: T } | { ran: false; reason: 'busy' | 'recent' };
+
+/** How much of a period must have passed since the last run of a scheduled job. */
+export const SCHEDULE_SLACK = 0.9;
 
 export interface Coordination extends ChangeFeed, Locks {
   /** true when other processes may use the same database at the same time (PostgreSQL) */
@@ -163,6 +175,19 @@ export class LocalCoordination implements Coordination {
     } finally {
       release();
     }
+  }
+
+  private readonly lastRuns = new Map<string, number>();
+
+  async runScheduled<T>(job: string, periodMs: number, fn: () => Promise<T>): Promise<ScheduledResult<T>> {
+    const result = await this.tryLock(`job:${job}`, async (): Promise<ScheduledResult<T>> => {
+      const last = this.lastRuns.get(job);
+      if (last !== undefined && Date.now() - last < periodMs * SCHEDULE_SLACK) return { ran: false, reason: 'recent' };
+      const value = await fn();
+      this.lastRuns.set(job, Date.now());
+      return { ran: true, value };
+    });
+    return result.ran ? result.value : { ran: false, reason: 'busy' };
   }
 
   async isAlive(owner: string): Promise<boolean> {

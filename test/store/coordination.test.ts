@@ -167,6 +167,33 @@ describe('PgCoordination (PostgreSQL: instances on one database)', () => {
     await held.done;
   });
 
+  test('scheduled work runs once across instances: not while another runs it, not again within its period', async () => {
+    const a = await start();
+    const b = await start();
+    let runs = 0;
+    let release!: () => void;
+    const slow = a.runScheduled('purge', 60_000, async () => {
+      runs++;
+      await new Promise<void>((r) => (release = r));
+      return 'a';
+    });
+    await until(() => runs === 1);
+    expect(await b.runScheduled('purge', 60_000, async () => ++runs)).toEqual({ ran: false, reason: 'busy' });
+    release();
+    expect(await slow).toEqual({ ran: true, value: 'a' });
+    // both instances' next timers within the period: neither runs it again
+    expect(await b.runScheduled('purge', 60_000, async () => ++runs)).toEqual({ ran: false, reason: 'recent' });
+    expect(await a.runScheduled('purge', 60_000, async () => ++runs)).toEqual({ ran: false, reason: 'recent' });
+    // a run that fails is not counted: the next timer of any instance tries again
+    await expect(b.runScheduled('flaky', 60_000, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await a.runScheduled('flaky', 60_000, async () => 'second try')).toEqual({ ran: true, value: 'second try' });
+    // a short period has passed: it runs again
+    expect(await a.runScheduled('often', 50, async () => 1)).toEqual({ ran: true, value: 1 });
+    await sleep(60);
+    expect(await b.runScheduled('often', 50, async () => 2)).toEqual({ ran: true, value: 2 });
+    expect(runs).toBe(1);
+  });
+
   test('after the connection drops it comes back: listeners are told to resync, messages and locks work again', async () => {
     const a = await start();
     const b = await start();

@@ -18,7 +18,17 @@
 import { createHash } from 'crypto';
 import { Client, type ClientConfig, type Notification } from 'pg';
 import type { Logger } from '../../logger';
-import { KeyedMutex, LockTimeoutError, newOwnerId, TOPIC, type Coordination, type LockResult, type Unsubscribe } from '../coordination';
+import {
+  KeyedMutex,
+  LockTimeoutError,
+  newOwnerId,
+  SCHEDULE_SLACK,
+  TOPIC,
+  type Coordination,
+  type LockResult,
+  type ScheduledResult,
+  type Unsubscribe,
+} from '../coordination';
 
 export const CHANNEL = 'klachtbot_changes';
 /** NOTIFY payloads must stay under 8000 bytes; ours are far smaller */
@@ -80,6 +90,9 @@ export class PgCoordination implements Coordination {
     client.on('end', () => this.lost(client, new Error('connection ended')));
     try {
       await client.connect();
+      // a peer that vanished without closing (power loss, network split) is noticed within about 30 s,
+      // and its locks released, instead of after the system's default of two hours
+      await client.query('SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3');
       await client.query(`LISTEN ${CHANNEL}`);
       await client.query('SELECT pg_advisory_lock($1::bigint)', [lockKey(`instance:${this.owner}`).key]);
     } catch (err) {
@@ -252,6 +265,47 @@ export class PgCoordination implements Coordination {
     // on a newer connection the lock is gone already (it went with the old session)
     if (held.generation !== this.generation || this.client !== held.client) return;
     await held.client.query('SELECT pg_advisory_unlock($1::bigint)', [k]).catch(() => undefined);
+  }
+
+  // ---- scheduled work ----
+
+  private jobsTable: Promise<void> | undefined;
+
+  /** The table of last runs (one row per job), made once per database; two instances starting together agree. */
+  private ensureJobsTable(): Promise<void> {
+    this.jobsTable ??= (async () => {
+      const client = await this.ready;
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey('schema:klachtbot_jobs').key]);
+        await client.query('CREATE TABLE IF NOT EXISTS klachtbot_jobs (name TEXT PRIMARY KEY, last_run_at TIMESTAMPTZ NOT NULL)');
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    })();
+    this.jobsTable.catch(() => (this.jobsTable = undefined));
+    return this.jobsTable;
+  }
+
+  async runScheduled<T>(job: string, periodMs: number, fn: () => Promise<T>): Promise<ScheduledResult<T>> {
+    await this.ensureJobsTable();
+    const result = await this.tryLock(`job:${job}`, async (): Promise<ScheduledResult<T>> => {
+      const client = await this.ready;
+      const { rows } = await client.query<{ recent: boolean }>(
+        `SELECT last_run_at > now() - ($2::double precision * interval '1 millisecond') AS recent FROM klachtbot_jobs WHERE name = $1`,
+        [job, periodMs * SCHEDULE_SLACK],
+      );
+      if (rows[0]?.recent) return { ran: false, reason: 'recent' };
+      const value = await fn();
+      await (await this.ready).query(
+        'INSERT INTO klachtbot_jobs (name, last_run_at) VALUES ($1, now()) ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at',
+        [job],
+      );
+      return { ran: true, value };
+    });
+    return result.ran ? result.value : { ran: false, reason: 'busy' };
   }
 
   // ---- liveness ----
