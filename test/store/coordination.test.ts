@@ -5,7 +5,7 @@
  */
 import { LocalCoordination, type Coordination } from '../../src/store/coordination';
 import { PgCoordination } from '../../src/store/postgres/coordination';
-import { freshDatabase, type FreshDatabase } from '../helpers/pgFresh';
+import { describePg } from '../helpers/pg';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,21 +65,16 @@ describe('LocalCoordination (SQLite: one process)', () => {
   });
 });
 
-describe('PgCoordination (PostgreSQL: instances on one database)', () => {
-  let db: FreshDatabase;
+describePg('PgCoordination (PostgreSQL: instances on one database)', (pg) => {
   const opened: PgCoordination[] = [];
   const start = async () => {
-    const c = await PgCoordination.start({ connection: db.url, reconnectMs: 50 });
+    const c = await PgCoordination.start({ connection: pg.url, reconnectMs: 50 });
     opened.push(c);
     return c;
   };
 
-  beforeAll(async () => {
-    db = await freshDatabase();
-  });
   afterAll(async () => {
     await Promise.all(opened.map((c) => c.close()));
-    await db?.drop();
   });
 
   test('a message published on one instance reaches the other\'s listeners, and its own once', async () => {
