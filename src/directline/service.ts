@@ -4,13 +4,29 @@
  * adapter (see localChannelAdapter.ts); the bot's replies come back through `send`.
  *
  * Memory: only conversations used in the last few minutes, or with an open stream, are held in
- * memory (a small `Live` record each); everything else is in SQLite and is loaded again on use.
+ * memory (a small `Live` record each); everything else is in the store and is loaded again on use.
+ *
+ * Several instances (PostgreSQL; `Coordination.shared`): any instance serves any conversation.
+ * - Turns of one conversation run one at a time across instances: each queued piece of work (the echo
+ *   of the user's activity with its sequence number, and the turn) holds the conversation's turn lock
+ *   (the same key as src/bot/turnLock.ts), and under it the sequence numbers continue from the highest
+ *   one stored, so (conversation, seq) stays unique and in order whichever instance writes.
+ * - After an activity is committed, the change feed says `<conversation> <seq>` (no content) to every
+ *   instance; an instance with an open stream for that conversation reads what it has not sent yet from
+ *   the store. Polls (GET activities) always read the store. After the feed's connection was lost,
+ *   every open stream reads the store again.
+ * - Ending idle conversations runs on one instance at a time; the others hear which ended and close
+ *   their streams. Tokens verify everywhere (the signing key is in the store, one for all).
+ * Limits counted in memory (activities per minute, starts and open conversations per client address)
+ * are per instance.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'crypto';
 import type { Activity, ChannelAccount, ResourceResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import { logId } from '../logIds';
+import { turnLockKey } from '../bot/turnLock';
+import { LocalCoordination, LockTimeoutError, type Coordination, type Unsubscribe } from '../store/coordination';
 import { Bucket, KeyedBuckets } from './limits';
 import type { LocalChannel, LocalChannelAdapter } from './localChannelAdapter';
 import type { DirectLineStore } from './store';
@@ -77,7 +93,13 @@ export interface DirectLineServiceOptions {
   limits?: Partial<DirectLineLimits>;
   log: Logger;
   now?: () => number;
+  /** change feed and locks shared with other instances (default: this process only, as with SQLite) */
+  coordination?: Coordination;
 }
+
+/** change-feed topics: an activity was stored (`<conversation> <seq>`); conversations ended (`<id>`) */
+export const ACTIVITY_TOPIC = 'directline';
+export const ENDED_TOPIC = 'directline.ended';
 
 /** Who is calling: the holder of the secret (a trusted server), or a token holder. */
 export type Principal = { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
@@ -119,6 +141,11 @@ class Live {
   readonly bucket: Bucket;
   /** bot activities the store could not take (it failed): delivered from memory, the last few kept for GET */
   readonly unstored: { seq: number; json: string }[] = [];
+  /** this instance holds the conversation's turn lock (several instances) */
+  inTurn = false;
+  /** streams are being filled from the store (after a change on another instance); again when more came */
+  reading = false;
+  readAgain = false;
 
   constructor(
     readonly id: string,
@@ -165,6 +192,9 @@ const STORE_RETRY_SECONDS = 5;
 /** bot activities kept in memory per conversation while the store fails */
 const MAX_UNSTORED = 20;
 
+/** how long a turn waits for the conversation's turn on another instance */
+const TURN_LOCK_TIMEOUT_MS = 30_000;
+
 /** last_active_at is written at most this often per conversation (idle times are much longer) */
 const TOUCH_MS = 60_000;
 
@@ -204,12 +234,25 @@ export class DirectLineService implements LocalChannel {
   private readonly clientConversations = new Map<string, Set<string>>();
   private readonly conversationClient = new Map<string, string>();
   private closed = false;
+  private readonly coordination: Coordination;
+  private readonly unsubscribe: Unsubscribe[] = [];
 
   constructor(private readonly opts: DirectLineServiceOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.now = opts.now ?? Date.now;
     this.starts = new KeyedBuckets(this.limits.maxStartsPerMinute, 60_000);
     if (opts.secret) this.secretHash = createHash('sha256').update(opts.secret).digest();
+    this.coordination = opts.coordination ?? new LocalCoordination();
+    if (this.coordination.shared) {
+      this.unsubscribe.push(
+        this.coordination.subscribe(ACTIVITY_TOPIC, (m) => this.changed(m)),
+        this.coordination.subscribe(ENDED_TOPIC, (id) => this.endedElsewhere(id)),
+        // notifications may have been missed: every open stream reads the store again
+        this.coordination.onResync(() => {
+          for (const l of this.live.values()) if (l.sockets.size > 0) this.readInto(l);
+        }),
+      );
+    }
     opts.adapter.addLocalChannel(this);
   }
 
@@ -457,6 +500,12 @@ export class DirectLineService implements LocalChannel {
     const conversationId = activity.conversation?.id;
     const live = conversationId ? await this.getLive(conversationId) : undefined;
     if (!live) throw new DirectLineError(404, 'NotFound', 'Direct Line conversation not found or ended');
+    // several instances: a message outside this instance's turn (proactive) is written under the lock too
+    if (this.coordination.shared && !live.inTurn) return this.enqueue(live, () => this.sendNow(live, activity));
+    return this.sendNow(live, activity);
+  }
+
+  private async sendNow(live: Live, activity: Partial<Activity>): Promise<ResourceResponse> {
     // when the store fails, the bot's message (the error notice among them) still reaches the citizen from memory
     const { id, stored } = this.record(live, { ...activity, channelId: CHANNEL_ID }, true);
     await stored;
@@ -554,18 +603,21 @@ export class DirectLineService implements LocalChannel {
    * and full rate-limit buckets from memory.
    */
   async sweep(now: number = this.now()): Promise<{ ended: number; purged: number }> {
-    const ended = await this.opts.store.endIdle(now - this.limits.idleMs, now, (id) => {
-      const l = this.live.get(id);
-      return !!l && (l.busy > 0 || now - l.lastUsed < this.limits.idleMs);
-    });
+    const inStore = async () => {
+      const ended = await this.opts.store.endIdle(now - this.limits.idleMs, now, (id) => {
+        const l = this.live.get(id);
+        return !!l && (l.busy > 0 || now - l.lastUsed < this.limits.idleMs);
+      });
+      const purged = await this.opts.store.purgeEnded(now - (this.opts.tokens.lifetimeSeconds + 60) * 1000);
+      return { ended, purged };
+    };
+    // several instances: one sweeps the store at a time; the others hear which conversations ended
+    const run = this.coordination.shared ? await this.coordination.tryLock('job:directline.sweep', inStore) : { ran: true as const, value: await inStore() };
+    const { ended, purged } = run.ran ? run.value : { ended: [] as string[], purged: 0 };
     for (const id of ended) {
-      this.forgetConversation(id);
-      const l = this.live.get(id);
-      if (!l) continue;
-      for (const s of l.sockets) s.sink.close(1000, 'conversation ended');
-      this.live.delete(id);
+      this.endedElsewhere(id);
+      if (this.coordination.shared) this.coordination.publish(ENDED_TOPIC, id);
     }
-    const purged = await this.opts.store.purgeEnded(now - (this.opts.tokens.lifetimeSeconds + 60) * 1000);
     for (const [id, l] of this.live) {
       if (l.sockets.size === 0 && l.busy === 0 && now - l.lastUsed > this.limits.evictMs) this.live.delete(id);
     }
@@ -577,6 +629,7 @@ export class DirectLineService implements LocalChannel {
   /** Stops taking work, waits for running turns and writes, closes streams. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const off of this.unsubscribe.splice(0)) off();
     await Promise.all([...this.live.values()].map((l) => l.chain.catch(() => undefined)));
     await this.opts.store.drain();
     for (const l of this.live.values()) for (const s of l.sockets) s.sink.close(1001, 'server shutting down');
@@ -650,12 +703,106 @@ export class DirectLineService implements LocalChannel {
   /** Runs `fn` after the conversation's earlier turns: one turn at a time per conversation. */
   private enqueue<T>(live: Live, fn: () => Promise<T>): Promise<T> {
     live.busy++;
-    const run = live.chain.then(fn);
+    const run = live.chain.then(() => (this.coordination.shared ? this.underTurnLock(live, fn) : fn()));
     live.chain = run.catch(() => undefined).finally(() => {
       live.busy--;
       live.lastUsed = this.now();
     });
     return run;
+  }
+
+  /**
+   * Several instances: runs `fn` holding the conversation's turn lock, with the sequence numbers
+   * continuing from the highest one stored (another instance may have written since).
+   */
+  private async underTurnLock<T>(live: Live, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.coordination.withLock(
+        turnLockKey(CHANNEL_ID, live.id),
+        async () => {
+          let last: number;
+          try {
+            last = await this.opts.store.lastSeq(live.id);
+          } catch {
+            throw new DirectLineError(503, 'ServiceUnavailable', 'the conversation could not be read; try again', STORE_RETRY_SECONDS);
+          }
+          live.nextSeq = Math.max(live.nextSeq, last + 1);
+          live.inTurn = true;
+          try {
+            return await fn();
+          } finally {
+            live.inTurn = false;
+          }
+        },
+        { timeoutMs: TURN_LOCK_TIMEOUT_MS },
+      );
+    } catch (err) {
+      if (err instanceof LockTimeoutError) throw new DirectLineError(503, 'ServiceUnavailable', 'the conversation is busy; try again', STORE_RETRY_SECONDS);
+      throw err;
+    }
+  }
+
+  /** The change feed: an activity was stored on some instance; open streams here get what they lack. */
+  private changed(message: string): void {
+    const m = /^(\S+) (\d{1,15})$/.exec(message);
+    if (!m) return;
+    const live = this.live.get(m[1]);
+    if (!live || live.sockets.size === 0) return;
+    const seq = Number(m[2]);
+    live.lastUsed = this.now();
+    if ([...live.sockets].every((s) => s.lastSent >= seq && !s.catchingUp)) return; // sent already (written here)
+    this.readInto(live);
+  }
+
+  /** Reads what the conversation's streams have not had yet from the store and sends it (one reader at a time). */
+  private readInto(live: Live): void {
+    if (live.reading) {
+      live.readAgain = true;
+      return;
+    }
+    live.reading = true;
+    void (async () => {
+      try {
+        do {
+          live.readAgain = false;
+          if (live.sockets.size === 0) break;
+          let after = Math.min(...[...live.sockets].map((s) => s.lastSent));
+          for (;;) {
+            const rows = await this.opts.store.activitiesAfter(live.id, after, this.limits.pageSize);
+            for (const r of rows) for (const sub of live.sockets) this.push(sub, r.seq, r.json);
+            if (rows.length < this.limits.pageSize) break;
+            after = rows[rows.length - 1].seq;
+          }
+        } while (live.readAgain);
+      } catch (err) {
+        this.opts.log.warn({ event: 'directline.readFailed', err: { message: (err as Error).message } }, 'stream could not read the store');
+      } finally {
+        live.reading = false;
+      }
+    })();
+  }
+
+  /**
+   * A committed activity to this instance's streams. Several instances: a stream that lacks earlier
+   * activities (written on another instance and still being read) gets them from the store first, so
+   * it never skips any.
+   */
+  private deliver(live: Live, seq: number, json: string): void {
+    let behind = false;
+    for (const sub of live.sockets) {
+      if (this.coordination.shared && !sub.catchingUp && sub.lastSent < seq - 1) behind = true;
+      else this.push(sub, seq, json);
+    }
+    if (behind) this.readInto(live);
+  }
+
+  /** The conversation ended (here or on another instance): its streams close and it leaves memory. */
+  private endedElsewhere(id: string): void {
+    this.forgetConversation(id);
+    const l = this.live.get(id);
+    if (!l) return;
+    for (const s of l.sockets) s.sink.close(1000, 'conversation ended');
+    this.live.delete(id);
   }
 
   /**
@@ -680,7 +827,8 @@ export class DirectLineService implements LocalChannel {
     const stored = this.opts.store.append(live.id, seq, json).then(
       () => {
         live.busy--;
-        for (const sub of live.sockets) this.push(sub, seq, json);
+        this.deliver(live, seq, json);
+        if (this.coordination.shared) this.coordination.publish(ACTIVITY_TOPIC, `${live.id} ${seq}`);
       },
       (err: Error) => {
         live.busy--;

@@ -6,8 +6,13 @@
  * re-deliver within minutes). The first run is shortly after start, so a server that is restarted
  * often still purges. The audit log records each purge under the actor `system:retention`; the
  * application log gets counts only.
+ *
+ * Several instances on one database (PostgreSQL): every instance has the timer, but a run happens on
+ * one instance only, and not again on another within the period (Coordination.runScheduled: an
+ * advisory lock around the run, and the time of the last successful run kept in the database).
  */
 import type { Logger } from '../logger';
+import type { Locks } from '../store/coordination';
 import type { Actor } from './audit';
 import type { Retention } from './retention';
 
@@ -28,7 +33,11 @@ export interface HousekeepingOptions {
   clock?: () => Date;
   /** for tests; default FIRST_RUN_DELAY_MS */
   firstRunDelayMs?: number;
+  /** shared with other instances (store.coordination); without it, every run of this process purges */
+  locks?: Pick<Locks, 'runScheduled'>;
 }
+
+export const HOUSEKEEPING_JOB = 'retention.purge';
 
 export class Housekeeping {
   private timer: NodeJS.Timeout | undefined;
@@ -62,10 +71,24 @@ export class Housekeeping {
     return this;
   }
 
-  /** Purges once; never throws (a failure is logged and the next run tries again). */
+  /**
+   * Purges once; never throws (a failure is logged and the next run tries again). With `locks`, only
+   * when no other instance runs it now or ran it within the period.
+   */
   async runOnce(): Promise<void> {
-    const now = (this.opts.clock ?? (() => new Date()))();
     try {
+      if (!this.opts.locks) return await this.purge();
+      // a failed purge throws, so it is not counted as this period's run
+      const run = await this.opts.locks.runScheduled(HOUSEKEEPING_JOB, this.opts.everyHours * 3_600_000, () => this.purge());
+      if (!run.ran) this.opts.log.debug({ event: 'retention.skipped', reason: run.reason }, 'scheduled retention purge left to another instance');
+    } catch (err) {
+      this.opts.log.error({ event: 'retention.purgeFailed', err: { message: (err as Error).message } }, 'scheduled retention purge failed');
+    }
+  }
+
+  private async purge(): Promise<void> {
+    const now = (this.opts.clock ?? (() => new Date()))();
+    {
       const report = await this.retention.purge(HOUSEKEEPING_ACTOR, { dryRun: false });
       const marks = await this.dedupe.prune(new Date(now.getTime() - DEDUPE_KEEP_MS));
       this.opts.log.info(
@@ -78,8 +101,6 @@ export class Housekeeping {
         },
         'scheduled retention purge done',
       );
-    } catch (err) {
-      this.opts.log.error({ event: 'retention.purgeFailed', err: { message: (err as Error).message } }, 'scheduled retention purge failed');
     }
   }
 
