@@ -8,17 +8,20 @@
  * compare and sort the same on both backends.
  */
 import { Pool, types as pgTypes, type PoolClient, type QueryResultRow } from 'pg';
-import type { Migration } from '../db';
 import type { TransactionOptions, Tx } from '../types';
 
-export type { Migration };
+/** One step of a module's schema; `sql` may hold several statements (no parameters). */
+export interface Migration {
+  version: number;
+  sql: string;
+}
 
 /** A transaction on one pooled client; valid until the transaction's function settles. */
 export class PgTx implements Tx {
   readonly backend = 'postgres' as const;
   private closed = false;
 
-  constructor(private readonly pgClient: PoolClient) {}
+  constructor(private readonly pgClient: PoolClient, readonly owner: object) {}
 
   get client(): PoolClient {
     if (this.closed) throw new Error('transaction used after it ended');
@@ -95,6 +98,7 @@ export class PgDb {
   private target(tx?: Tx): Pool | PoolClient {
     if (!tx) return this.pool;
     if (!(tx instanceof PgTx)) throw new TypeError(`a ${tx.backend} transaction was passed to the PostgreSQL store`);
+    if (tx.owner !== this) throw new TypeError('a transaction of another store was passed');
     return tx.client;
   }
 
@@ -120,7 +124,7 @@ export class PgDb {
   async transaction<T>(fn: (tx: PgTx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.pool.connect();
-      const tx = new PgTx(client);
+      const tx = new PgTx(client, this);
       let broken = false;
       try {
         await client.query('BEGIN');
