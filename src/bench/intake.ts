@@ -13,8 +13,17 @@
  *   were delivered and the HTTP response came back).
  * Peak RSS is the server process's VmHWM. Options (env): BENCH_CONVERSATIONS (100), BENCH_ROUNDS (2),
  * BENCH_THINK_MS (1000), BENCH_WARMUP (= BENCH_CONVERSATIONS), BENCH_RUNS (3).
+ *
+ * Then the backends side by side, the intake bot saturated and paced as above: SQLite with one
+ * instance, PostgreSQL with one instance, and PostgreSQL with two instances on one database, each
+ * conversation's turns alternating between the two (a load balancer without sticky sessions). Each
+ * PostgreSQL run gets a fresh database on the server of BENCH_PG_URL (default
+ * postgres://postgres@127.0.0.1:5432/postgres), dropped afterwards. BENCH_ONLY=backends runs only this
+ * part. Without a reachable PostgreSQL server this part says so (and fails with CI=true).
  */
 import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import { Client } from 'pg';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
@@ -25,6 +34,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? CONVERSATIONS);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const ONLY_BACKENDS = process.env.BENCH_ONLY === 'backends';
+const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** What a citizen types, from the first message to the confirmation (no call-back). */
 const SCRIPT = [
@@ -72,31 +83,38 @@ function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-async function run(mode: Mode, dbFile: string, thinkMs: number): Promise<Result> {
-  const { child, port } = await startServer(mode, dbFile);
-  const channel = await new Channel(`http://127.0.0.1:${port}`).start();
+/**
+ * One measured run. `db` is a SQLite file or a postgres:// URL; with `instances` > 1 (PostgreSQL)
+ * that many servers share it and each conversation's turns alternate between them.
+ */
+async function run(mode: Mode, db: string, thinkMs: number, instances = 1): Promise<Result> {
+  const servers = await Promise.all(Array.from({ length: instances }, () => startServer(mode, db)));
+  const channels = await Promise.all(servers.map(({ port }) => new Channel(`http://127.0.0.1:${port}`).start()));
+  /** the instance of turn `t` of conversation `c`: no sticky sessions */
+  const via = (c: number, t: number) => channels[(c + t) % channels.length];
+  const tag = randomBytes(4).toString('hex');
   const latencies: number[] = [];
   let filed = 0;
   let turns = 0;
   // unmeasured warm-up conversations (JIT, SQLite page cache), as in any benchmark
   await Promise.all(
     Array.from({ length: WARMUP }, async (_, i) => {
-      await channel.join(`warmup-${i}`);
-      for (const text of SCRIPT) await channel.say(`warmup-${i}`, text);
+      await via(i, 0).join(`warmup-${tag}-${i}`);
+      for (const [t, text] of SCRIPT.entries()) await via(i, t + 1).say(`warmup-${tag}-${i}`, text);
     }),
   );
   const started = process.hrtime.bigint();
   for (let round = 0; round < ROUNDS; round++) {
     await Promise.all(
       Array.from({ length: CONVERSATIONS }, async (_, i) => {
-        const conv = `bench-${mode}-${round}-${i}`;
+        const conv = `bench-${mode}-${tag}-${round}-${i}`;
         const pause = () => (thinkMs > 0 ? new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random()))) : undefined);
         await pause();
-        await channel.join(conv);
-        for (const text of SCRIPT) {
+        await via(i, 0).join(conv);
+        for (const [t, text] of SCRIPT.entries()) {
           await pause();
           const t0 = process.hrtime.bigint();
-          const { status, replies } = await channel.say(conv, text);
+          const { status, replies } = await via(i, t + 1).say(conv, text);
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
           turns++;
           if (status !== 200) throw new Error(`HTTP ${status} on "${text}"`);
@@ -107,10 +125,76 @@ async function run(mode: Mode, dbFile: string, thinkMs: number): Promise<Result>
     );
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const rss = peakRssMb(child.pid!);
-  await channel.stop();
-  child.kill('SIGTERM');
+  const rss = Math.max(...servers.map(({ child }) => peakRssMb(child.pid!)));
+  await Promise.all(channels.map((c) => c.stop()));
+  await Promise.all(
+    servers.map(({ child }) => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      return exited;
+    }),
+  );
   return { seconds, turns, filed, latencies, peakRssMb: rss };
+}
+
+/** A fresh PostgreSQL database for one run; undefined when the server cannot be reached. */
+async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
+  const admin = new Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 4000 });
+  try {
+    await admin.connect();
+  } catch {
+    return undefined;
+  }
+  const name = `klachtbot_bench_${randomBytes(5).toString('hex')}`;
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => c.end());
+    },
+  };
+}
+
+/** SQLite, PostgreSQL, and two instances on PostgreSQL: the intake bot saturated and paced. */
+async function backends(dir: string, fmt: (r: Result) => string): Promise<Result[]> {
+  const probe = await freshPgDatabase();
+  if (!probe) {
+    const message = `PostgreSQL not reachable at ${PG_ADMIN_URL.replace(/\/\/[^@/]*@/, '//')}: the PostgreSQL figures were not measured (set BENCH_PG_URL)`;
+    console.log(message);
+    if (process.env.CI === 'true') throw new Error(message);
+    return [];
+  }
+  await probe.drop();
+  console.log(`backends side by side (intake bot; two instances: each conversation's turns alternate between them):`);
+  const results: Result[] = [];
+  const setups: { label: string; instances: number; pg: boolean }[] = [
+    { label: 'SQLite, 1 instance                 ', instances: 1, pg: false },
+    { label: 'PostgreSQL, 1 instance             ', instances: 1, pg: true },
+    { label: 'PostgreSQL, 2 instances, 1 database', instances: 2, pg: true },
+  ];
+  for (const s of setups) {
+    for (const thinkMs of [0, THINK_MS]) {
+      const pg = s.pg ? await freshPgDatabase() : undefined;
+      if (s.pg && !pg) throw new Error('PostgreSQL went away during the benchmark');
+      try {
+        const r = await run('bot', pg?.url ?? path.join(dir, `backend-${s.instances}-${thinkMs}.db`), thinkMs, s.instances);
+        results.push(r);
+        const phase = thinkMs === 0 ? 'saturated' : `paced ${THINK_MS} ms`;
+        console.log(`  ${s.label} ${phase.padEnd(14)} complaints filed ${r.filed}, ${fmt(r)}`);
+      } finally {
+        await pg?.drop();
+      }
+    }
+  }
+  return results;
 }
 
 function percentile(values: number[], p: number): number {
@@ -126,6 +210,15 @@ async function main(): Promise<void> {
     console.log(
       `cores ${os.cpus().length}, ${CONVERSATIONS} concurrent conversations x ${ROUNDS} rounds, ${SCRIPT.length} turns each, after ${WARMUP} warm-up conversations`,
     );
+    const expected = CONVERSATIONS * ROUNDS;
+    if (ONLY_BACKENDS) {
+      const filed = (await backends(dir, fmt)).map((r) => r.filed);
+      if (filed.some((n) => n !== expected)) {
+        console.error(`expected ${expected} complaints per run, filed ${filed.join(', ')}`);
+        process.exitCode = 1;
+      }
+      return;
+    }
     console.log(`throughput (no pauses, saturated), ${RUNS} alternating runs:`);
     const ratios: number[] = [];
     const minimalRatios: number[] = [];
@@ -150,8 +243,8 @@ async function main(): Promise<void> {
     console.log(`latency (${CONVERSATIONS} concurrent conversations, ${THINK_MS} ms +-50% between messages):`);
     console.log(`  intake bot: complaints filed ${paced.filed}, ${fmt(paced)}`);
     console.log(`  echo bot:   ${fmt(pacedEcho)}`);
-    const expected = CONVERSATIONS * ROUNDS;
-    const filed = [...saturated, paced].map((r) => r.filed);
+    const compared = await backends(dir, fmt);
+    const filed = [...saturated, paced, ...compared].map((r) => r.filed);
     if (filed.some((n) => n !== expected)) {
       console.error(`expected ${expected} complaints per phase, filed ${filed.join(', ')}`);
       process.exitCode = 1;

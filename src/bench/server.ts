@@ -72,7 +72,13 @@ async function main(): Promise<void> {
     return;
   }
   // one load generator on this machine is every "client": no per-client limit on /api/messages here
-  const app = await createApp(loadConfig({ DATABASE_URL: `sqlite:${dbFile}`, LOG_LEVEL: 'silent', API_MESSAGES_MAX_PER_CLIENT_PER_MINUTE: '1000000' }), loadMunicipality(), { log });
+  // <dbFile> may also be a postgres:// URL (several bench servers on one database: src/bench/intake.ts)
+  const databaseUrl = /^postgres(ql)?:\/\//i.test(dbFile) ? dbFile : `sqlite:${dbFile}`;
+  const app = await createApp(
+    loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', API_MESSAGES_MAX_PER_CLIENT_PER_MINUTE: '1000000', RETENTION_PURGE_EVERY_HOURS: '0' }),
+    loadMunicipality(),
+    { log },
+  );
   const port = await app.listen(0);
   process.stdout.write(`PORT ${port}\n`);
 }
