@@ -1,0 +1,71 @@
+/**
+ * The staff search index on PostgreSQL (semantics: src/store/types.ts, "Search semantics"): one tsvector
+ * per complaint in complaint_search, made of the words of src/store/search.ts (the same words SQLite's
+ * FTS5 sees), stored as lexemes as they are (array_to_tsvector: no parser, no dictionary, so no
+ * stemming and no stop words), GIN-indexed. A query is its words as quoted lexemes joined with '&'.
+ *
+ * Kept current by the repositories, inside the transaction of the change:
+ * - filing a complaint: story + what the citizen typed in the conversation so far (complaints.ts);
+ * - the citizen says more afterwards (a transcript entry with role 'user' and type 'message'): its words
+ *   are added to the documents of that conversation's complaints (transcripts.ts), with `||`, which
+ *   is safe when two instances append at once (each UPDATE works on the newest row version);
+ * - a complaint deleted: ON DELETE CASCADE.
+ */
+import { searchTokens } from '../search';
+import type { ConversationRef, Tx } from '../types';
+import type { PgDb } from './db';
+
+/** PostgreSQL refuses lexemes of 2 KB and more; such a "word" is no search term anyone types. */
+const MAX_LEXEME_BYTES = 2046;
+
+/** The distinct words of the texts, as lexemes. */
+export function lexemes(texts: Iterable<string>): string[] {
+  const words = new Set<string>();
+  for (const t of texts) for (const w of searchTokens(t)) if (Buffer.byteLength(w) <= MAX_LEXEME_BYTES) words.add(w);
+  return [...words];
+}
+
+/** A tsquery that matches documents holding every word (words come from searchQueryWords). */
+export function tsquery(words: string[]): string {
+  return words.map((w) => `'${w.replace(/['\\]/g, '\\$&')}'`).join(' & ');
+}
+
+/** The `text` of a transcript entry's activity JSON when it is a citizen's message (else null). */
+export function citizenText(entry: { role: string | null; type: string; data: string }): string | null {
+  if (entry.role !== 'user' || entry.type !== 'message') return null;
+  try {
+    const text = (JSON.parse(entry.data) as { text?: unknown }).text;
+    return typeof text === 'string' ? text : text == null ? null : String(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Makes (or remakes) the document of one complaint from its story and the conversation's citizen messages. */
+export async function indexComplaint(db: PgDb, complaintId: number, story: string, conv: ConversationRef, tx: Tx): Promise<void> {
+  const said = await db.query<{ text: string | null }>(
+    `SELECT data::json->>'text' AS text FROM transcript_activities
+      WHERE channel_id = $1 AND conversation_id = $2 AND role = 'user' AND type = 'message' ORDER BY seq`,
+    [conv.channelId, conv.conversationId],
+    tx,
+  );
+  const words = lexemes([story, ...said.map((r) => r.text ?? '')]);
+  await db.run(
+    `INSERT INTO complaint_search (complaint_id, document) VALUES ($1, array_to_tsvector($2::text[]))
+     ON CONFLICT (complaint_id) DO UPDATE SET document = excluded.document`,
+    [complaintId, words],
+    tx,
+  );
+}
+
+/** Adds what the citizen said to the documents of the conversation's complaints (none: nothing happens). */
+export async function indexSaid(db: PgDb, conv: ConversationRef, texts: string[], tx: Tx): Promise<void> {
+  const words = lexemes(texts);
+  if (words.length === 0) return;
+  await db.run(
+    `UPDATE complaint_search s SET document = s.document || array_to_tsvector($3::text[])
+       FROM complaints c WHERE c.id = s.complaint_id AND c.channel = $1 AND c.conversation_id = $2`,
+    [conv.channelId, conv.conversationId, words],
+    tx,
+  );
+}

@@ -1,0 +1,179 @@
+/**
+ * Staff handling on PostgreSQL: complaint_events (history), complaint_handling (extended/resolved) and
+ * the search (complaint_search: a tsvector per complaint, GIN index; see searchIndex.ts). Same results
+ * as src/store/sqlite/staff.ts; reads that change a complaint lock its row (FOR UPDATE) inside a tx.
+ */
+import type { Status } from '../../domain/complaint';
+import type { ComplaintListFilter, ComplaintSummaryRow, HandlingRow, HistoryRow, StaffRepository, Tx } from '../types';
+import type { PgDb } from './db';
+import { tsquery } from './searchIndex';
+
+interface SummaryRow {
+  id: number;
+  reference: string;
+  status: Status;
+  route: string;
+  locale: string;
+  channel: string;
+  name: string;
+  excerpt: string;
+  created_at: string;
+  updated_at: string;
+  extended_at: string | null;
+  resolved_at: string | null;
+}
+
+// substr counts characters in PostgreSQL (SQLite too): the same excerpt on both
+const SUMMARY_COLUMNS = `c.id, c.reference, c.status, c.route, c.locale, c.channel, c.name, substr(c.story, 1, 160) AS excerpt,
+  c.created_at, c.updated_at, h.extended_at, h.resolved_at`;
+
+const HANDLING = `SELECT c.id, c.reference, c.status, c.channel, c.conversation_id, c.callback_id, c.created_at, h.extended_at, h.resolved_at
+  FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id`;
+
+interface HandlingDbRow {
+  id: number;
+  reference: string;
+  status: Status;
+  channel: string;
+  conversation_id: string;
+  callback_id: number | null;
+  created_at: string;
+  extended_at: string | null;
+  resolved_at: string | null;
+}
+
+function toHandling(r: HandlingDbRow): HandlingRow {
+  return {
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    channelId: r.channel,
+    conversationId: r.conversation_id,
+    callbackId: r.callback_id,
+    createdAt: r.created_at,
+    extendedAt: r.extended_at,
+    resolvedAt: r.resolved_at,
+  };
+}
+
+export class PgStaff implements StaffRepository {
+  constructor(private readonly db: PgDb) {}
+
+  async list(f: ComplaintListFilter, tx?: Tx): Promise<ComplaintSummaryRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.status) where.push(`c.status = ${p(f.status)}`);
+    if (f.route) where.push(`c.route = ${p(f.route)}`);
+    if (f.createdFrom) where.push(`c.created_at >= ${p(f.createdFrom)}`);
+    if (f.createdBefore) where.push(`c.created_at < ${p(f.createdBefore)}`);
+    if (f.overdue) {
+      const overdue = `(c.status <> 'resolved' AND (
+          (c.status = 'received' AND c.created_at < ${p(f.overdue.contact)})
+          OR (h.extended_at IS NULL AND c.created_at < ${p(f.overdue.decide)})
+          OR (h.extended_at IS NOT NULL AND c.created_at < ${p(f.overdue.decideExtended)})))`;
+      where.push(f.overdue.overdue ? overdue : `NOT ${overdue}`);
+    }
+    if (f.reference !== undefined) where.push(`c.reference = ${p(f.reference)}`);
+    let rows: SummaryRow[];
+    if (f.search !== undefined) {
+      if (f.search.length === 0) return [];
+      where.unshift(`s.document @@ ${p(tsquery(f.search))}::tsquery`);
+      if (f.after) where.push(`c.id < ${p(f.after.id)}`);
+      rows = await this.db.query<SummaryRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM complaint_search s
+           JOIN complaints c ON c.id = s.complaint_id
+           LEFT JOIN complaint_handling h ON h.complaint_id = c.id
+          WHERE ${where.join(' AND ')}
+          ORDER BY c.id DESC LIMIT ${p(f.limit)}`,
+        params,
+        tx,
+      );
+    } else {
+      if (f.after) where.push(`(c.created_at, c.id) < (${p(f.after.createdAt)}, ${p(f.after.id)})`);
+      rows = await this.db.query<SummaryRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY c.created_at DESC, c.id DESC LIMIT ${p(f.limit)}`,
+        params,
+        tx,
+      );
+    }
+    return rows.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      status: r.status,
+      route: r.route,
+      locale: r.locale,
+      channel: r.channel,
+      name: r.name,
+      excerpt: r.excerpt,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      extendedAt: r.extended_at,
+      resolvedAt: r.resolved_at,
+    }));
+  }
+
+  async getHandling(reference: string, tx?: Tx): Promise<HandlingRow | undefined> {
+    const row = await this.db.one<HandlingDbRow>(`${HANDLING} WHERE c.reference = $1 ${tx ? 'FOR UPDATE OF c' : ''}`, [reference], tx);
+    return row ? toHandling(row) : undefined;
+  }
+
+  async history(complaintId: number, tx?: Tx): Promise<HistoryRow[]> {
+    const rows = await this.db.query<{ at: string; actor: string; kind: HistoryRow['kind']; from_status: Status | null; to_status: Status | null; note: string }>(
+      'SELECT at, actor, kind, from_status, to_status, note FROM complaint_events WHERE complaint_id = $1 ORDER BY id',
+      [complaintId],
+      tx,
+    );
+    return rows.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, from: e.from_status, to: e.to_status, note: e.note }));
+  }
+
+  changeStatus(c: { id: number; from: Status; to: Status; actor: string; note: string; at: string }, tx?: Tx): Promise<void> {
+    return this.db.inTransaction(tx, async (t) => {
+      await this.db.run('UPDATE complaints SET status = $1, updated_at = $2 WHERE id = $3', [c.to, c.at, c.id], t);
+      await this.db.run(
+        `INSERT INTO complaint_events (complaint_id, kind, from_status, to_status, actor, note, at) VALUES ($1, 'status', $2, $3, $4, $5, $6)`,
+        [c.id, c.from, c.to, c.actor, c.note, c.at],
+        t,
+      );
+      if (c.to === 'resolved') {
+        await this.db.run(
+          `INSERT INTO complaint_handling (complaint_id, resolved_at) VALUES ($1, $2)
+           ON CONFLICT (complaint_id) DO UPDATE SET resolved_at = excluded.resolved_at`,
+          [c.id, c.at],
+          t,
+        );
+      }
+    });
+  }
+
+  extend(c: { id: number; actor: string; note: string; at: string }, tx?: Tx): Promise<void> {
+    return this.db.inTransaction(tx, async (t) => {
+      await this.db.run(
+        `INSERT INTO complaint_handling (complaint_id, extended_at) VALUES ($1, $2)
+         ON CONFLICT (complaint_id) DO UPDATE SET extended_at = excluded.extended_at`,
+        [c.id, c.at],
+        t,
+      );
+      await this.db.run(
+        `INSERT INTO complaint_events (complaint_id, kind, from_status, to_status, actor, note, at) VALUES ($1, 'extension', NULL, NULL, $2, $3, $4)`,
+        [c.id, c.actor, c.note, c.at],
+        t,
+      );
+      await this.db.run('UPDATE complaints SET updated_at = $1 WHERE id = $2', [c.at, c.id], t);
+    });
+  }
+
+  async resolvedBefore(cutoff: string, tx?: Tx): Promise<(HandlingRow & { resolvedAt: string })[]> {
+    const rows = await this.db.query<HandlingDbRow>(
+      `${HANDLING} WHERE c.status = 'resolved' AND h.resolved_at < $1 ORDER BY h.resolved_at, c.id`,
+      [cutoff],
+      tx,
+    );
+    return rows.map((r) => toHandling(r) as HandlingRow & { resolvedAt: string });
+  }
+}
