@@ -1,12 +1,16 @@
 /**
- * `npm run bench:staff`: fills a fresh SQLite database with generated complaints, each with a whole
- * intake conversation as its transcript, starts the real app, and measures the staff API over HTTP
+ * `npm run bench:staff`: fills a database with generated complaints, each with a whole intake
+ * conversation as its transcript, starts the real app on it, and measures the staff API over HTTP
  * (API token, audit entry per request, as in production), one request at a time:
  * - list: a page of 20, newest first, rotating through no filter / status / route / overdue / page 2;
- * - search: full text (FTS5) over story and transcript, rotating through common and rare terms;
+ * - search: full text over story and transcript (FTS5 on SQLite, tsvector + GIN on PostgreSQL),
+ *   rotating through common and rare terms;
  * - open: one complaint with fields, history, deadlines and its whole transcript.
  * Prints p50/p99 per operation. Target: p99 < 50 ms on 2 cores.
- * Options: --complaints N (100000), --samples N per operation (1000), --db FILE (keep and reuse a database).
+ * The database: a fresh SQLite file (default), --db FILE (SQLite, kept and reused), or
+ * DATABASE_URL=postgres://... (PostgreSQL; filled when it holds fewer complaints than asked, else reused).
+ * It is filled through the store's repositories (src/store), the same on both backends.
+ * Options: --complaints N (100000), --samples N per operation (1000), --db FILE.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'fs';
 import http from 'http';
@@ -15,15 +19,11 @@ import path from 'path';
 import { parseArgs } from 'util';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
+import type { ComplaintInput } from '../domain/complaint';
 import { createLogger } from '../logger';
 import { loadMunicipality } from '../municipality';
-import { Db } from '../store/db';
-import { ComplaintStore } from '../store/complaintStore';
-import { SqliteStorage } from '../bot/sqliteStorage';
-import { DedupeMiddleware } from '../bot/dedupe';
-import { SqliteTranscriptStore } from '../bot/sqliteTranscriptStore';
 import { hashToken } from '../staff/auth';
-import { STAFF_MIGRATIONS } from '../staff/service';
+import { openStore, parseDatabaseUrl, type Store, type TranscriptEntry } from '../store';
 
 const { values } = parseArgs({
   options: {
@@ -88,8 +88,11 @@ function code(i: number): string {
   return s;
 }
 
+const CHANNELS = ['emulator', 'directline', 'msteams'] as const;
+const conversationOf = (i: number) => ({ channelId: CHANNELS[i % CHANNELS.length], conversationId: `bench-${i}` });
+
 interface Generated {
-  row: unknown[];
+  input: ComplaintInput;
   activities: { role: 'user' | 'bot'; text: string }[];
 }
 
@@ -98,109 +101,85 @@ function generate(i: number): Generated {
   const person = `mevrouw ${pick(SURNAMES)}`;
   const story = `Over ${pick(SUBJECTS)}: ${pick(WHAT)}, ${pick(WHERE)}. Ook ${pick(WHAT)}. Dit is nummer ${i} van mijn klachten en ik ben er klaar mee.`;
   const street = `${pick(STREETS)} ${1 + Math.floor(rand() * 200)}`;
-  const phone = `+3161${String(1000000 + Math.floor(rand() * 8999999)).slice(0, 7)}`;
-  const said = [story, 'Hoe ik behandeld ben', 'vorige week dinsdag', 'Ja', person, 'Overslaan', 'Nee, ga verder', name, phone.replace('+31', '0'), street, '1182jr', 'Amstelveen', 'Ja, versturen'];
+  const phone = `061${String(1000000 + Math.floor(rand() * 8999999)).slice(0, 7)}`;
+  const said = [story, 'Hoe ik behandeld ben', 'vorige week dinsdag', 'Ja', person, 'Overslaan', 'Nee, ga verder', name, phone, street, '1182jr', 'Amstelveen', 'Ja, versturen'];
   const activities: Generated['activities'] = [];
   said.forEach((text, n) => {
     activities.push({ role: 'bot', text: BOT_TEXTS[n] ?? 'Dank u wel.' });
     activities.push({ role: 'user', text });
   });
   activities.push({ role: 'bot', text: `Uw klacht is ontvangen onder kenmerk KL-BENCH-${i}. U hoort binnen 4 werkdagen van ons.` });
-  return { row: [name, phone, street, story, person], activities };
+  const input: ComplaintInput = {
+    route: pick(ROUTES),
+    story,
+    incidentDate: null,
+    incidentDateText: 'vorige week dinsdag',
+    placeKind: 'phone',
+    place: 'aan de telefoon',
+    personKind: 'staff',
+    person,
+    solution: null,
+    contact: { name, phone, street, postcode: '1182 JR', city: 'Amstelveen', email: null },
+    callback: null,
+  } as ComplaintInput;
+  return { input, activities };
 }
 
-async function fill(file: string): Promise<void> {
-  const db = await Db.open(file);
-  await new ComplaintStore(db).init();
-  await new SqliteStorage(db).init();
-  await new DedupeMiddleware(db).init();
-  await new SqliteTranscriptStore(db).init();
-  await db.migrate('staff', STAFF_MIGRATIONS); // the search triggers come with the app's first start
+/** Fills the store through its repositories, 500 complaints per transaction. */
+async function fill(url: string, from: number): Promise<void> {
+  let now = new Date();
+  const store = await openStore(url, { clock: () => now });
   const start = Date.now();
   const spanMs = 3 * 365 * 86_400_000;
   const t0 = Date.now() - spanMs;
   const CHUNK = 500;
-  for (let base = 0; base < COMPLAINTS; base += CHUNK) {
+  for (let i = 0; i < from; i++) generate(i + 1); // the generator's sequence, as if filled from the start
+  for (let base = from; base < COMPLAINTS; base += CHUNK) {
     const n = Math.min(CHUNK, COMPLAINTS - base);
-    await db.transaction(async () => {
-      const complaints: unknown[][] = [];
-      const activities: unknown[][] = [];
-      const handling: unknown[][] = [];
+    await store.transaction(async (tx) => {
+      const generated: { i: number; g: Generated; created: Date; status: (typeof STATUSES)[number] }[] = [];
+      const entries: TranscriptEntry[] = [];
       for (let k = 0; k < n; k++) {
         const i = base + k + 1;
         const created = new Date(t0 + (spanMs * i) / COMPLAINTS);
-        const conv = `bench-${i}`;
+        const conv = conversationOf(i);
         const g = generate(i);
-        const [name, phone, street, story, person] = g.row as string[];
         const ageDays = (Date.now() - created.getTime()) / 86_400_000;
         const status = ageDays > 60 ? (rand() < 0.97 ? 'resolved' : pick(STATUSES)) : pick(STATUSES);
-        const ref = `KL-${created.getUTCFullYear()}-${code(i)}`;
-        complaints.push([
-          ref, `bench/${i}`, status, pick(ROUTES), 'nl', pick(['emulator', 'directline', 'msteams']), conv, story,
-          null, 'vorige week dinsdag', 'phone', 'aan de telefoon', 'staff', person, null,
-          name, phone, street, '1182 JR', 'Amstelveen', null, created.toISOString(), created.toISOString(),
-        ]);
-        if (status === 'resolved') handling.push([i, null, new Date(created.getTime() + 20 * 86_400_000).toISOString()]);
+        generated.push({ i, g, created, status });
         g.activities.forEach((a, n2) => {
           const ts = new Date(created.getTime() - (g.activities.length - n2) * 15_000).toISOString();
-          const channel = complaints[complaints.length - 1][5] as string;
           const data = JSON.stringify({
             type: 'message',
-            id: `${conv}-${n2}`,
+            id: `${conv.conversationId}-${n2}`,
             timestamp: ts,
-            channelId: channel,
+            channelId: conv.channelId,
             serviceUrl: 'https://smba.trafficmanager.net/emea/',
-            conversation: { id: conv },
+            conversation: { id: conv.conversationId },
             from: a.role === 'user' ? { id: `user-${i}`, name: 'Inwoner', role: 'user' } : { id: 'klachtbot', name: 'Klachtbot', role: 'bot' },
             recipient: a.role === 'user' ? { id: 'klachtbot', name: 'Klachtbot', role: 'bot' } : { id: `user-${i}`, name: 'Inwoner', role: 'user' },
             locale: 'nl-NL',
             text: a.text,
             textFormat: 'plain',
           });
-          activities.push([channel, conv, `${conv}-${n2}`, 'message', a.role, ts, ts, data]);
+          entries.push({ ...conv, activityId: `${conv.conversationId}-${n2}`, type: 'message', role: a.role, timestamp: ts, loggedAt: ts, data });
         });
       }
-      for (let k = 0; k < activities.length; k += 400) {
-        const chunk = activities.slice(k, k + 400);
-        await db.run(
-          `INSERT INTO transcript_activities (channel_id, conversation_id, activity_id, type, role, timestamp, logged_at, data) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?)').join(',')}`,
-          chunk.flat(),
-        );
-      }
-      for (let k = 0; k < complaints.length; k += 200) {
-        const chunk = complaints.slice(k, k + 200);
-        await db.run(
-          `INSERT INTO complaints (reference, idempotency_key, status, route, locale, channel, conversation_id, story,
-             incident_date, incident_date_text, place_kind, place, person_kind, person, solution,
-             name, phone, street, postcode, city, email, created_at, updated_at)
-           VALUES ${chunk.map(() => `(${Array(23).fill('?').join(',')})`).join(',')}`,
-          chunk.flat(),
-        );
-      }
-      if (handling.length) {
-        await db.run(`INSERT INTO complaint_handling (complaint_id, extended_at, resolved_at) VALUES ${handling.map(() => '(?,?,?)').join(',')}`, handling.flat());
+      await store.transcripts.append(entries, tx);
+      for (const { i, g, created, status } of generated) {
+        now = created;
+        const conv = conversationOf(i);
+        await store.complaints.file({ input: g.input, origin: { locale: 'nl', channel: conv.channelId, conversationId: conv.conversationId }, idempotencyKey: `bench/${i}` }, tx);
+        if (status !== 'received') {
+          const at = new Date(created.getTime() + 20 * 86_400_000).toISOString();
+          await store.staff.changeStatus({ id: i, from: 'received', to: status, actor: 'bench', note: '', at }, tx);
+        }
       }
     });
-    if ((base / CHUNK) % 40 === 0) console.log(`  ${base + n} / ${COMPLAINTS} complaints`);
+    if ((base / CHUNK) % 20 === 0) console.log(`  ${base + n} / ${COMPLAINTS} complaints (${((Date.now() - start) / 1000).toFixed(0)} s)`);
   }
-  // transcripts registry and search index for everything at once
-  await db.transaction(async () => {
-    await db.run(
-      `INSERT OR IGNORE INTO transcripts (channel_id, conversation_id, created_at, last_activity_at)
-       SELECT channel_id, conversation_id, min(logged_at), max(logged_at) FROM transcript_activities GROUP BY channel_id, conversation_id`,
-    );
-    await db.run(`INSERT INTO complaint_search (complaint_search) VALUES ('delete-all')`);
-    await db.run(
-      `INSERT INTO complaint_search (rowid, story, transcript)
-       SELECT c.id, c.story, (SELECT group_concat(json_extract(t.data, '$.text'), char(10)) FROM transcript_activities t
-                               WHERE t.channel_id = c.channel AND t.conversation_id = c.conversation_id AND t.role = 'user' AND t.type = 'message')
-         FROM complaints c`,
-    );
-  });
-  await db.exec('ANALYZE; PRAGMA optimize;');
-  await db.close();
-  const mb = statSync(file).size / 1e6;
-  console.log(`filled ${COMPLAINTS} complaints with ${COMPLAINTS * 27} transcript activities in ${((Date.now() - start) / 1000).toFixed(1)} s (${mb.toFixed(0)} MB)`);
+  await store.close();
+  console.log(`filled ${COMPLAINTS - from} complaints with ${(COMPLAINTS - from) * 27} transcript activities in ${((Date.now() - start) / 1000).toFixed(1)} s`);
 }
 
 function get(agent: http.Agent, port: number, pathname: string): Promise<{ ms: number; status: number; body: string }> {
@@ -223,14 +202,25 @@ function pct(xs: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const tmp = values.db ? undefined : mkdtempSync(path.join(os.tmpdir(), 'klachtbot-bench-staff-'));
-  const file = values.db ? path.resolve(values.db) : path.join(tmp!, 'bench.db');
-  console.log(`bench:staff on ${os.cpus().length} CPU(s), load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; database ${file}`);
-  if (!existsSync(file)) await fill(file);
-  else console.log('reusing the existing database');
+  const envUrl = process.env.DATABASE_URL;
+  const postgres = !!envUrl && parseDatabaseUrl(envUrl).backend === 'postgres';
+  const tmp = postgres || values.db ? undefined : mkdtempSync(path.join(os.tmpdir(), 'klachtbot-bench-staff-'));
+  const file = values.db ? path.resolve(values.db) : tmp ? path.join(tmp, 'bench.db') : '';
+  const url = postgres ? envUrl! : `sqlite:${file}`;
+  const shown = postgres ? url.replace(/\/\/[^@/]*@/, '//') : file;
+  console.log(`bench:staff on ${os.cpus().length} CPU(s), load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; ${postgres ? 'PostgreSQL' : 'SQLite'} ${shown}`);
+  let have = 0;
+  if (postgres || existsSync(file)) {
+    const probe = await openStore(url);
+    have = await probe.complaints.count();
+    await probe.close();
+  }
+  if (have < COMPLAINTS) await fill(url, have);
+  else console.log(`reusing the existing database (${have} complaints)`);
+  if (!postgres) console.log(`database file: ${(statSync(file).size / 1e6).toFixed(0)} MB`);
 
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${file}`,
+    DATABASE_URL: url,
     PORT: '0',
     LOG_LEVEL: 'warn',
     STAFF_API_TOKENS: `bench:${hashToken(TOKEN).toString('hex')}`,
@@ -238,8 +228,12 @@ async function main(): Promise<void> {
   const app = await createApp(config, loadMunicipality(), { log: createLogger('warn') });
   const port = await app.listen(0);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const total = (await app.db.get<{ n: number }>('SELECT max(id) AS n FROM complaints'))!.n;
-  const refs = (await app.db.all<{ reference: string }>('SELECT reference FROM complaints WHERE id % 97 = 0')).map((r) => r.reference);
+  const store: Store = app.store;
+  const total = await store.complaints.count();
+  const refs: string[] = [];
+  for (let i = 97; i <= total && refs.length < 1000; i += 97) {
+    for (const c of await store.complaints.listByConversation(conversationOf(i))) refs.push(c.reference);
+  }
   const page1 = JSON.parse((await get(agent, port, '/staff/api/complaints?limit=20')).body);
   const lists = [
     '/staff/api/complaints?limit=20',
@@ -256,7 +250,7 @@ async function main(): Promise<void> {
     'full-text search': () => `/staff/api/complaints?limit=20&q=${pick(searches)}`,
     'open one with transcript': () => `/staff/api/complaints/${pick(refs)}`,
   };
-  console.log(`measuring over HTTP, ${SAMPLES} requests per operation, one at a time (${total} complaints)`);
+  console.log(`measuring over HTTP, ${SAMPLES} requests per operation, one at a time (${total} complaints, ${postgres ? 'PostgreSQL' : 'SQLite'})`);
   const results: string[] = [];
   for (const [name, next] of Object.entries(ops)) {
     for (let i = 0; i < 50; i++) await get(agent, port, next()); // warm-up
@@ -275,8 +269,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(`results (target p99 < 50 ms):\n${results.join('\n')}`);
-  const audited = (await app.db.get<{ n: number }>('SELECT count(*) AS n FROM audit_log'))!.n;
-  console.log(`audit log entries written: ${audited}`);
+  console.log(`audit log entries: ${await store.audit.count()}`);
   agent.destroy();
   await app.close();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
