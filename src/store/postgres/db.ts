@@ -44,6 +44,17 @@ const typeParsers = {
   }) as typeof pgTypes.getTypeParser,
 };
 
+/**
+ * PostgreSQL text cannot hold U+0000 (SQLite can). A NUL in a parameter (a citizen's pasted text) would
+ * make the statement fail; it becomes U+FFFD (the replacement character) instead. JSON texts are not
+ * affected: JSON.stringify writes it as the escape \u0000.
+ */
+function withoutNul(params: unknown[]): unknown[] {
+  const clean = (v: unknown): unknown =>
+    typeof v === 'string' ? (v.includes('\u0000') ? v.replace(/\u0000/g, '\uFFFD') : v) : Array.isArray(v) ? v.map(clean) : v;
+  return params.map(clean);
+}
+
 /** SQLSTATE codes worth running a transaction again for: serialization failure, deadlock */
 const RETRYABLE = new Set(['40001', '40P01']);
 /** unique_violation */
@@ -104,7 +115,7 @@ export class PgDb {
 
   /** Rows of one statement. */
   async query<T extends QueryResultRow = Record<string, unknown>>(sql: string, params: unknown[] = [], tx?: Tx): Promise<T[]> {
-    return (await this.target(tx).query<T>(sql, params)).rows;
+    return (await this.target(tx).query<T>(sql, withoutNul(params))).rows;
   }
 
   /** The first row of one statement, or undefined. */
@@ -114,7 +125,7 @@ export class PgDb {
 
   /** How many rows one statement changed. */
   async run(sql: string, params: unknown[] = [], tx?: Tx): Promise<number> {
-    return (await this.target(tx).query(sql, params)).rowCount ?? 0;
+    return (await this.target(tx).query(sql, withoutNul(params))).rowCount ?? 0;
   }
 
   /**

@@ -43,13 +43,14 @@ export function citizenText(entry: { role: string | null; type: string; data: st
 
 /** Makes (or remakes) the document of one complaint from its story and the conversation's citizen messages. */
 export async function indexComplaint(db: PgDb, complaintId: number, story: string, conv: ConversationRef, tx: Tx): Promise<void> {
-  const said = await db.query<{ text: string | null }>(
-    `SELECT data::json->>'text' AS text FROM transcript_activities
+  // the texts are taken from the JSON here, not with ->> in SQL: PostgreSQL cannot turn a \u0000 escape into text
+  const said = await db.query<{ role: string | null; type: string; data: string }>(
+    `SELECT role, type, data FROM transcript_activities
       WHERE channel_id = $1 AND conversation_id = $2 AND role = 'user' AND type = 'message' ORDER BY seq`,
     [conv.channelId, conv.conversationId],
     tx,
   );
-  const words = lexemes([story, ...said.map((r) => r.text ?? '')]);
+  const words = lexemes([story, ...said.map((r) => citizenText(r) ?? '')]);
   await db.run(
     `INSERT INTO complaint_search (complaint_id, document) VALUES ($1, array_to_tsvector($2::text[]))
      ON CONFLICT (complaint_id) DO UPDATE SET document = excluded.document`,

@@ -147,6 +147,21 @@ describePg('PostgreSQL store, two instances on one database', (pg) => {
     expect((await postgresDbOf(a).one<{ n: number }>('SELECT count(*) AS n FROM complaint_search s LEFT JOIN complaints c ON c.id = s.complaint_id WHERE c.id IS NULL'))!.n).toBe(0);
   });
 
+  test('a NUL character (which PostgreSQL text cannot hold) neither breaks filing nor the search', async () => {
+    const conv = { channelId: 'test', conversationId: 'nul-1' };
+    await a.transcripts.append([
+      { ...conv, activityId: 'n1', type: 'message', role: 'user', timestamp: NOW.toISOString(), loggedAt: NOW.toISOString(), data: JSON.stringify({ type: 'message', text: 'plak\u0000werk Boomgaard' }) },
+    ]);
+    const { reference } = await a.complaints.file({ input: input('Ik plakte dit: iets\u0000raars in het formulier.'), origin: origin('nul-1'), idempotencyKey: 'nul-1' });
+    const c = await b.complaints.getByReference(reference);
+    expect(c!.story).not.toContain('\u0000');
+    expect(c!.story).toMatch(/^Ik plakte dit: iets.raars in het formulier\.$/);
+    expect(JSON.parse((await b.transcripts.all(conv))[0]).text).toBe('plak\u0000werk Boomgaard'); // JSON keeps it, escaped
+    expect((await b.staff.list({ search: searchQueryWords('boomgaard raars'), limit: 5 })).map((r) => r.reference)).toEqual([reference]);
+    await a.conversationState.write([{ key: 'nul\u0000key', data: { t: 'a\u0000b' }, conversation: conv }]);
+    expect((await b.conversationState.read(['nul\u0000key']))[0].data).toEqual({ t: 'a\u0000b' });
+  });
+
   test('status changes of one complaint from two instances are serialised by the row lock', async () => {
     const { reference } = await a.complaints.file({ input: input('Niemand belde terug na mijn melding.'), origin: origin('lock-1'), idempotencyKey: 'lock-1' });
     const change = (s: Store, to: 'informal' | 'formal') =>
