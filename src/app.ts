@@ -8,8 +8,9 @@ import type restify from 'restify';
 import { ComplaintBot } from './bot/complaintBot';
 import { createAdapter } from './bot/adapter';
 import { DedupeMiddleware } from './bot/dedupe';
-import { SqliteStorage } from './bot/sqliteStorage';
-import { SqliteTranscriptStore, TranscriptMiddleware } from './bot/sqliteTranscriptStore';
+import { StateStorage } from './bot/stateStorage';
+import { BotTranscriptStore, TranscriptMiddleware } from './bot/transcriptStore';
+import { TurnLockMiddleware } from './bot/turnLock';
 import type { Config } from './config';
 import type { RouteClassifier } from './domain/routes';
 import { createLogger, logHealth, type Logger } from './logger';
@@ -17,13 +18,14 @@ import type { Municipality } from './municipality';
 import { createStaff, type Staff } from './staff';
 import { Housekeeping } from './staff/housekeeping';
 import { registerStaffRoutes } from './staff/api';
+import { openStore } from './store';
 import { ComplaintStore } from './store/complaintStore';
-import { Db } from './store/db';
+import type { Store } from './store/types';
 import { createRouteClassifier } from './routing/classifier';
 import { createUnderstander } from './understanding';
 import { createBaseServer, createServer } from './server';
 import { setLogIdSecret } from './logIds';
-import { CHANNEL_ID as BUILT_IN_DIRECTLINE } from './directline/service';
+import { CHANNEL_ID as BUILT_IN_DIRECTLINE, LOCAL_SERVICE_URL } from './directline/service';
 import { attachChat, type Chat } from './directline';
 
 export interface AppOptions {
@@ -35,11 +37,13 @@ export interface AppOptions {
 
 export interface App {
   config: Config;
-  db: Db;
+  /** the store layer (src/store): SQLite or PostgreSQL by DATABASE_URL */
+  store: Store;
+  /** filing, as the dialogs see it */
   complaints: ComplaintStore;
-  storage: SqliteStorage;
+  storage: StateStorage;
   /** every activity in and out (TranscriptLoggerMiddleware) */
-  transcripts: SqliteTranscriptStore;
+  transcripts: BotTranscriptStore;
   /** staff API (/staff/api), page (/staff), audit log and retention */
   staff: Staff;
   /** the scheduled retention purge */
@@ -64,11 +68,11 @@ export interface App {
 export async function createApp(config: Config, municipality: Municipality, opts: AppOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   setLogIdSecret(config.LOG_ID_SECRET);
-  const db = await Db.open(config.databaseFile);
-  const complaints = await new ComplaintStore(db, opts.clock).init();
-  const storage = await new SqliteStorage(db).init();
-  const dedupe = await new DedupeMiddleware(db).init();
-  const transcripts = await new SqliteTranscriptStore(db, { log, clock: opts.clock }).init();
+  const store = await openStore(config.DATABASE_URL, { clock: opts.clock, log });
+  const complaints = new ComplaintStore(store);
+  const storage = new StateStorage(store.conversationState);
+  const dedupe = new DedupeMiddleware(store.dedupe, store.coordination.owner);
+  const transcripts = new BotTranscriptStore(store.transcripts, { log, clock: opts.clock });
   const conversationState = new ConversationState(storage);
   const classifier = opts.classifier === undefined ? await createRouteClassifier() : (opts.classifier ?? undefined);
   const bot = new ComplaintBot({
@@ -83,6 +87,8 @@ export async function createApp(config: Config, municipality: Municipality, opts
     clock: opts.clock,
   });
   const adapter = createAdapter(config, municipality, log);
+  // one turn per conversation across instances (PostgreSQL); the built-in Direct Line takes the same lock itself
+  adapter.use(new TurnLockMiddleware(store.coordination, { skip: (a) => a.serviceUrl === LOCAL_SERVICE_URL }));
   adapter.use(dedupe);
   adapter.use(new TranscriptMiddleware(transcripts)); // after dedupe: a re-delivered activity is not logged twice
   let open = true;
@@ -103,13 +109,13 @@ export async function createApp(config: Config, municipality: Municipality, opts
     },
     health: async () => {
       if (!open) throw new Error('closed');
-      await db.get('SELECT 1');
+      await store.ping();
       // a log that cannot be written is dropped and counted, never a stop (src/logger.ts)
       const logState = logHealth();
       return { ...(logState.status === 'failing' ? { status: 'degraded' } : {}), store: 'open', log: logState };
     },
   });
-  const staff = await createStaff(db, transcripts, config, { clock: opts.clock, log });
+  const staff = await createStaff(store, transcripts, config, { clock: opts.clock, log });
   // STAFF_PORT: the back office only on its own server (STAFF_HOST, default 127.0.0.1); /staff on the public port is 404
   const staffServer = config.STAFF_PORT !== undefined ? createBaseServer('klachtbot-staff', log) : undefined;
   registerStaffRoutes(staffServer ?? server, staff, log);
@@ -119,17 +125,18 @@ export async function createApp(config: Config, municipality: Municipality, opts
       'API_MESSAGES_OPEN=true without MicrosoftAppId: /api/messages accepts unauthenticated activities from any address (replies still go only to this machine)',
     );
   }
-  const chat = await attachChat({ server, adapter, bot, db, config, municipality, log });
+  const chat = await attachChat({ server, adapter, bot, store, config, municipality, log });
   // retention enforced by the server itself (RETENTION_PURGE_EVERY_HOURS; 0 = off)
   const housekeeping = new Housekeeping(staff.retention, dedupe, {
     everyHours: config.RETENTION_PURGE_EVERY_HOURS,
     log,
     clock: opts.clock,
+    locks: store.coordination,
   }).start();
 
   const app: App = {
     config,
-    db,
+    store,
     complaints,
     storage,
     transcripts,
@@ -162,7 +169,8 @@ export async function createApp(config: Config, municipality: Municipality, opts
       await chat.close();
       await new Promise<void>((resolve) => (server.server.listening ? server.close(() => resolve()) : resolve()));
       await new Promise<void>((resolve) => (staffServer?.server.listening ? staffServer.close(() => resolve()) : resolve()));
-      await db.close();
+      await transcripts.flush();
+      await store.close();
     },
   };
   return app;

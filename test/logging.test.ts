@@ -6,6 +6,7 @@ import { loadMunicipality } from '../src/municipality';
 import { Channel } from '../src/tools/channel';
 import { NOW, tempDbFile } from './helpers/harness';
 import { DUTCH_TO_SUMMARY_RECOGNISED } from './helpers/script';
+import { sqliteDb } from './helpers/sqlite';
 
 test('application logs of a whole intake, at the most verbose level, hold no personal data', async () => {
   const lines: string[] = [];
@@ -19,7 +20,7 @@ test('application logs of a whole intake, at the most verbose level, hold no per
   for (const [input] of DUTCH_TO_SUMMARY_RECOGNISED) await channel.say('log-conv', input);
   await channel.say('log-conv', 'Ja, versturen');
   // an error path too: a failing store must not log what the citizen typed
-  await app.db.exec(`CREATE TRIGGER f BEFORE INSERT ON complaints BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;`);
+  await sqliteDb(app).exec(`CREATE TRIGGER f BEFORE INSERT ON complaints BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;`);
   for (const [input] of DUTCH_TO_SUMMARY_RECOGNISED) await channel.say('log-conv-2', input);
   await channel.say('log-conv-2', 'Ja, versturen');
   await channel.stop();

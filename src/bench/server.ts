@@ -8,8 +8,8 @@
  */
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog, type DialogState, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { SqliteStorage } from '../bot/sqliteStorage';
-import { Db } from '../store/db';
+import { StateStorage } from '../bot/stateStorage';
+import { openStore } from '../store';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { createLogger, type Logger } from '../logger';
@@ -68,7 +68,8 @@ async function main(): Promise<void> {
     return;
   }
   if (mode === 'dialog') {
-    serveReference(new DialogBot(new ConversationState(await new SqliteStorage(await Db.open(dbFile)).init())), log);
+    const store = await openStore(/^postgres(ql)?:\/\//i.test(dbFile) ? dbFile : `sqlite:${dbFile}`);
+    serveReference(new DialogBot(new ConversationState(new StateStorage(store.conversationState))), log);
     return;
   }
   // one load generator on this machine is every "client": no per-client limit on /api/messages here

@@ -10,8 +10,10 @@
  *
  * A repeat while 'done' is answered with nothing: the first delivery answered. A repeat while
  * 'running' in this process (the first delivery is still at work) is answered with nothing as well.
- * A repeat while 'running' under another owner runs again: the product runs one process per database
- * (SQLite), so another owner is a process that died during the turn (kill -9, power loss). The re-run
+ * A repeat while 'running' under another owner runs again: with SQLite one process owns the database,
+ * so another owner is a process that died during the turn (kill -9, power loss). Several instances
+ * (PostgreSQL): the turn lock (src/bot/turnLock.ts) is held around the claim, so 'running' under another
+ * owner is a turn that is over; no lease needed, and a crashed instance's turn runs again at once. The re-run
  * starts from the state saved before the crashed turn; what the turn did in the store is idempotent
  * (a complaint is filed once per intake, the re-run finds it and answers with the same reference).
  * If the process died after the turn saved its state but before the mark said 'done', the bot sees the
@@ -24,29 +26,9 @@
  * channel waits for the invoke response of that very request). So a repeated `conversationUpdate`
  * welcomes once.
  */
-import { randomBytes } from 'crypto';
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import type { Db, Migration } from '../store/db';
-
-export const DEDUPE_MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    sql: `CREATE TABLE processed_activities (
-            channel_id TEXT NOT NULL,
-            conversation_id TEXT NOT NULL,
-            activity_id TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            PRIMARY KEY (channel_id, conversation_id, activity_id)
-          );
-          CREATE INDEX processed_activities_created ON processed_activities(created_at);`,
-  },
-  {
-    // marks written before version 2 were taken before their turn; treat them as done
-    version: 2,
-    sql: `ALTER TABLE processed_activities ADD COLUMN state TEXT NOT NULL DEFAULT 'done';
-          ALTER TABLE processed_activities ADD COLUMN owner TEXT;`,
-  },
-];
+import { newOwnerId } from '../store/coordination';
+import type { ActivityMark, DedupeRepository } from '../store/types';
 
 /** Activity types that are not de-duplicated (see the header). */
 const NOT_DEDUPED = new Set(['typing', 'invoke']);
@@ -59,28 +41,24 @@ export function isDeduped(a: Partial<Activity>): boolean {
 /** turnState: set when this turn is a delivery again of an activity whose earlier turn did not complete */
 export const REDELIVERY_KEY = Symbol('klachtbot.dedupe.redelivery');
 
-const KEY_WHERE = 'channel_id = ? AND conversation_id = ? AND activity_id = ?';
-
 export type DedupeDecision = 'run' | 'rerun' | 'skip';
 
 export class DedupeMiddleware implements Middleware {
   /** this process's owner id: random per start, so a restarted process (even with the same pid) is another owner */
-  readonly owner = `${process.pid}.${randomBytes(6).toString('hex')}`;
+  readonly owner: string;
   /** keys of turns running in this process now */
   private readonly inFlight = new Set<string>();
 
-  constructor(private readonly db: Db) {}
-
-  async init(): Promise<this> {
-    await this.db.migrate('dedupe', DEDUPE_MIGRATIONS);
-    return this;
+  /** `owner`: this process's id (the store's Coordination.owner); default a new random one */
+  constructor(private readonly marks: DedupeRepository, owner?: string) {
+    this.owner = owner ?? newOwnerId();
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const a = context.activity;
     if (!isDeduped(a)) return next();
-    const key: [string, string, string] = [a.channelId, a.conversation.id, a.id!];
-    const mark = JSON.stringify(key);
+    const key: ActivityMark = { channelId: a.channelId, conversationId: a.conversation.id, activityId: a.id! };
+    const mark = JSON.stringify([key.channelId, key.conversationId, key.activityId]);
     if (this.inFlight.has(mark)) return; // the first delivery is at work here and answers
     this.inFlight.add(mark); // at once, so a second repeat in this process skips
     try {
@@ -91,14 +69,12 @@ export class DedupeMiddleware implements Middleware {
       try {
         await next();
       } catch (err) {
-        await this.db.write(`DELETE FROM processed_activities WHERE ${KEY_WHERE} AND owner = ?`, [...key, this.owner]).catch(() => undefined);
+        await this.marks.release(key, this.owner).catch(() => undefined);
         throw err;
       }
       // after the turn, and so after the bot saved the conversation state. If this write fails the
       // turn still answered; the mark stays 'running' and a repeat would run again.
-      await this.db
-        .write(`UPDATE processed_activities SET state = 'done' WHERE ${KEY_WHERE} AND owner = ?`, [...key, this.owner])
-        .catch(() => undefined);
+      await this.marks.markDone(key, this.owner).catch(() => undefined);
     } finally {
       this.inFlight.delete(mark);
     }
@@ -109,24 +85,17 @@ export class DedupeMiddleware implements Middleware {
    * not complete: its process died, or it failed and its mark could not be removed) or 'skip' (done).
    * The caller has made sure no turn for this key runs in this process.
    */
-  private async claim(key: [string, string, string]): Promise<DedupeDecision> {
+  private async claim(key: ActivityMark): Promise<DedupeDecision> {
     const now = new Date().toISOString();
-    const { changes } = await this.db.write(
-      `INSERT INTO processed_activities (channel_id, conversation_id, activity_id, created_at, state, owner)
-       VALUES (?, ?, ?, ?, 'running', ?) ON CONFLICT DO NOTHING`,
-      [...key, now, this.owner],
-    );
-    if (changes === 1) return 'run';
+    const found = await this.marks.claim(key, this.owner, now);
+    if (found.state === 'claimed') return 'run';
+    if (found.state === 'done') return 'skip';
     // one statement, so that of two processes only one could take it
-    const taken = await this.db.write(
-      `UPDATE processed_activities SET owner = ?, created_at = ? WHERE ${KEY_WHERE} AND state = 'running'`,
-      [this.owner, now, ...key],
-    );
-    return taken.changes === 1 ? 'rerun' : 'skip';
+    return (await this.marks.takeOver(key, found.owner, this.owner, now)) ? 'rerun' : 'skip';
   }
 
   /** Forgets marks older than `before` (retries come within minutes). */
-  async prune(before: Date): Promise<number> {
-    return (await this.db.write('DELETE FROM processed_activities WHERE created_at < ?', [before.toISOString()])).changes;
+  prune(before: Date): Promise<number> {
+    return this.marks.prune(before.toISOString());
   }
 }

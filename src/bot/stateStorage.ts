@@ -1,89 +1,50 @@
 /**
- * botbuilder's Storage interface over SQLite, with the same eTag rules as botbuilder's MemoryStorage:
- * a write whose eTag is missing or '*' overwrites; a write with a stale eTag rejects, and a batch with
- * one conflict writes nothing.
+ * botbuilder's Storage interface over the store's conversation-state repository, with the same eTag
+ * rules as botbuilder's MemoryStorage: a write whose eTag is missing or '*' overwrites; a write with a
+ * stale eTag rejects, and a batch with one conflict writes nothing.
+ *
+ * This module builds ConversationState on it, so it knows botbuilder's conversation-state keys
+ * (`<channelId>/conversations/<conversationId>/<namespace>`): it tells the store which conversation
+ * each item belongs to, stored next to the key, so that retention never has to read keys.
  */
 import type { Storage, StoreItems } from 'botbuilder';
-import type { Db, Migration } from '../store/db';
+import type { ConversationRef, ConversationStateRepository, StateChange } from '../store/types';
 
-export const STORAGE_MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    sql: `CREATE TABLE bot_state (
-            key TEXT PRIMARY KEY,
-            etag INTEGER NOT NULL,
-            data TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-          );
-          CREATE INDEX bot_state_updated ON bot_state(updated_at);`,
-  },
-];
+const CONVERSATION_KEY = /^(.+?)\/conversations\/(.+)\/([^/]*)$/;
 
-const UPSERT = `INSERT INTO bot_state (key, etag, data, updated_at) VALUES (?, 1, ?, ?)
-  ON CONFLICT(key) DO UPDATE SET etag = etag + 1, data = excluded.data, updated_at = excluded.updated_at`;
+/** The conversation of a ConversationState key; null for other keys (user state, custom keys). */
+export function conversationOfKey(key: string): ConversationRef | null {
+  const m = CONVERSATION_KEY.exec(key);
+  return m ? { channelId: m[1], conversationId: m[2] } : null;
+}
 
-export class SqliteStorage implements Storage {
-  constructor(private readonly db: Db) {}
-
-  async init(): Promise<this> {
-    await this.db.migrate('storage', STORAGE_MIGRATIONS);
-    return this;
-  }
+export class StateStorage implements Storage {
+  constructor(private readonly repo: ConversationStateRepository) {}
 
   async read(keys: string[]): Promise<StoreItems> {
     if (!Array.isArray(keys)) throw new TypeError('Keys are required when reading');
     const items: StoreItems = {};
     if (keys.length === 0) return items;
-    const rows = await this.db.all<{ key: string; etag: number; data: string }>(
-      `SELECT key, etag, data FROM bot_state WHERE key IN (${keys.map(() => '?').join(',')})`,
-      keys,
-    );
-    for (const row of rows) items[row.key] = { ...JSON.parse(row.data), eTag: String(row.etag) };
+    for (const item of await this.repo.read(keys)) items[item.key] = { ...item.data, eTag: item.eTag };
     return items;
   }
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes || typeof changes !== 'object') throw new TypeError('Changes are required when writing');
-    const keys = Object.keys(changes);
-    if (keys.length === 0) return;
-    const now = new Date().toISOString();
-    const split = (key: string) => {
-      const { eTag, ...rest } = changes[key] ?? {};
-      return { eTag: eTag as unknown, data: JSON.stringify(rest) };
-    };
-    const unconditional = (e: unknown) => e === undefined || e === null || e === '*';
-    // The common case (BotState.saveChanges: one key, '*'): one upsert, no transaction round trips.
-    if (keys.length === 1) {
-      const only = split(keys[0]);
-      if (unconditional(only.eTag)) {
-        await this.db.write(UPSERT, [keys[0], only.data, now]);
-        return;
-      }
-    }
-    await this.db.transaction(async () => {
-      for (const key of keys) {
-        const { eTag, data } = split(key);
-        if (unconditional(eTag)) {
-          await this.db.run(UPSERT, [key, data, now]);
-          continue;
-        }
-        const updated = await this.db.run('UPDATE bot_state SET etag = etag + 1, data = ?, updated_at = ? WHERE key = ? AND etag = ?', [
-          data,
-          now,
-          key,
-          Number(eTag),
-        ]);
-        if (updated.changes === 1) continue;
-        const exists = await this.db.get('SELECT 1 FROM bot_state WHERE key = ?', [key]);
-        if (exists) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
-        await this.db.run(UPSERT, [key, data, now]);
-      }
+    const list: StateChange[] = Object.keys(changes).map((key) => {
+      const { eTag, ...data } = (changes[key] ?? {}) as Record<string, unknown>;
+      return {
+        key,
+        data, // stored as JSON
+        eTag: eTag === undefined || eTag === null ? undefined : String(eTag),
+        conversation: conversationOfKey(key),
+      };
     });
+    await this.repo.write(list);
   }
 
   async delete(keys: string[]): Promise<void> {
     if (!Array.isArray(keys)) throw new TypeError('Keys are required when deleting');
-    if (keys.length === 0) return;
-    await this.db.write(`DELETE FROM bot_state WHERE key IN (${keys.map(() => '?').join(',')})`, keys);
+    await this.repo.delete(keys);
   }
 }

@@ -10,13 +10,12 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Municipality } from '../municipality';
-import type { Db } from '../store/db';
+import type { DirectLineRepository, Store } from '../store/types';
 import { attachWebPage, PageError, type TokenSource } from '../web/page';
 import { DirectLineHttp, DIRECTLINE_PATH, clientAddress, publicOrigin } from './http';
 import { KeyedBuckets } from './limits';
 import type { LocalChannelAdapter } from './localChannelAdapter';
 import { DirectLineService, newId, type DirectLineLimits } from './service';
-import { DirectLineStore } from './store';
 import { TokenService } from './tokens';
 
 export { DirectLineService } from './service';
@@ -25,7 +24,7 @@ export interface ChatDeps {
   server: restify.Server;
   adapter: LocalChannelAdapter;
   bot: { run(context: TurnContext): Promise<void> };
-  db: Db;
+  store: Store;
   config: Config;
   municipality: Municipality;
   log: Logger;
@@ -37,7 +36,7 @@ export interface ChatDeps {
 export interface Chat {
   /** the built-in Direct Line; undefined when the page uses Azure's */
   directLine?: DirectLineService;
-  store?: DirectLineStore;
+  store?: DirectLineRepository;
   /** open WebSocket streams */
   openSockets(): number;
   close(): Promise<void>;
@@ -56,10 +55,11 @@ export async function attachChat(deps: ChatDeps): Promise<Chat> {
     return { openSockets: () => 0, close: async () => undefined };
   }
 
-  const store = await new DirectLineStore(deps.db).init();
+  const store = deps.store.directLine;
   const tokens = new TokenService(await store.signingKey(), config.DIRECTLINE_TOKEN_TTL_SECONDS, deps.now);
   const service = new DirectLineService({
     store,
+    coordination: deps.store.coordination,
     tokens,
     adapter: deps.adapter,
     logic: (context) => deps.bot.run(context),

@@ -29,7 +29,7 @@ import { turnLockKey } from '../bot/turnLock';
 import { LocalCoordination, LockTimeoutError, type Coordination, type Unsubscribe } from '../store/coordination';
 import { Bucket, KeyedBuckets } from './limits';
 import type { LocalChannel, LocalChannelAdapter } from './localChannelAdapter';
-import type { DirectLineStore } from './store';
+import type { DirectLineRepository } from '../store/types';
 import type { TokenClaims, TokenService } from './tokens';
 
 export const CHANNEL_ID = 'directline';
@@ -82,7 +82,7 @@ export const DEFAULT_LIMITS: DirectLineLimits = {
 };
 
 export interface DirectLineServiceOptions {
-  store: DirectLineStore;
+  store: DirectLineRepository;
   tokens: TokenService;
   adapter: LocalChannelAdapter;
   /** the bot: runs one turn */
@@ -383,7 +383,7 @@ export class DirectLineService implements LocalChannel {
     }
     if (principal.kind !== 'secret') this.takeStart(client);
     const now = this.now();
-    const created = await this.opts.store.createConversation(conversationId, userId, locale, now).catch(() => {
+    const created = await this.opts.store.createConversation({ id: conversationId, userId, locale: locale ?? null, now }).catch(() => {
       throw new DirectLineError(503, 'ServiceUnavailable', 'the conversation could not be stored; try again', STORE_RETRY_SECONDS);
     });
     if (!created) return this.startConversation(principal, body, client);

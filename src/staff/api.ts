@@ -5,7 +5,7 @@
  */
 import type restify from 'restify';
 import { z } from 'zod';
-import { toEmulatorTranscript } from '../bot/sqliteTranscriptStore';
+import { toEmulatorTranscript } from '../bot/transcriptStore';
 import type { Logger } from '../logger';
 import { AuthError, type Principal } from './auth';
 import type { Staff } from './index';

@@ -7,15 +7,13 @@ import 'dotenv/config';
 import { userInfo } from 'os';
 import { parseArgs, type ParseArgsConfig } from 'util';
 import type { Activity } from 'botbuilder';
-import { DedupeMiddleware } from '../bot/dedupe';
-import { SqliteStorage } from '../bot/sqliteStorage';
-import { SqliteTranscriptStore, toEmulatorTranscript } from '../bot/sqliteTranscriptStore';
+import { BotTranscriptStore, toEmulatorTranscript } from '../bot/transcriptStore';
 import { ConfigError, loadConfig } from '../config';
 import { addressLine, STATUSES } from '../domain/complaint';
 import { ROUTES } from '../domain/routes';
 import { createLogger } from '../logger';
-import { ComplaintStore } from '../store/complaintStore';
-import { Db } from '../store/db';
+import { openStore } from '../store';
+import type { Store } from '../store/types';
 import type { Actor } from './audit';
 import { newApiToken } from './auth';
 import { createStaff, type Staff } from './index';
@@ -48,16 +46,13 @@ Exit status: 0 done, 1 not found or failed, 2 wrong use. --json output is docume
 
 class UsageError extends Error {}
 
-async function openStaff(env: NodeJS.ProcessEnv, clock?: () => Date): Promise<{ db: Db; staff: Staff }> {
+async function openStaff(env: NodeJS.ProcessEnv, clock?: () => Date): Promise<{ store: Store; staff: Staff }> {
   const config = loadConfig(env);
-  const db = await Db.open(config.databaseFile);
-  await new ComplaintStore(db).init();
-  await new SqliteStorage(db).init();
-  await new DedupeMiddleware(db).init();
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, process.stderr as never);
-  const transcripts = await new SqliteTranscriptStore(db, { log }).init();
-  const staff = await createStaff(db, transcripts, config, { clock }); // no log: the API's warnings are not the CLI's
-  return { db, staff };
+  const store = await openStore(config.DATABASE_URL, { clock, log });
+  const transcripts = new BotTranscriptStore(store.transcripts, { log });
+  const staff = await createStaff(store, transcripts, config, { clock }); // no log: the API's warnings are not the CLI's
+  return { store, staff };
 }
 
 const STATUS_NL: Record<string, string> = { received: 'ontvangen', informal: 'informeel', formal: 'formeel', resolved: 'afgehandeld' };
@@ -128,7 +123,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const actor: Actor = { id: `cli:${io.user ?? safeUser()}`, via: 'cli' };
-  let opened: { db: Db; staff: Staff } | undefined;
+  let opened: { store: Store; staff: Staff } | undefined;
   try {
     const { values, positionals } = parseCommand(command, rest);
     opened = await openStaff(env, io.clock);
@@ -217,7 +212,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.err(`failed: ${(err as Error).message}`);
     return 1;
   } finally {
-    await opened?.db.close();
+    await opened?.store.close();
   }
 }
 

@@ -1,12 +1,11 @@
 /**
  * The staff side, wired from configuration: audit log, service (API and CLI share it), retention and
- * authentication. Needs the complaints, storage, dedupe and transcripts modules migrated first (the
- * app and the CLI both do that before calling createStaff).
+ * authentication, over the store (openStore has applied every migration).
  */
-import type { SqliteTranscriptStore } from '../bot/sqliteTranscriptStore';
+import type { BotTranscriptStore } from '../bot/transcriptStore';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import type { Db } from '../store/db';
+import type { Store } from '../store/types';
 import { AuditLog } from './audit';
 import { parseApiTokens, StaffAuth, type AuthSettings } from './auth';
 import { Retention } from './retention';
@@ -52,16 +51,16 @@ export function authSettings(config: StaffConfig): AuthSettings {
 }
 
 export async function createStaff(
-  db: Db,
-  transcripts: SqliteTranscriptStore,
+  store: Store,
+  transcripts: BotTranscriptStore,
   config: StaffConfig,
   opts: { clock?: () => Date; log?: Logger } = {},
 ): Promise<Staff> {
   const clock = opts.clock ?? (() => new Date());
-  const audit = await new AuditLog(db, clock).init();
-  const service = await new StaffService(db, transcripts, audit, clock).init();
+  const audit = new AuditLog(store.audit, clock);
+  const service = new StaffService(store, transcripts, audit, clock);
   const retention = new Retention(
-    db,
+    store,
     audit,
     { resolvedYears: config.RETENTION_RESOLVED_YEARS, abandonedDays: config.RETENTION_ABANDONED_DAYS },
     clock,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ComplaintSchema, ContactFieldsSchema, IsoDate, STATUSES, StoredCallbackSchema } from '../domain/complaint';
 import { ROUTES } from '../domain/routes';
+import { AUDIT_VIAS } from '../store/types';
 
 export const DeadlinesSchema = z.object({
   contactBy: IsoDate,
@@ -82,7 +83,7 @@ export const CallbackItemSchema = StoredCallbackSchema.extend({
 });
 export type CallbackItem = z.infer<typeof CallbackItemSchema>;
 
-export const AUDIT_VIAS = ['oidc', 'token', 'cli', 'system'] as const;
+export { AUDIT_VIAS };
 
 export const AuditEntrySchema = z.object({
   id: z.number().int().positive(),

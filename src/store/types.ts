@@ -496,6 +496,43 @@ export interface RetentionRegistry {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bulk loading (benchmarks: npm run bench:staff fills 100,000+ complaints)
+
+/** A complaint as a benchmark makes it: stored as given (no validation, no idempotency check). */
+export interface SeedComplaint {
+  reference: string;
+  idempotencyKey: string;
+  status: Status;
+  route: string;
+  locale: string;
+  channel: string;
+  conversationId: string;
+  story: string;
+  incidentDateText: string;
+  placeKind: string | null;
+  place: string;
+  personKind: string | null;
+  person: string | null;
+  name: string;
+  phone: string | null;
+  street: string;
+  postcode: string | null;
+  city: string;
+  createdAt: string;
+  /** set: resolved at this instant (complaint_handling) */
+  resolvedAt: string | null;
+  /** its conversation's activities, in order */
+  transcript: TranscriptEntry[];
+}
+
+export interface BulkLoader {
+  /** stores the complaints with their transcripts, in one transaction per call; fast, the search index may lag */
+  load(complaints: SeedComplaint[]): Promise<void>;
+  /** brings every derived structure up to date (transcript registry, search index, statistics) */
+  finish(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The store
 
 export interface Store {
@@ -515,6 +552,8 @@ export interface Store {
    * for SQLite, PgCoordination for PostgreSQL; made by openStore, closed by close().
    */
   readonly coordination: Coordination;
+  /** bulk loading for benchmarks (optional: a benchmark may fill through the repositories instead) */
+  readonly bulk?: BulkLoader;
   /**
    * Runs `fn` in one transaction: committed when its promise resolves, rolled back when it rejects
    * (the rejection is passed on). SQLite: BEGIN IMMEDIATE, one at a time. PostgreSQL: READ COMMITTED

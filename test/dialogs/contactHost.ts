@@ -7,14 +7,15 @@
 import { randomUUID } from 'crypto';
 import { ActivityTypes, ConversationState, TestAdapter, type Activity, type TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogSet, DialogTurnStatus, WaterfallDialog, type Dialog, type DialogState, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { SqliteStorage } from '../../src/bot/sqliteStorage';
+import { StateStorage } from '../../src/bot/stateStorage';
 import { DraftStore, type Draft } from '../../dialogs/draft';
 import type { DialogServices } from '../../dialogs/services';
 import { LOCALE_KEY, NOW_KEY } from '../../dialogs/turn';
 import type { Locale } from '../../src/domain/routes';
 import { loadMunicipality } from '../../src/municipality';
 import { ComplaintStore } from '../../src/store/complaintStore';
-import { Db } from '../../src/store/db';
+import { openStore } from '../../src/store';
+import type { Store } from '../../src/store/types';
 import { NOW, tempDbFile } from '../helpers/harness';
 
 class Root extends ComponentDialog {
@@ -36,7 +37,7 @@ export interface HostOptions {
 
 export class DialogHost {
   adapter!: TestAdapter;
-  db!: Db;
+  store!: Store;
   complaints!: ComplaintStore;
   drafts!: DraftStore;
   private tmp!: ReturnType<typeof tempDbFile>;
@@ -44,9 +45,9 @@ export class DialogHost {
   static async open(opts: HostOptions): Promise<DialogHost> {
     const h = new DialogHost();
     h.tmp = tempDbFile();
-    h.db = await Db.open(h.tmp.file);
-    h.complaints = await new ComplaintStore(h.db, () => NOW).init();
-    const state = new ConversationState(await new SqliteStorage(h.db).init());
+    h.store = await openStore(`sqlite:${h.tmp.file}`, { clock: () => NOW });
+    h.complaints = new ComplaintStore(h.store);
+    const state = new ConversationState(new StateStorage(h.store.conversationState));
     h.drafts = new DraftStore(state.createProperty<Draft | undefined>('draft'));
     const services: DialogServices = { drafts: h.drafts, filer: h.complaints, municipality: loadMunicipality() };
     const dialog = opts.make(services);
@@ -100,7 +101,7 @@ export class DialogHost {
   }
 
   async close(): Promise<void> {
-    await this.db.close();
+    await this.store.close();
     this.tmp.cleanup();
   }
 }

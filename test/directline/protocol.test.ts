@@ -9,6 +9,7 @@ import { TokenService } from '../../src/directline/tokens';
 import { LOCAL_SERVICE_URL } from '../../src/directline/service';
 import { WebSocket } from 'ws';
 import { api, botText, client, ConnectionStatus, isBot, isUser, pageToken, start, stop, type Client, type Running } from './helpers';
+import { sqliteDb } from '../helpers/sqlite';
 
 const nl = translator('nl');
 const en = translator('en');
@@ -64,7 +65,7 @@ describe.each([
 
     // one pipeline: the adapter's middleware ran for Direct Line, and so did the dedupe middleware
     expect(seen).toEqual(expect.arrayContaining(['directline:conversationUpdate', 'directline:message']));
-    const marks = await r.app.db.all('SELECT * FROM processed_activities WHERE channel_id = ? AND conversation_id = ?', ['directline', t.conversationId]);
+    const marks = await sqliteDb(r.app).all('SELECT * FROM processed_activities WHERE channel_id = ? AND conversation_id = ?', ['directline', t.conversationId]);
     // one mark per activity of the client's side (the start's conversationUpdate and the message), each done
     expect(marks).toHaveLength(2);
     expect(marks.map((m) => m.state)).toEqual(['done', 'done']);

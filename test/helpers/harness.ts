@@ -1,5 +1,5 @@
 /**
- * Runs the real bot (real SQLite file, real ConversationState over SqliteStorage, real dialogs)
+ * Runs the real bot (real SQLite file through the store layer, real ConversationState over StateStorage, real dialogs)
  * behind botbuilder's TestAdapter, and collects the bot's replies per turn.
  */
 import { randomUUID } from 'crypto';
@@ -9,12 +9,15 @@ import path from 'path';
 import { ActivityTypes, ConversationState, TestAdapter, type Activity } from 'botbuilder';
 import { ComplaintBot } from '../../src/bot/complaintBot';
 import { DedupeMiddleware } from '../../src/bot/dedupe';
-import { SqliteStorage } from '../../src/bot/sqliteStorage';
+import { StateStorage } from '../../src/bot/stateStorage';
 import type { RouteClassifier } from '../../src/domain/routes';
 import { createLogger } from '../../src/logger';
 import { loadMunicipality } from '../../src/municipality';
+import { openStore } from '../../src/store';
 import { ComplaintStore } from '../../src/store/complaintStore';
-import { Db } from '../../src/store/db';
+import type { Db } from '../../src/store/sqlite/db';
+import type { Store } from '../../src/store/types';
+import { sqliteDb } from './sqlite';
 import { createUnderstander } from '../../src/understanding';
 import type { Understander } from '../../src/understanding/types';
 
@@ -39,16 +42,19 @@ export interface HarnessOptions {
 
 export class Harness {
   adapter!: TestAdapter;
+  store!: Store;
+  /** the SQLite connection behind the store (fault injection, inspection) */
   db!: Db;
   complaints!: ComplaintStore;
   bot!: ComplaintBot;
 
   static async open(opts: HarnessOptions): Promise<Harness> {
     const h = new Harness();
-    h.db = await Db.open(opts.file);
-    h.complaints = await new ComplaintStore(h.db, opts.clock ?? (() => NOW)).init();
-    const storage = await new SqliteStorage(h.db).init();
-    const dedupe = await new DedupeMiddleware(h.db).init();
+    h.store = await openStore(`sqlite:${opts.file}`, { clock: opts.clock ?? (() => NOW) });
+    h.db = sqliteDb(h.store);
+    h.complaints = new ComplaintStore(h.store);
+    const storage = new StateStorage(h.store.conversationState);
+    const dedupe = new DedupeMiddleware(h.store.dedupe, h.store.coordination.owner);
     h.bot = new ComplaintBot({
       conversationState: new ConversationState(storage),
       filer: h.complaints,
@@ -84,7 +90,7 @@ export class Harness {
   }
 
   close(): Promise<void> {
-    return this.db.close();
+    return this.store.close();
   }
 }
 

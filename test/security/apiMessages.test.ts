@@ -15,6 +15,7 @@ import { createLogger } from '../../src/logger';
 import { logId, logPath, scrubIds, setLogIdSecret } from '../../src/logIds';
 import { isLocalRequest, isLoopbackAddress, isLoopbackUrl } from '../../src/loopback';
 import { loadMunicipality } from '../../src/municipality';
+import { sqliteDb } from '../helpers/sqlite';
 
 interface Running {
   app: App;
@@ -162,7 +163,7 @@ async function citizen(r: Running): Promise<{ conversationId: string; token: str
 /** Everything the product keeps about one conversation. */
 async function snapshot(r: Running, conversationId: string): Promise<unknown> {
   await new Promise((res) => setTimeout(res, 300)); // transcript writes are batched
-  const db = r.app.db;
+  const db = sqliteDb(r.app);
   return {
     state: await db.all('SELECT key, etag, data FROM bot_state WHERE key LIKE ? ORDER BY key', [`%${conversationId}%`]),
     transcript: await db.all('SELECT seq, channel_id, data FROM transcript_activities WHERE conversation_id = ? ORDER BY seq', [conversationId]),

@@ -26,6 +26,7 @@ import { loadMunicipality } from '../../src/municipality';
 import { Channel } from '../../src/tools/channel';
 import { tempDbFile } from '../helpers/harness';
 import { move } from './intakeDriver';
+import { sqliteDb } from '../helpers/sqlite';
 
 interface Reply {
   type: string;
@@ -232,12 +233,12 @@ describe('the process died after the turn saved its state, before its mark said 
     const first = await emulator.send(conv, story);
     expect(first.replies.length).toBeGreaterThan(0);
     // what a crash between the two writes leaves: the state saved, the mark still 'running' under a dead process
-    const { changes } = await app.db.write("UPDATE processed_activities SET state = 'running', owner = 'dead-process' WHERE activity_id = ?", [story.id]);
+    const { changes } = await sqliteDb(app).write("UPDATE processed_activities SET state = 'running', owner = 'dead-process' WHERE activity_id = ?", [story.id]);
     expect(changes).toBe(1);
     const again = await emulator.send(conv, story);
     expect(again.status).toBe(200);
     expect(again.replies).toEqual([]);
-    const mark = await app.db.get<{ state: string }>('SELECT state FROM processed_activities WHERE activity_id = ?', [story.id]);
+    const mark = await sqliteDb(app).get<{ state: string }>('SELECT state FROM processed_activities WHERE activity_id = ?', [story.id]);
     expect(mark?.state).toBe('done');
     // a mark left 'running' whose state was not saved does run again (the kill -9 test above); here the
     // conversation simply goes on: the next answer is taken as the answer to the question asked

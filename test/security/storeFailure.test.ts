@@ -11,6 +11,7 @@
 import { translator } from '../../src/i18n';
 import { loadMunicipality } from '../../src/municipality';
 import { client, pageToken, start, stop, type Client, type Running } from '../directline/helpers';
+import { sqliteDb } from '../helpers/sqlite';
 
 jest.setTimeout(60_000);
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   c?.end();
-  await r.app.db.exec('PRAGMA query_only = OFF').catch(() => undefined);
+  await sqliteDb(r.app).exec('PRAGMA query_only = OFF').catch(() => undefined);
   await stop(r);
 });
 
@@ -47,7 +48,7 @@ test('the store fails during a conversation: the citizen is told over Direct Lin
   const conv = tok.conversationId;
   const message = { type: 'message', text: STORY, locale: 'nl-NL', from: { id: 'x' }, channelData: { clientActivityID: 'client-1' } };
 
-  await r.app.db.exec('PRAGMA query_only = ON');
+  await sqliteDb(r.app).exec('PRAGMA query_only = ON');
   try {
     // the message cannot be stored: a clear 503 with Retry-After, not a 500
     const failed = await http('POST', `/conversations/${conv}/activities`, tok.token, message);
@@ -66,7 +67,7 @@ test('the store fails during a conversation: the citizen is told over Direct Lin
     const started = await http('POST', '/conversations', other.token, {});
     expect(started).toMatchObject({ status: 503, retryAfter: '5' });
   } finally {
-    await r.app.db.exec('PRAGMA query_only = OFF');
+    await sqliteDb(r.app).exec('PRAGMA query_only = OFF');
   }
 
   // the store is back: the same activity (same clientActivityID) is sent again, and handled

@@ -6,6 +6,7 @@ import { Writable } from 'stream';
 import { createLogger } from '../../src/logger';
 import { DEDUPE_KEEP_MS, Housekeeping } from '../../src/staff/housekeeping';
 import { seedComplaint, startApp, type TestApp } from './helpers';
+import { sqliteDb } from '../helpers/sqlite';
 
 const T0 = new Date('2026-11-24T09:00:00Z');
 const SYSTEM = { id: 'setup', via: 'system' as const };
@@ -27,7 +28,7 @@ afterEach(async () => {
 });
 
 async function count(sql: string, params: unknown[] = []): Promise<number> {
-  return (await t.app.db.get<{ n: number }>(sql, params))!.n;
+  return (await sqliteDb(t.app).get<{ n: number }>(sql, params))!.n;
 }
 
 test('a scheduled run deletes a complaint past retention, keeps an open one, prunes old de-duplication marks, and logs counts only', async () => {
@@ -37,7 +38,7 @@ test('a scheduled run deletes a complaint past retention, keeps an open one, pru
   await t.app.staff.service.changeStatus(SYSTEM, due.reference, 'informal', 'intern');
   await t.app.staff.service.changeStatus(SYSTEM, due.reference, 'resolved', 'opgelost');
   const mark = (id: string, at: Date) =>
-    t.app.db.write('INSERT INTO processed_activities (channel_id, conversation_id, activity_id, created_at) VALUES (?, ?, ?, ?)', [
+    sqliteDb(t.app).write('INSERT INTO processed_activities (channel_id, conversation_id, activity_id, created_at) VALUES (?, ?, ?, ?)', [
       'emulator', open.conversationId, id, at.toISOString(),
     ]);
   const purgeDay = new Date('2031-11-25T09:00:00Z'); // 5 years and a day after resolving
@@ -50,7 +51,7 @@ test('a scheduled run deletes a complaint past retention, keeps an open one, pru
 
   expect(await count('SELECT count(*) AS n FROM complaints WHERE reference = ?', [due.reference])).toBe(0);
   expect(await count('SELECT count(*) AS n FROM complaints WHERE reference = ?', [open.reference])).toBe(1);
-  expect((await t.app.db.all<{ activity_id: string }>('SELECT activity_id FROM processed_activities')).map((r) => r.activity_id)).toEqual(['recent']);
+  expect((await sqliteDb(t.app).all<{ activity_id: string }>('SELECT activity_id FROM processed_activities')).map((r) => r.activity_id)).toEqual(['recent']);
   const audit = await t.app.staff.audit.list({});
   expect(audit.items.some((e) => e.actor === 'system:retention' && e.via === 'system' && e.action === 'complaint.purge' && e.references?.includes(due.reference))).toBe(true);
   const entry = JSON.parse(lines.find((l) => l.includes('retention.purged'))!);

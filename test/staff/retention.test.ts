@@ -5,6 +5,7 @@
 import type { Activity } from 'botbuilder';
 import { PurgeReportSchema } from '../../src/staff/schemas';
 import { request, runCli, seedComplaint, startApp, API_TOKEN, API_TOKEN_ENTRY, type TestApp } from './helpers';
+import { sqliteDb } from '../helpers/sqlite';
 
 let t: TestApp;
 const T0 = new Date('2026-11-24T09:00:00Z');
@@ -13,7 +14,7 @@ const SYSTEM = { id: 'setup', via: 'system' as const };
 const cli = (args: string[], now: Date) => runCli(t.dbFile, args, { now, user: 'beheerder' });
 
 async function count(sql: string, params: unknown[] = []): Promise<number> {
-  return (await t.app.db.get<{ n: number }>(sql, params))!.n;
+  return (await sqliteDb(t.app).get<{ n: number }>(sql, params))!.n;
 }
 
 function log(conversationId: string, text: string, role: 'user' | 'bot' = 'user') {
@@ -44,7 +45,7 @@ test('purge: dry-run reports and deletes nothing; --yes deletes complaint, trans
   await t.app.staff.service.changeStatus(SYSTEM, a.reference, 'resolved', 'opgelost');
   // conversation state and dedupe marks of A's conversation
   await t.app.storage.write({ [`emulator/conversations/${a.conversationId}/`]: { dialogState: { x: 1 } } });
-  await t.app.db.write('INSERT INTO processed_activities (channel_id, conversation_id, activity_id, created_at) VALUES (?, ?, ?, ?)', [
+  await sqliteDb(t.app).write('INSERT INTO processed_activities (channel_id, conversation_id, activity_id, created_at) VALUES (?, ?, ?, ?)', [
     'emulator', a.conversationId, 'act-1', T0.toISOString(),
   ]);
   // X: a conversation that never became a complaint, with a call-back request; it goes after 30 days

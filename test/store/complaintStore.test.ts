@@ -1,11 +1,22 @@
-import { COMPLAINT_MIGRATIONS, ComplaintStore, newReference } from '../../src/store/complaintStore';
-import { Db } from '../../src/store/db';
+import { openStore } from '../../src/store';
+import { ComplaintStore, newReference } from '../../src/store/complaintStore';
+import { Db } from '../../src/store/sqlite/db';
+import { COMPLAINT_MIGRATIONS } from '../../src/store/sqlite/migrations';
+import type { Store } from '../../src/store/types';
+import { sqliteDb } from '../helpers/sqlite';
 import type { ComplaintInput } from '../../src/domain/complaint';
 import { NOW, tempDbFile } from '../helpers/harness';
 
 let tmp: ReturnType<typeof tempDbFile>;
 let db: Db;
+let backing: Store;
 let store: ComplaintStore;
+
+async function open(clock?: () => Date): Promise<void> {
+  backing = await openStore(`sqlite:${tmp.file}`, { clock });
+  db = sqliteDb(backing);
+  store = new ComplaintStore(backing);
+}
 
 const input: ComplaintInput = {
   route: 'complaint',
@@ -24,12 +35,11 @@ const origin = { locale: 'nl' as const, channel: 'test', conversationId: 'c1' };
 
 beforeEach(async () => {
   tmp = tempDbFile();
-  db = await Db.open(tmp.file);
-  store = await new ComplaintStore(db, () => NOW).init();
+  await open(() => NOW);
 });
 
 afterEach(async () => {
-  await db.close();
+  await backing.close();
   tmp.cleanup();
 });
 
@@ -68,9 +78,8 @@ test('a call-back request stands alone and links to the complaint filed with it'
 
 test('migrations run once, also when the store is opened again', async () => {
   await store.file(input, origin, 'k');
-  await db.close();
-  db = await Db.open(tmp.file);
-  store = await new ComplaintStore(db).init();
+  await backing.close();
+  await open();
   expect(await store.countComplaints()).toBe(1);
   const rows = await db.all<{ module: string; version: number }>("SELECT module, version FROM schema_migrations WHERE module = 'complaints'");
   expect(rows).toEqual([{ module: 'complaints', version: 1 }, { module: 'complaints', version: 2 }, { module: 'complaints', version: 3 }]);
@@ -113,7 +122,7 @@ describe('call-back requests', () => {
 });
 
 test('an existing version-1 database is upgraded: rows kept, old call-backs get a reference, other modules\' triggers on complaints keep working', async () => {
-  await db.close();
+  await backing.close();
   tmp.cleanup();
   tmp = tempDbFile();
   db = await Db.open(tmp.file);
@@ -127,7 +136,8 @@ test('an existing version-1 database is upgraded: rows kept, old call-backs get 
   // a trigger elsewhere whose body names the complaints table (as the staff search index has)
   await db.exec(`CREATE TABLE seen (n INTEGER); CREATE TABLE pokes (x INTEGER);
     CREATE TRIGGER count_complaints AFTER INSERT ON pokes BEGIN INSERT INTO seen SELECT count(*) FROM complaints; END;`);
-  store = await new ComplaintStore(db, () => NOW).init();
+  await db.close();
+  await open(() => NOW);
   const old = await store.getByReference('KL-2026-ABCDEF');
   expect(old?.contact).toMatchObject({ phone: '+31612345678', postcode: '1182 JR' });
   expect((await store.getCallback(1))?.reference).toMatch(/^TB-2026-[0-9A-F]{6}$/);

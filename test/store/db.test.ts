@@ -1,4 +1,4 @@
-import { Db } from '../../src/store/db';
+import { Db } from '../../src/store/sqlite/db';
 import { tempDbFile } from '../helpers/harness';
 
 let tmp: ReturnType<typeof tempDbFile>;

@@ -12,6 +12,7 @@ import { CITIZEN } from '../../src/bench/intakeScript';
 import { translator } from '../../src/i18n';
 import { loadMunicipality } from '../../src/municipality';
 import { start, stop, type Running } from '../directline/helpers';
+import { sqliteDb } from '../helpers/sqlite';
 
 jest.setTimeout(120_000);
 
@@ -38,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  await r.app.db.exec('PRAGMA query_only = OFF').catch(() => undefined);
+  await sqliteDb(r.app).exec('PRAGMA query_only = OFF').catch(() => undefined);
   await stop(r);
 });
 
@@ -50,7 +51,7 @@ test('the store fails: the citizen reads the clear message, keeps their text, an
   await page.goto(`${r.base}/`);
   await page.locator(BOT_BUBBLES, { hasText: 'computerprogramma, geen mens' }).waitFor({ timeout: 20_000 });
 
-  await r.app.db.exec('PRAGMA query_only = ON');
+  await sqliteDb(r.app).exec('PRAGMA query_only = ON');
   try {
     await page.locator(SEND_BOX).fill(CITIZEN.nl.story);
     await page.locator(SEND_BOX).press('Enter');
@@ -61,7 +62,7 @@ test('the store fails: the citizen reads the clear message, keeps their text, an
     await page.locator(SEND_FAILED, { hasText: 'Verzenden mislukt' }).first().waitFor({ timeout: 30_000 });
     expect(await page.locator(USER_BUBBLES, { hasText: CITIZEN.nl.story.slice(0, 40) }).count()).toBe(1);
   } finally {
-    await r.app.db.exec('PRAGMA query_only = OFF');
+    await sqliteDb(r.app).exec('PRAGMA query_only = OFF');
   }
 
   const before = (await botTexts(page)).length;

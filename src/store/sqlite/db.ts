@@ -8,6 +8,7 @@
 import { mkdirSync } from 'fs';
 import path from 'path';
 import sqlite3 from 'sqlite3';
+import type { Tx } from '../types';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,13 @@ export interface Migration {
 }
 
 export type Row = Record<string, unknown>;
+
+/** A transaction on this connection (what repositories receive as `tx`); valid while its function runs. */
+export class SqliteTx implements Tx {
+  readonly backend = 'sqlite' as const;
+  open = true;
+  constructor(readonly db: Db) {}
+}
 
 export class Db {
   /** the last transaction: every later write waits for it */
@@ -117,16 +125,20 @@ export class Db {
 
   /**
    * Runs `fn` inside BEGIN IMMEDIATE ... COMMIT, after every earlier transaction has finished.
-   * Statements inside `fn` use this same Db; nested calls are not supported.
+   * Statements inside `fn` use this same Db (run/get/all); nested calls are not supported. `fn`
+   * receives the transaction object, which repositories take as `tx`.
    */
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqliteTx) => Promise<T>): Promise<T> {
     const result = Promise.all([this.exclusive, ...this.shared]).then(async () => {
       await this.exec('BEGIN IMMEDIATE');
+      const tx = new SqliteTx(this);
       try {
-        const value = await fn();
+        const value = await fn(tx);
+        tx.open = false;
         await this.exec('COMMIT');
         return value;
       } catch (err) {
+        tx.open = false;
         await this.exec('ROLLBACK').catch(() => undefined);
         throw err;
       }

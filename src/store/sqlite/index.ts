@@ -1,10 +1,102 @@
 /**
- * The SQLite backend (in progress: helper P1 moves today's SQL here behind ../types).
+ * The SQLite backend: one file (or :memory:), one connection, WAL. One process owns the file, so
+ * coordination across instances is in-process (LocalCoordination). Every SQL statement of the SQLite
+ * product lives in this folder.
  */
-import type { OpenStoreOptions, Store } from '../types';
+import { LocalCoordination } from '../coordination';
+import { Registry } from '../retention';
+import type { OpenStoreOptions, Store, TransactionOptions, Tx } from '../types';
+import { SqliteAudit } from './audit';
+import { SqliteBulkLoader } from './bulk';
+import { SqliteCallbacks, SqliteComplaints } from './complaints';
+import { SqliteConversationState } from './conversationState';
+import { Db } from './db';
+import { SqliteDedupe } from './dedupe';
+import { SqliteDirectLine } from './directline';
+import { SQLITE_MODULES } from './migrations';
+import {
+  callbacksParticipant,
+  complaintsParticipant,
+  conversationStateParticipant,
+  dedupeParticipant,
+  staffParticipant,
+  transcriptsParticipant,
+} from './retention';
+import { Sql } from './sql';
+import { prepareSearch, SqliteStaff } from './staff';
+import { SqliteTranscripts } from './transcripts';
 
-export async function openSqliteStore(file: string, opts: OpenStoreOptions = {}): Promise<Store> {
-  void file;
-  void opts;
-  throw new Error('openSqliteStore: not implemented yet');
+export class SqliteStore implements Store {
+  readonly backend = 'sqlite' as const;
+  readonly complaints: SqliteComplaints;
+  readonly callbacks: SqliteCallbacks;
+  readonly conversationState: SqliteConversationState;
+  readonly transcripts: SqliteTranscripts;
+  readonly dedupe: SqliteDedupe;
+  readonly directLine: SqliteDirectLine;
+  readonly audit: SqliteAudit;
+  readonly staff: SqliteStaff;
+  readonly retention = new Registry();
+  readonly coordination = new LocalCoordination();
+  readonly bulk: SqliteBulkLoader;
+
+  constructor(readonly db: Db, clock: () => Date) {
+    const sql = new Sql(db);
+    this.complaints = new SqliteComplaints(sql, clock);
+    this.callbacks = new SqliteCallbacks(sql, clock);
+    this.conversationState = new SqliteConversationState(sql, clock);
+    this.transcripts = new SqliteTranscripts(sql);
+    this.dedupe = new SqliteDedupe(sql);
+    this.directLine = new SqliteDirectLine(sql);
+    this.audit = new SqliteAudit(sql);
+    this.staff = new SqliteStaff(sql);
+    this.bulk = new SqliteBulkLoader(db);
+    // complaints last: the others may still read the complaint they purge for
+    for (const p of [
+      transcriptsParticipant(sql),
+      conversationStateParticipant(sql),
+      dedupeParticipant(sql),
+      callbacksParticipant(sql),
+      staffParticipant(sql),
+      complaintsParticipant(sql),
+    ]) {
+      this.retention.register(p);
+    }
+  }
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>, _opts?: TransactionOptions): Promise<T> {
+    return this.db.transaction(fn);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.get('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.directLine.drain();
+    await this.coordination.close();
+    await this.db.close();
+  }
+}
+
+export async function migrateSqlite(db: Db): Promise<void> {
+  for (const [module, migrations] of SQLITE_MODULES) await db.migrate(module, migrations);
+  await prepareSearch(db);
+}
+
+export async function openSqliteStore(file: string, opts: OpenStoreOptions = {}): Promise<SqliteStore> {
+  const db = await Db.open(file);
+  try {
+    if (opts.migrate !== false) await migrateSqlite(db);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return new SqliteStore(db, opts.clock ?? (() => new Date()));
+}
+
+/** The SQLite connection behind a store, for SQLite-specific tests and tools (fault injection, inspection). */
+export function sqliteDbOf(store: Store): Db {
+  if (!(store instanceof SqliteStore)) throw new Error('not a SQLite store');
+  return store.db;
 }

@@ -2,24 +2,33 @@ import { mkdtempSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import { TestAdapter, type Activity } from 'botbuilder';
-import { SqliteTranscriptStore, toEmulatorTranscript, TranscriptMiddleware } from '../../src/bot/sqliteTranscriptStore';
+import { BotTranscriptStore, toEmulatorTranscript, TranscriptMiddleware } from '../../src/bot/transcriptStore';
+import { openStore } from '../../src/store';
 import { ComplaintStore } from '../../src/store/complaintStore';
-import { Db } from '../../src/store/db';
+import { Db } from '../../src/store/sqlite/db';
+import type { Store } from '../../src/store/types';
+import { sqliteDb } from '../helpers/sqlite';
 
 let dir: string;
 let file: string;
+let backing: Store;
 let db: Db;
-let store: SqliteTranscriptStore;
+let store: BotTranscriptStore;
+
+async function open(): Promise<void> {
+  backing = await openStore(`sqlite:${file}`);
+  db = sqliteDb(backing);
+  store = new BotTranscriptStore(backing.transcripts, { pageSize: 7 });
+}
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'klachtbot-transcripts-'));
   file = path.join(dir, 't.db');
-  db = await Db.open(file);
-  store = await new SqliteTranscriptStore(db, { pageSize: 7 }).init();
+  await open();
 });
 
 afterEach(async () => {
-  await db.close().catch(() => undefined);
+  await backing.close().catch(() => undefined);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -55,7 +64,7 @@ test('activities logged concurrently, without awaiting, are all stored in loggin
   const expected = new Map<string, string[]>(conversations.map((c) => [c, []]));
   // Interleave conversations the way concurrent turns do, and interleave other writers on the same
   // connection (filing complaints in transactions) while the middleware-style calls are not awaited.
-  const complaints = await new ComplaintStore(db).init();
+  const complaints = new ComplaintStore(backing);
   const others: Promise<unknown>[] = [];
   for (let n = 0; n < perConversation; n++) {
     for (const conv of conversations) {
@@ -84,11 +93,11 @@ test('activities logged concurrently, without awaiting, are all stored in loggin
   expect(total?.n).toBe(conversations.length * perConversation);
 });
 
-test('writes are durable: after close and reopen every logged activity is there, in order', async () => {
+test('writes are durable: after flush, close and reopen every logged activity is there, in order', async () => {
   for (let n = 0; n < 25; n++) void store.logActivity(activity('durable', n, n % 2 ? 'bot' : 'user'));
-  await db.close(); // waits for the queued batches
-  db = await Db.open(file);
-  store = await new SqliteTranscriptStore(db, { pageSize: 7 }).init();
+  await store.flush(); // what the app does before closing the store
+  await backing.close();
+  await open();
   const got = await readAll('emulator', 'durable');
   expect(got.map((a) => a.text)).toEqual(Array.from({ length: 25 }, (_, n) => `durable #${n}`));
 });
@@ -96,7 +105,7 @@ test('writes are durable: after close and reopen every logged activity is there,
 test('a burst larger than one INSERT statement is stored whole and in order; the registry follows every insert', async () => {
   const clockTimes = ['2026-11-24T09:00:00.000Z', '2026-11-24T09:05:00.000Z'];
   let tick = 0;
-  store = await new SqliteTranscriptStore(db, { pageSize: 7, clock: () => new Date(clockTimes[Math.min(tick, 1)]) }).init();
+  store = new BotTranscriptStore(backing.transcripts, { pageSize: 7, clock: () => new Date(clockTimes[Math.min(tick, 1)]) });
   for (let n = 0; n < 450; n++) void store.logActivity(activity('burst', n, n % 2 ? 'bot' : 'user')); // > 200 rows per statement
   await store.flush();
   tick = 1;

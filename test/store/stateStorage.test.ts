@@ -1,19 +1,20 @@
-import { SqliteStorage } from '../../src/bot/sqliteStorage';
-import { Db } from '../../src/store/db';
+import { StateStorage } from '../../src/bot/stateStorage';
+import { openStore } from '../../src/store';
+import type { Store } from '../../src/store/types';
 import { tempDbFile } from '../helpers/harness';
 
 let tmp: ReturnType<typeof tempDbFile>;
-let db: Db;
-let storage: SqliteStorage;
+let store: Store;
+let storage: StateStorage;
 
 beforeEach(async () => {
   tmp = tempDbFile();
-  db = await Db.open(tmp.file);
-  storage = await new SqliteStorage(db).init();
+  store = await openStore(`sqlite:${tmp.file}`);
+  storage = new StateStorage(store.conversationState);
 });
 
 afterEach(async () => {
-  await db.close();
+  await store.close();
   tmp.cleanup();
 });
 
@@ -58,9 +59,9 @@ test('a batch with one conflict writes nothing', async () => {
 test('delete removes keys; state survives reopening the file', async () => {
   await storage.write({ keep: { v: 1 }, gone: { v: 2 } });
   await storage.delete(['gone']);
-  await db.close();
-  db = await Db.open(tmp.file);
-  storage = await new SqliteStorage(db).init();
+  await store.close();
+  store = await openStore(`sqlite:${tmp.file}`);
+  storage = new StateStorage(store.conversationState);
   expect(Object.keys(await storage.read(['keep', 'gone']))).toEqual(['keep']);
 });
 

@@ -1,0 +1,214 @@
+/**
+ * Staff handling in SQLite: complaint_events (history), complaint_handling (extended/resolved) and the
+ * search index complaint_search: one FTS5 document per complaint (rowid = complaint id) with the story
+ * and everything the citizen typed in the conversation. Triggers (SEARCH_TRIGGERS) keep it current when
+ * a complaint is filed or deleted and when the citizen says more afterwards; the index is contentless,
+ * so no second copy of the text is kept. Newest first is `rowid DESC`, which FTS5 walks without sorting.
+ */
+import type { Status } from '../../domain/complaint';
+import type { ComplaintListFilter, ComplaintSummaryRow, HandlingRow, HistoryRow, StaffRepository, Tx } from '../types';
+import type { Db } from './db';
+import { REBUILD_SEARCH, SEARCH_TRIGGERS } from './migrations';
+import type { Sql } from './sql';
+
+interface SummaryRow {
+  id: number;
+  reference: string;
+  status: Status;
+  route: string;
+  locale: string;
+  channel: string;
+  name: string;
+  excerpt: string;
+  created_at: string;
+  updated_at: string;
+  extended_at: string | null;
+  resolved_at: string | null;
+}
+
+const SUMMARY_COLUMNS = `c.id, c.reference, c.status, c.route, c.locale, c.channel, c.name, substr(c.story, 1, 160) AS excerpt,
+  c.created_at, c.updated_at, h.extended_at, h.resolved_at`;
+
+const HANDLING = `SELECT c.id, c.reference, c.status, c.channel, c.conversation_id, c.callback_id, c.created_at, h.extended_at, h.resolved_at
+  FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id`;
+
+interface HandlingDbRow {
+  id: number;
+  reference: string;
+  status: Status;
+  channel: string;
+  conversation_id: string;
+  callback_id: number | null;
+  created_at: string;
+  extended_at: string | null;
+  resolved_at: string | null;
+}
+
+function toHandling(r: HandlingDbRow): HandlingRow {
+  return {
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    channelId: r.channel,
+    conversationId: r.conversation_id,
+    callbackId: r.callback_id,
+    createdAt: r.created_at,
+    extendedAt: r.extended_at,
+    resolvedAt: r.resolved_at,
+  };
+}
+
+/** FTS5 query from search words (searchQueryWords): each quoted (no operators), all required. */
+export function ftsMatch(words: string[]): string {
+  return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' ');
+}
+
+/** Creates the search triggers when missing and rebuilds the index when it lags (they live on other tables). */
+export async function prepareSearch(db: Db): Promise<void> {
+  await db.transaction(async () => {
+    await db.exec(SEARCH_TRIGGERS);
+    const counts = await db.get<{ complaints: number; indexed: number }>(
+      'SELECT (SELECT count(*) FROM complaints) AS complaints, (SELECT count(*) FROM complaint_search) AS indexed',
+    );
+    if (counts && counts.complaints !== counts.indexed) await db.exec(REBUILD_SEARCH);
+  });
+}
+
+export class SqliteStaff implements StaffRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async list(f: ComplaintListFilter, tx?: Tx): Promise<ComplaintSummaryRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (f.status) {
+      where.push('c.status = ?');
+      params.push(f.status);
+    }
+    if (f.route) {
+      where.push('c.route = ?');
+      params.push(f.route);
+    }
+    if (f.createdFrom) {
+      where.push('c.created_at >= ?');
+      params.push(f.createdFrom);
+    }
+    if (f.createdBefore) {
+      where.push('c.created_at < ?');
+      params.push(f.createdBefore);
+    }
+    if (f.overdue) {
+      const overdue = `(c.status != 'resolved' AND (
+          (c.status = 'received' AND c.created_at < ?)
+          OR (h.extended_at IS NULL AND c.created_at < ?)
+          OR (h.extended_at IS NOT NULL AND c.created_at < ?)))`;
+      where.push(f.overdue.overdue ? overdue : `NOT ${overdue}`);
+      params.push(f.overdue.contact, f.overdue.decide, f.overdue.decideExtended);
+    }
+    if (f.reference !== undefined) {
+      where.push('c.reference = ?');
+      params.push(f.reference);
+    }
+    let rows: SummaryRow[];
+    if (f.search !== undefined) {
+      if (f.search.length === 0) return [];
+      if (f.after) {
+        where.push('s.rowid < ?');
+        params.push(f.after.id);
+      }
+      rows = await this.sql.all<SummaryRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM complaint_search s
+           JOIN complaints c ON c.id = s.rowid
+           LEFT JOIN complaint_handling h ON h.complaint_id = c.id
+          WHERE complaint_search MATCH ? ${where.map((w) => `AND ${w}`).join(' ')}
+          ORDER BY s.rowid DESC LIMIT ?`,
+        [ftsMatch(f.search), ...params, f.limit],
+        tx,
+      );
+    } else {
+      if (f.after) {
+        where.push('(c.created_at < ? OR (c.created_at = ? AND c.id < ?))');
+        params.push(f.after.createdAt, f.after.createdAt, f.after.id);
+      }
+      rows = await this.sql.all<SummaryRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id
+          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
+        [...params, f.limit],
+        tx,
+      );
+    }
+    return rows.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      status: r.status,
+      route: r.route,
+      locale: r.locale,
+      channel: r.channel,
+      name: r.name,
+      excerpt: r.excerpt,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      extendedAt: r.extended_at,
+      resolvedAt: r.resolved_at,
+    }));
+  }
+
+  async getHandling(reference: string, tx?: Tx): Promise<HandlingRow | undefined> {
+    const row = await this.sql.get<HandlingDbRow>(`${HANDLING} WHERE c.reference = ?`, [reference], tx);
+    return row ? toHandling(row) : undefined;
+  }
+
+  async history(complaintId: number, tx?: Tx): Promise<HistoryRow[]> {
+    const rows = await this.sql.all<{ at: string; actor: string; kind: HistoryRow['kind']; from_status: Status | null; to_status: Status | null; note: string }>(
+      'SELECT at, actor, kind, from_status, to_status, note FROM complaint_events WHERE complaint_id = ? ORDER BY id',
+      [complaintId],
+      tx,
+    );
+    return rows.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, from: e.from_status, to: e.to_status, note: e.note }));
+  }
+
+  changeStatus(c: { id: number; from: Status; to: Status; actor: string; note: string; at: string }, tx?: Tx): Promise<void> {
+    return this.sql.atomic(tx, async (t) => {
+      await this.sql.run('UPDATE complaints SET status = ?, updated_at = ? WHERE id = ?', [c.to, c.at, c.id], t);
+      await this.sql.run(
+        `INSERT INTO complaint_events (complaint_id, kind, from_status, to_status, actor, note, at) VALUES (?, 'status', ?, ?, ?, ?, ?)`,
+        [c.id, c.from, c.to, c.actor, c.note, c.at],
+        t,
+      );
+      if (c.to === 'resolved') {
+        await this.sql.run(
+          `INSERT INTO complaint_handling (complaint_id, resolved_at) VALUES (?, ?)
+           ON CONFLICT (complaint_id) DO UPDATE SET resolved_at = excluded.resolved_at`,
+          [c.id, c.at],
+          t,
+        );
+      }
+    });
+  }
+
+  extend(c: { id: number; actor: string; note: string; at: string }, tx?: Tx): Promise<void> {
+    return this.sql.atomic(tx, async (t) => {
+      await this.sql.run(
+        `INSERT INTO complaint_handling (complaint_id, extended_at) VALUES (?, ?)
+         ON CONFLICT (complaint_id) DO UPDATE SET extended_at = excluded.extended_at`,
+        [c.id, c.at],
+        t,
+      );
+      await this.sql.run(
+        `INSERT INTO complaint_events (complaint_id, kind, from_status, to_status, actor, note, at) VALUES (?, 'extension', NULL, NULL, ?, ?, ?)`,
+        [c.id, c.actor, c.note, c.at],
+        t,
+      );
+      await this.sql.run('UPDATE complaints SET updated_at = ? WHERE id = ?', [c.at, c.id], t);
+    });
+  }
+
+  async resolvedBefore(cutoff: string, tx?: Tx): Promise<(HandlingRow & { resolvedAt: string })[]> {
+    const rows = await this.sql.all<HandlingDbRow>(
+      `${HANDLING} WHERE c.status = 'resolved' AND h.resolved_at < ? ORDER BY h.resolved_at, c.id`,
+      [cutoff],
+      tx,
+    );
+    return rows.map((r) => toHandling(r) as HandlingRow & { resolvedAt: string });
+  }
+}
