@@ -16,7 +16,7 @@
  *   when the connection ends, which a crash (kill -9) does at once.
  */
 import { createHash } from 'crypto';
-import { Client, type ClientConfig, type Notification } from 'pg';
+import { Client, type ClientConfig, type Notification, type QueryResult, type QueryResultRow } from 'pg';
 import type { Logger } from '../../logger';
 import {
   KeyedMutex,
@@ -67,6 +67,8 @@ export class PgCoordination implements Coordination {
   private readonly resyncListeners = new Set<() => void>();
   private readonly mutex = new KeyedMutex();
   private outbox: string[] = [];
+  /** queries on the one connection, one after another (pg 9 will not queue them itself) */
+  private queue: Promise<unknown> = Promise.resolve();
   private flushScheduled = false;
   private closed = false;
 
@@ -100,6 +102,7 @@ export class PgCoordination implements Coordination {
       throw err;
     }
     client.on('notification', (n) => this.deliver(n, client));
+    this.queue = Promise.resolve();
     this.client = client;
     this.generation++;
     return client;
@@ -134,6 +137,13 @@ export class PgCoordination implements Coordination {
       }
     })();
     this.ready.catch(() => undefined);
+  }
+
+  /** One query on the coordination connection, after the ones before it. */
+  private q<R extends QueryResultRow = QueryResultRow>(client: Client, sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    const run = this.queue.then(() => client.query<R>(sql, params));
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private deliver(n: Notification, client: Client): void {
@@ -179,7 +189,7 @@ export class PgCoordination implements Coordination {
     try {
       const client = await this.ready;
       // one statement for the batch; each pg_notify is its own notification
-      await client.query(`SELECT ${batch.map((_, i) => `pg_notify('${CHANNEL}', $${i + 1})`).join(', ')}`, batch);
+      await this.q(client, `SELECT ${batch.map((_, i) => `pg_notify('${CHANNEL}', $${i + 1})`).join(', ')}`, batch);
     } catch (err) {
       // the other instances' streams catch up on their next activity, resync or poll
       this.opts.log?.warn({ event: 'coordination.notifyFailed', err: { message: (err as Error).message } }, 'change notification not sent');
@@ -257,14 +267,14 @@ export class PgCoordination implements Coordination {
           }),
         ]).finally(() => clearTimeout(timer));
     const generation = this.generation;
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [k]);
+    const { rows } = await this.q<{ ok: boolean }>(client, 'SELECT pg_try_advisory_lock($1::bigint) AS ok', [k]);
     return rows[0]?.ok ? { client, generation } : undefined;
   }
 
   private async unlock(held: { client: Client; generation: number }, k: string): Promise<void> {
     // on a newer connection the lock is gone already (it went with the old session)
     if (held.generation !== this.generation || this.client !== held.client) return;
-    await held.client.query('SELECT pg_advisory_unlock($1::bigint)', [k]).catch(() => undefined);
+    await this.q(held.client, 'SELECT pg_advisory_unlock($1::bigint)', [k]).catch(() => undefined);
   }
 
   // ---- scheduled work ----
@@ -275,13 +285,15 @@ export class PgCoordination implements Coordination {
   private ensureJobsTable(): Promise<void> {
     this.jobsTable ??= (async () => {
       const client = await this.ready;
-      await client.query('BEGIN');
+      // one simple query (the key is a number), so nothing else on this connection runs inside it
       try {
-        await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey('schema:klachtbot_jobs').key]);
-        await client.query('CREATE TABLE IF NOT EXISTS klachtbot_jobs (name TEXT PRIMARY KEY, last_run_at TIMESTAMPTZ NOT NULL)');
-        await client.query('COMMIT');
+        await this.q(
+          client,
+          `BEGIN; SELECT pg_advisory_xact_lock(${BigInt(lockKey('schema:klachtbot_jobs').key)}); ` +
+            'CREATE TABLE IF NOT EXISTS klachtbot_jobs (name TEXT PRIMARY KEY, last_run_at TIMESTAMPTZ NOT NULL); COMMIT',
+        );
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        await this.q(client, 'ROLLBACK').catch(() => undefined);
         throw err;
       }
     })();
@@ -293,13 +305,15 @@ export class PgCoordination implements Coordination {
     await this.ensureJobsTable();
     const result = await this.tryLock(`job:${job}`, async (): Promise<ScheduledResult<T>> => {
       const client = await this.ready;
-      const { rows } = await client.query<{ recent: boolean }>(
+      const { rows } = await this.q<{ recent: boolean }>(
+        client,
         `SELECT last_run_at > now() - ($2::double precision * interval '1 millisecond') AS recent FROM klachtbot_jobs WHERE name = $1`,
         [job, periodMs * SCHEDULE_SLACK],
       );
       if (rows[0]?.recent) return { ran: false, reason: 'recent' };
       const value = await fn();
-      await (await this.ready).query(
+      await this.q(
+        await this.ready,
         'INSERT INTO klachtbot_jobs (name, last_run_at) VALUES ($1, now()) ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at',
         [job],
       );
@@ -314,7 +328,8 @@ export class PgCoordination implements Coordination {
     if (owner === this.owner) return true;
     const { classid, objid } = lockKey(`instance:${owner}`);
     const client = await this.ready;
-    const { rows } = await client.query<{ alive: boolean }>(
+    const { rows } = await this.q<{ alive: boolean }>(
+      client,
       `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 1) AS alive`,
       [classid, objid],
     );
