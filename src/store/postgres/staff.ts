@@ -81,17 +81,30 @@ export class PgStaff implements StaffRepository {
     let rows: SummaryRow[];
     if (f.search !== undefined) {
       if (f.search.length === 0) return [];
-      where.unshift(`s.document @@ ${p(tsquery(f.search))}::tsquery`);
-      if (f.after) where.push(`c.id < ${p(f.after.id)}`);
-      rows = await this.db.query<SummaryRow>(
-        `SELECT ${SUMMARY_COLUMNS} FROM complaint_search s
-           JOIN complaints c ON c.id = s.complaint_id
-           LEFT JOIN complaint_handling h ON h.complaint_id = c.id
-          WHERE ${where.join(' AND ')}
-          ORDER BY c.id DESC LIMIT ${p(f.limit)}`,
-        params,
-        tx,
-      );
+      const match = `s.document @@ ${p(tsquery(f.search))}::tsquery`;
+      const after = f.after ? ` AND s.complaint_id < ${p(f.after.id)}` : '';
+      if (where.length === 0) {
+        // search alone (the usual case): the newest matches first, then only those rows are joined
+        rows = await this.db.query<SummaryRow>(
+          `SELECT ${SUMMARY_COLUMNS}
+             FROM (SELECT s.complaint_id FROM complaint_search s WHERE ${match}${after} ORDER BY s.complaint_id DESC LIMIT ${p(f.limit)}) m
+             JOIN complaints c ON c.id = m.complaint_id
+             LEFT JOIN complaint_handling h ON h.complaint_id = c.id
+            ORDER BY c.id DESC`,
+          params,
+          tx,
+        );
+      } else {
+        rows = await this.db.query<SummaryRow>(
+          `SELECT ${SUMMARY_COLUMNS} FROM complaint_search s
+             JOIN complaints c ON c.id = s.complaint_id
+             LEFT JOIN complaint_handling h ON h.complaint_id = c.id
+            WHERE ${match}${after} AND ${where.join(' AND ')}
+            ORDER BY c.id DESC LIMIT ${p(f.limit)}`,
+          params,
+          tx,
+        );
+      }
     } else {
       if (f.after) where.push(`(c.created_at, c.id) < (${p(f.after.createdAt)}, ${p(f.after.id)})`);
       rows = await this.db.query<SummaryRow>(

@@ -132,6 +132,26 @@ describePg('PostgreSQL store, two instances on one database', (pg) => {
     expect(await a.complaints.count()).toBeGreaterThanOrEqual(3);
   });
 
+  test('search pages newest first, alone and with filters', async () => {
+    const refs: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      refs.push((await a.complaints.file({ input: input(`Paginering ${i}: de lantaarnpaal brandt niet.`), origin: origin(`page-${i}`), idempotencyKey: `page-${i}` })).reference);
+    }
+    const words = searchQueryWords('lantaarnpaal');
+    const page1 = await b.staff.list({ search: words, limit: 2 });
+    expect(page1.map((r) => r.reference)).toEqual([refs[4], refs[3]]);
+    const last = page1[1];
+    const page2 = await b.staff.list({ search: words, limit: 2, after: { createdAt: last.createdAt, id: last.id } });
+    expect(page2.map((r) => r.reference)).toEqual([refs[2], refs[1]]);
+    // with a filter (the other query shape): the same order and paging
+    const h = await a.staff.getHandling(refs[3]);
+    await a.staff.changeStatus({ id: h!.id, from: 'received', to: 'informal', actor: 'x', note: '', at: NOW.toISOString() });
+    expect((await b.staff.list({ search: words, status: 'received', limit: 2 })).map((r) => r.reference)).toEqual([refs[4], refs[2]]);
+    expect((await b.staff.list({ search: words, status: 'received', limit: 5, after: { createdAt: last.createdAt, id: page1[0].id } })).map((r) => r.reference)).toEqual([refs[2], refs[1], refs[0]]);
+    expect((await b.staff.list({ search: words, reference: refs[1], limit: 5 })).map((r) => r.reference)).toEqual([refs[1]]);
+    expect(page1[0]).toMatchObject({ status: 'received', route: 'complaint', locale: 'nl', channel: 'test', name: 'Jan Jansen', excerpt: 'Paginering 4: de lantaarnpaal brandt niet.', extendedAt: null, resolvedAt: null });
+  });
+
   test('the search of a complaint filed after the conversation includes what the citizen typed before', async () => {
     await a.transcripts.append([
       { channelId: 'test', conversationId: 'search-3', activityId: 'x1', type: 'message', role: 'user', timestamp: NOW.toISOString(), loggedAt: NOW.toISOString(), data: JSON.stringify({ type: 'message', text: 'Mijn container is niet geleegd (Zonnebloemlaan)' }) },
