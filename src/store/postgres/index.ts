@@ -8,6 +8,7 @@ import type { Logger } from '../../logger';
 import { Registry } from '../retention';
 import type { OpenStoreOptions, Store, TransactionOptions, Tx } from '../types';
 import { PgAudit } from './audit';
+import { PgBulkLoader } from './bulk';
 import { PgCallbacks, PgComplaints } from './complaints';
 import { PgConversationState } from './conversationState';
 import { PgCoordination } from './coordination';
@@ -36,6 +37,7 @@ export class PostgresStore implements Store {
   readonly directLine: PgDirectLine;
   readonly audit: PgAudit;
   readonly staff: PgStaff;
+  readonly bulk: PgBulkLoader;
   readonly retention = new Registry();
 
   constructor(readonly db: PgDb, readonly coordination: PgCoordination, clock: () => Date) {
@@ -47,6 +49,7 @@ export class PostgresStore implements Store {
     this.directLine = new PgDirectLine(db);
     this.audit = new PgAudit(db);
     this.staff = new PgStaff(db);
+    this.bulk = new PgBulkLoader(db);
     // the same order as SQLite's: complaints last, the others may still read the complaint they purge for
     for (const p of [
       transcriptsParticipant(db),
