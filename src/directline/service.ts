@@ -608,16 +608,16 @@ export class DirectLineService implements LocalChannel {
         const l = this.live.get(id);
         return !!l && (l.busy > 0 || now - l.lastUsed < this.limits.idleMs);
       });
+      for (const id of ended) {
+        this.endedElsewhere(id);
+        if (this.coordination.shared) this.coordination.publish(ENDED_TOPIC, id);
+      }
       const purged = await this.opts.store.purgeEnded(now - (this.opts.tokens.lifetimeSeconds + 60) * 1000);
       return { ended, purged };
     };
     // several instances: one sweeps the store at a time; the others hear which conversations ended
     const run = this.coordination.shared ? await this.coordination.tryLock('job:directline.sweep', inStore) : { ran: true as const, value: await inStore() };
     const { ended, purged } = run.ran ? run.value : { ended: [] as string[], purged: 0 };
-    for (const id of ended) {
-      this.endedElsewhere(id);
-      if (this.coordination.shared) this.coordination.publish(ENDED_TOPIC, id);
-    }
     for (const [id, l] of this.live) {
       if (l.sockets.size === 0 && l.busy === 0 && now - l.lastUsed > this.limits.evictMs) this.live.delete(id);
     }
