@@ -48,7 +48,8 @@ export class PgTranscripts implements TranscriptRepository {
         const text = citizenText(e);
         if (text !== null) g.said.push(text);
       }
-      for (const g of byConversation.values()) {
+      // in key order: two appends that share conversations lock their rows in the same order (no deadlock)
+      for (const [, g] of [...byConversation].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) {
         await this.db.run(
           `INSERT INTO transcripts (channel_id, conversation_id, created_at, last_activity_at) VALUES ($1, $2, $3, $4)
            ON CONFLICT (channel_id, conversation_id) DO UPDATE SET last_activity_at = excluded.last_activity_at`,
