@@ -214,3 +214,69 @@ export class DirectLineClient {
     }
   }
 }
+
+// ---- a channel that can hold the bot's replies (a turn provably in flight) ----
+
+export interface HeldReply extends BotReply {
+  replyToId?: string;
+}
+
+/**
+ * A channel on loopback that receives the bot's replies; while `holding`, it records them but never
+ * answers their POST, so the turn that sent them stays in flight (until its process dies).
+ */
+export class HoldingChannel {
+  private server!: import('http').Server;
+  readonly replies: HeldReply[] = [];
+  serviceUrl = '';
+  holding = false;
+  private waiters: ((r: HeldReply) => void)[] = [];
+  private readonly held: import('http').ServerResponse[] = [];
+
+  async start(): Promise<this> {
+    const http = await import('http');
+    this.server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (req.method !== 'POST' || !/^\/v3\/conversations\/[^/]+\/activities/.test(req.url ?? '')) {
+          res.statusCode = 404;
+          res.end();
+          return;
+        }
+        const activity = JSON.parse(body) as HeldReply;
+        this.replies.push(activity);
+        if (this.holding) {
+          this.held.push(res);
+          this.waiters.splice(0).forEach((w) => w(activity));
+          return;
+        }
+        res.statusCode = 200;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ id: `r-${this.replies.length}` }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.serviceUrl = `http://127.0.0.1:${(this.server.address() as import('net').AddressInfo).port}`;
+    return this;
+  }
+
+  /** the first reply that arrives while holding */
+  nextHeld(): Promise<HeldReply> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.held) res.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** POSTs an activity to an instance's /api/messages; 0 when the connection failed (a killed server). */
+export function postActivity(base: string, body: unknown): Promise<number> {
+  return request(`${base}/api/messages`, { body, timeoutMs: 60_000 }).then(
+    (r) => r.status,
+    () => 0,
+  );
+}
