@@ -1,6 +1,8 @@
 /**
  * `npm run bench` as a real process, under a tiny load (a smoke run, no timing asserted): every bot
- * answers every turn, every intake files its complaint, and the figures the README quotes are printed.
+ * answers every turn, every intake files its complaint, and the figures the README quotes are printed,
+ * the backends side by side among them (PostgreSQL on the server of BENCH_PG_URL: without one, this
+ * fails in CI and the bench says so elsewhere).
  * Runs the build that `npm test` makes first (tsc), as `npm run bench` does.
  */
 import { spawn } from 'child_process';
@@ -10,7 +12,7 @@ import path from 'path';
 const ROOT = path.join(__dirname, '..');
 const SCRIPT = path.join(ROOT, 'dist/src/bench/intake.js');
 
-test('the intake benchmark runs intake, minimal dialog and echo bots and prints turns/s, ratios, latency and RSS', async () => {
+test('the intake benchmark runs intake, minimal dialog and echo bots and prints turns/s, ratios, latency and RSS, also for PostgreSQL with one and two instances', async () => {
   expect(existsSync(SCRIPT)).toBe(true); // npm test builds before jest runs
   expect(statSync(SCRIPT).mtimeMs).toBeGreaterThanOrEqual(statSync(path.join(ROOT, 'src/bench/intake.ts')).mtimeMs);
   const env = {
@@ -34,4 +36,10 @@ test('the intake benchmark runs intake, minimal dialog and echo bots and prints 
   expect(out).toMatch(/median ratio intake\/echo turns per second: \d\.\d\d/);
   expect(out).toMatch(/median ratio minimal dialog bot\/echo: \d\.\d\d/);
   expect(out).toMatch(/latency[^\n]*\n {2}intake bot: complaints filed 3, turns\/s \d+, p50 [\d.]+ ms, p99 [\d.]+ ms, peak RSS \d+ MB/);
-}, 120000);
+  // the backends side by side: SQLite, PostgreSQL, and two instances on one PostgreSQL database, each saturated and paced
+  for (const setup of ['SQLite, 1 instance', 'PostgreSQL, 1 instance', 'PostgreSQL, 2 instances, 1 database']) {
+    for (const phase of ['saturated', 'paced 5 ms']) {
+      expect(out).toMatch(new RegExp(`${setup} +${phase} +complaints filed 3, turns/s [1-9]\\d*, p50 [\\d.]+ ms, p99 [\\d.]+ ms`));
+    }
+  }
+}, 240000);
