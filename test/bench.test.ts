@@ -1,8 +1,8 @@
 /**
  * `npm run bench` as a real process, under a tiny load (a smoke run, no timing asserted): every bot
  * answers every turn, every intake files its complaint, and the figures the README quotes are printed,
- * the backends side by side among them (PostgreSQL on the server of BENCH_PG_URL: without one, this
- * fails in CI and the bench says so elsewhere).
+ * the backends side by side among them (PostgreSQL on the server of BENCH_PG_URL; without one the
+ * bench says so, and fails in CI).
  * Runs the build that `npm test` makes first (tsc), as `npm run bench` does.
  */
 import { spawn } from 'child_process';
@@ -37,6 +37,11 @@ test('the intake benchmark runs intake, minimal dialog and echo bots and prints 
   expect(out).toMatch(/median ratio minimal dialog bot\/echo: \d\.\d\d/);
   expect(out).toMatch(/latency[^\n]*\n {2}intake bot: complaints filed 3, turns\/s \d+, p50 [\d.]+ ms, p99 [\d.]+ ms, peak RSS \d+ MB/);
   // the backends side by side: SQLite, PostgreSQL, and two instances on one PostgreSQL database, each saturated and paced
+  if (/PostgreSQL not reachable/.test(out)) {
+    // outside CI a machine without PostgreSQL gets the rest of the bench (in CI the bench exits 1: see above)
+    console.warn(out.split('\n').find((l) => l.includes('PostgreSQL not reachable')));
+    return;
+  }
   for (const setup of ['SQLite, 1 instance', 'PostgreSQL, 1 instance', 'PostgreSQL, 2 instances, 1 database']) {
     for (const phase of ['saturated', 'paced 5 ms']) {
       expect(out).toMatch(new RegExp(`${setup} +${phase} +complaints filed 3, turns/s [1-9]\\d*, p50 [\\d.]+ ms, p99 [\\d.]+ ms`));
