@@ -57,11 +57,15 @@ export function callbacksParticipant(sql: Sql): RetentionParticipant {
       exists(sql, 'SELECT 1 FROM callbacks WHERE channel = ? AND conversation_id = ? AND created_at >= ?', [conv.channelId, conv.conversationId, cutoff], tx),
     purgeConversation: async (conv, tx) =>
       deleteIds(await ids('SELECT id FROM callbacks WHERE channel = ? AND conversation_id = ? AND complaint_reference IS NULL', [conv.channelId, conv.conversationId], tx), tx),
-    purgeComplaint: async (c: ComplaintRef, tx) =>
-      deleteIds(
+    purgeComplaint: async (c: ComplaintRef, tx) => {
+      // the complaint (registered last) still points at its call-back until it goes in this same
+      // transaction: check that foreign key at commit (SQLite resets this at the transaction's end)
+      await sql.db.exec('PRAGMA defer_foreign_keys = ON');
+      return deleteIds(
         await ids('SELECT id FROM callbacks WHERE complaint_reference = ? OR id IN (SELECT callback_id FROM complaints WHERE id = ?)', [c.reference, c.id], tx),
         tx,
-      ),
+      );
+    },
     countLoose: async (cutoff, tx) => (await ids(LOOSE_CALLBACKS, [cutoff], tx)).length,
     purgeLoose: async (cutoff, tx) => deleteIds(await ids(LOOSE_CALLBACKS, [cutoff], tx), tx),
   };
