@@ -136,6 +136,35 @@ describePg('PgCoordination (PostgreSQL: instances on one database)', (pg) => {
     expect(most).toBe(1);
   });
 
+  test('many holders at once (their lock operations share statements): per key one at a time, all run', async () => {
+    const a = await start();
+    const b = await start();
+    const held = hold(b, 'key-3');
+    await held.taken;
+    const inside = new Map<string, number>();
+    let overlap = 0;
+    let ran = 0;
+    const all = Promise.all(
+      Array.from({ length: 100 }, (_, i) => {
+        const key = `key-${i % 20}`;
+        return a.withLock(key, async () => {
+          inside.set(key, (inside.get(key) ?? 0) + 1);
+          if (inside.get(key)! > 1) overlap++;
+          await sleep(2);
+          inside.set(key, inside.get(key)! - 1);
+          ran++;
+        });
+      }),
+    );
+    await until(() => ran === 95); // every key but the one b holds
+    await sleep(100);
+    expect(ran).toBe(95);
+    held.release();
+    await all;
+    expect(ran).toBe(100);
+    expect(overlap).toBe(0);
+  });
+
   test('withLock gives up after its time-out', async () => {
     const a = await start();
     const b = await start();

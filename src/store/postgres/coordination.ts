@@ -222,7 +222,10 @@ export class PgCoordination implements Coordination {
       let held: { client: Client; generation: number } | undefined;
       for (;;) {
         if (this.closed) throw new Error('coordination closed');
-        held = await this.tryAdvisory(k, deadline);
+        held = await this.tryAdvisory(k, deadline).catch((err: Error) => {
+          if (Date.now() >= deadline) throw err;
+          return undefined; // the connection is coming back: try again
+        });
         if (held) break;
         if (Date.now() + wait > deadline) throw new LockTimeoutError(key);
         await sleep(wait);
@@ -257,24 +260,63 @@ export class PgCoordination implements Coordination {
 
   /** One pg_try_advisory_lock on the current connection (waiting for a reconnect until `deadline`). */
   private async tryAdvisory(k: string, deadline: number): Promise<{ client: Client; generation: number } | undefined> {
-    let timer: NodeJS.Timeout | undefined;
-    const client = this.client
-      ? await this.ready
-      : await Promise.race([
-          this.ready,
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error('coordination connection not available')), Math.max(0, deadline - Date.now()));
-          }),
-        ]).finally(() => clearTimeout(timer));
-    const generation = this.generation;
-    const { rows } = await this.q<{ ok: boolean }>(client, 'SELECT pg_try_advisory_lock($1::bigint) AS ok', [k]);
-    return rows[0]?.ok ? { client, generation } : undefined;
+    if (!this.client) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.ready,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('coordination connection not available')), Math.max(0, deadline - Date.now()));
+        }),
+      ]).finally(() => clearTimeout(timer));
+    }
+    const { ok, client, generation } = await this.lockOp('lock', k);
+    return ok ? { client, generation } : undefined;
   }
 
   private async unlock(held: { client: Client; generation: number }, k: string): Promise<void> {
     // on a newer connection the lock is gone already (it went with the old session)
     if (held.generation !== this.generation || this.client !== held.client) return;
-    await this.q(held.client, 'SELECT pg_advisory_unlock($1::bigint)', [k]).catch(() => undefined);
+    await this.lockOp('unlock', k).catch(() => undefined);
+  }
+
+  /**
+   * Lock operations wait here and go out together: every operation queued while the previous
+   * statement ran is one column of the next `SELECT pg_try_advisory_lock(..), pg_advisory_unlock(..)`,
+   * so the one connection needs one round trip for many turns' locks (the in-process queue per key
+   * keeps two operations on one key out of the same statement).
+   */
+  private lockOps: { kind: 'lock' | 'unlock'; key: string; resolve: (r: { ok: boolean; client: Client; generation: number }) => void; reject: (e: Error) => void }[] = [];
+  private lockOpsRunning = false;
+
+  private lockOp(kind: 'lock' | 'unlock', key: string): Promise<{ ok: boolean; client: Client; generation: number }> {
+    return new Promise((resolve, reject) => {
+      this.lockOps.push({ kind, key, resolve, reject });
+      if (!this.lockOpsRunning) void this.runLockOps();
+    });
+  }
+
+  private async runLockOps(): Promise<void> {
+    this.lockOpsRunning = true;
+    try {
+      while (this.lockOps.length > 0) {
+        const batch = this.lockOps.splice(0, 200);
+        const client = this.client;
+        const generation = this.generation;
+        if (!client) {
+          for (const op of batch) op.reject(new Error('coordination connection not available'));
+          continue;
+        }
+        try {
+          const cols = batch.map((op, i) => `${op.kind === 'lock' ? 'pg_try_advisory_lock' : 'pg_advisory_unlock'}($${i + 1}::bigint) AS c${i}`);
+          const { rows } = await this.q<Record<string, boolean>>(client, `SELECT ${cols.join(', ')}`, batch.map((op) => op.key));
+          batch.forEach((op, i) => op.resolve({ ok: rows[0]?.[`c${i}`] === true, client, generation }));
+        } catch (err) {
+          for (const op of batch) op.reject(err as Error);
+        }
+      }
+    } finally {
+      this.lockOpsRunning = false;
+    }
   }
 
   // ---- scheduled work ----
