@@ -10,7 +10,8 @@
  * - locks: session advisory locks keyed by a hash of the key (64 bits of SHA-256), taken with
  *   `pg_try_advisory_lock` (a waiting lock would block the one connection) and retried with a short
  *   back-off while someone else holds it; an in-process queue per key in front, because a session
- *   lock is re-entrant: two holders in this process would both "get" it;
+ *   lock is re-entrant: two holders in this process would both "get" it. Lock and unlock operations
+ *   that come while a statement runs go out together in the next one (one round trip for many turns);
  * - liveness: the session holds an advisory lock on the instance's owner id; another instance is alive
  *   while pg_locks shows that lock granted. PostgreSQL releases it (and every lock of the instance)
  *   when the connection ends, which a crash (kill -9) does at once.
