@@ -136,7 +136,8 @@ export class MainDialog extends ComponentDialog {
       return active ? this.reprompt(innerDc) : innerDc.beginDialog(MAIN_WATERFALL, {});
     }
 
-    // a button the bot showed is an answer, whatever else its words could mean ("Wanneer", "Een medewerker")
+    // a button the bot showed is an answer, whatever else its words could mean ("Wanneer", "Een medewerker",
+    // "Ja, bel mij terug" at the call offer); only stop, restart and another language still work as words
     const button = pressedButton(context);
     switch (button && !['stop', 'restart', 'language'].includes(u.intent) ? 'answer' : u.intent) {
       case 'help':

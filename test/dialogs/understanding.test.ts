@@ -226,6 +226,25 @@ describe('commands and questions by meaning, at any point', () => {
     ]);
   });
 
+  test('a button is an answer even when its words could mean something else', async () => {
+    await open({
+      fixed: {
+        'Ja, bel mij terug': { intent: 'person', fields: {} },
+        'Een medewerker': { intent: 'person', fields: {} },
+      },
+    });
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['gisteren', /Over wie/],
+      ['Een medewerker', /naam van de medewerker/],
+      ['Overslaan', /oplossen/],
+      ['Overslaan', /klachtenfunctionaris praten/],
+      // the call offer's own button goes straight to the call-back, not to a second offer
+      ['Ja, bel mij terug', /naam/],
+    ]);
+  });
+
   test('"weet ik niet" inside an answer is part of the answer; alone it is a skip', async () => {
     await open();
     await play(h, [
