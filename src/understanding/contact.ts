@@ -185,6 +185,7 @@ function englishStreet(text: string, freely: boolean): StreetHit | undefined {
   }
   if (freely) {
     const m = /^\s*(\d{1,5}[A-Za-z]?),?\s+(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){0,3})/u.exec(text);
+    if (m && /^\s*[1-9]\d{3}\s?[A-Z]{2}(?![\p{L}])/u.test(text)) return undefined; // a postcode, not "12 Baker Street"
     if (m) return { strong: false, street: m[2].trim(), houseNumber: m[1].toUpperCase(), index: m.index, length: m[0].length };
   }
   return undefined;

@@ -84,7 +84,9 @@ const WEEKDAY_RE = Object.keys(WEEKDAYS).join('|');
 const DAYPART = '(?:ochtend|morgen|middag|avond|nacht)';
 const NUMBERS: Record<string, number> = {
   een: 1, één: 1, eén: 1, twee: 2, drie: 3, vier: 4, vijf: 5, zes: 6, zeven: 7, acht: 8, negen: 9, tien: 10, elf: 11, twaalf: 12,
+  dertien: 13, veertien: 14, vijftien: 15, zestien: 16, zeventien: 17, achttien: 18, negentien: 19, twintig: 20, vierentwintig: 24,
   a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, 'twenty-four': 24,
 };
 const NUMBER_RE = `\\d{1,2}|${Object.keys(NUMBERS).sort((a, b) => b.length - a.length).join('|')}`;
 
@@ -403,7 +405,7 @@ const RULES: Rule[] = [
   // vandaag, gisteren, eergisteren (with a part of the day), yesterday, today, the day before yesterday
   {
     re: re(
-      `(eer)?gister(?:en)?(?:${DAYPART})?|(vandaag|vanochtend|vanmorgen|vanmiddag|vanavond|vannacht|today|this\\s+morning|this\\s+afternoon|earlier\\s+today)|(?:the\\s+)?(day\\s+before\\s+)?yesterday(?:\\s+(?:morning|afternoon|evening|night))?|(last\\s+night)|(?:het\\s+|the\\s+)?(?:afgelopen\\s+)?(weekend)`,
+      `(eer)?gister(?:en)?(?:${DAYPART})?|(vandaag|vanochtend|vanmorgen|vanmiddag|vanavond|vannacht|today|this\\s+morning|this\\s+afternoon|earlier\\s+today)|(?:the\\s+)?((?:day|evening|night|morning|afternoon)\\s+before\\s+)?yesterday(?:\\s+(?:morning|afternoon|evening|night))?|(last\\s+night)|(?:het\\s+|the\\s+)?(?:afgelopen\\s+)?(weekend)`,
     ),
     make: (m, ctx) => {
       const w = m[0].toLowerCase();

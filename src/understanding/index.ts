@@ -56,8 +56,8 @@ export const norm = (s: string) =>
 type Command = Pick<Understanding, 'intent' | 'language'>;
 const EXACT: [RegExp, Command][] = [
   [/^(help|hulp|help me|helpen|menu|\?+|h e l p)$/, { intent: 'help' }],
-  [/^(stop|stoppen|stop maar|stop ermee|annuleer|annuleren|afbreken|cancel|quit|exit|abort|laat maar|never mind|nevermind|forget it|hou op|kappen)$/, { intent: 'stop' }],
-  [/^(opnieuw|opnieuw beginnen|begin opnieuw|begin maar opnieuw|overnieuw|herstart|herstarten|restart|start over|start again|reset|begin again)$/, { intent: 'restart' }],
+  [/^(stop( it| this| now| nu| ermee| daarmee| dit| alsjeblieft| please| maar)?|stoppen|annuleer|annuleren|afbreken|cancel|quit|exit|abort|laat maar|never mind|nevermind|forget it|hou op|kappen)$/, { intent: 'stop' }],
+  [/^(opnieuw|opnieuw beginnen|begin opnieuw|begin maar opnieuw|overnieuw|herstart|herstarten|restart|start over|start again|reset|begin again|redo|redo everything|do it again|over again|nog een keer|nog eens)$/, { intent: 'restart' }],
   [/^(huh|he|hè|eh|uh|uhm|hm|hmm|pardon|wat|what|sorry what|hä)$/, { intent: 'unclear' }],
   [/^(doei|doeg|dag|daag|dag dag|tot ziens|tot later|bye|bye bye|goodbye|good bye|see you|cheers|ciao|later)$/, { intent: 'goodbye' }],
 ];
@@ -69,7 +69,7 @@ const LANGUAGE_ASK = /^(in (het )?)?\S+( taal)?( (please|pls|graag|alstublieft|a
 
 /** Asking for a person in words no model is needed for. */
 const PERSON_STRONG =
-  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen))\b/;
+  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call))\b/;
 /** "ik wil een medewerker spreken", "can I talk to someone": a request (present tense) to speak to someone. */
 const SPEAK_TO =
   /\b(spreken|praten|spreek|praat|speak|talk|chat)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
@@ -80,9 +80,10 @@ const QUESTION_FORM =
   /\?\s*$|^(wat|waarom|hoe|wie|wanneer|waar|welke|hoeveel|kan|kun|kunt|mag|moet|wordt|worden|krijg|krijgt|is|zijn|heb|heeft|ga|gaat|blijft|what|why|how|who|when|where|which|can|could|will|would|do|does|is|are|may|should|must|am)\b/;
 /** Keyword questions, where a word says it all. */
 const QUESTION_WORDS: [RegExp, Question][] = [
-  [/\b(bewaren|bewaard|opslaan|opgeslagen|verwijderd|verwijderen|gedeeld|delen|keep|kept|store|stored|delete|deleted|share|shared|see|zien|lezen|read|access)\b.*\b(gegevens|informatie|data|details|information|persoonsgegevens)\b|\b(gegevens|data|details|information)\b.*\b(bewaard|opgeslagen|gedeeld|kept|stored|shared|deleted|veilig|safe|secure)\b/, 'privacy'],
+  [/\b(bewaren|bewaard|opslaan|opgeslagen|verwijderd|verwijderen|gedeeld|delen|keep|kept|store|stored|delete|deleted|share|shared|see|zien|lezen|read|access|gebeurt|happens|happen|doen|do)\b.*\b(gegevens|informatie|data|details|information|persoonsgegevens)\b|\b(gegevens|data|details|information|adres|address|naam|name|nummer|number)\b.*\b(bewaard|opgeslagen|gedeeld|doorgegeven|kept|stored|shared|passed on|deleted|veilig|safe|secure)\b/, 'privacy'],
   [/^(waarom|waarvoor|why|what for|what do you need)\b.*\b(naam|adres|telefoon\w*|nummer|e ?mail\w*|gegevens|name|address|phone|number|email|details|postcode)\b|\b(naam|adres|telefoonnummer|e ?mailadres|name|address|phone number|email)\b.*\b(verplicht|nodig voor|mandatory|required|needed for|for what)\b/, 'why-data'],
   [/\b(anoniem|anonymous|anonymously|anonymity|anonimiteit)\b|\b(naam|name)\b.*\b(erbij|on it|weglaten|left out|geheim|secret)\b|\b(without|zonder)\b.*\b(name|naam)\b/, 'anonymous'],
+  [/^(wat gebeurt er|what happens|what will happen|wat gaat er (nu )?gebeuren|hoe gaat het (nu )?verder|what s next|what is next|what comes next|wat is de volgende stap|what is the next step|en dan|and then what)\b/, 'procedure'],
   [/^(hoe lang|hoe snel|how long|how soon|how quickly|binnen hoeveel|within how)\b|^(wanneer|when) (hoor|krijg|will i (hear|get))\b/, 'duration'],
   [/\b(privacy|persoonsgegevens|personal data|gdpr|avg)\b/, 'privacy'],
   [/\b(klachtenfunctionaris|complaints officer)\b/, 'who-handles'],

@@ -26,7 +26,7 @@ const WORDS: Record<string, string> = {
   pl: 'dzień dobry cześć nie jest się że to na do jak mam chcę chciałbym skargę skarga proszę dziękuję tak czy gmina urzędnik mój moja jestem być polski mówię po polsku pomoc',
   de: 'ich und nicht ist das mit ein eine einen auch auf für sich wir sie es mein meine habe möchte bitte kann wurde wegen über beschwerde guten tag hallo danke sprechen deutsch gemeinde mitarbeiter sehr schlecht warum nein spreche kein keine niederländisch deutsch verstehe sprechen leider',
   fr: 'je le la les et est pas une un des bonjour voudrais plainte merci oui non mon ma mes avec pour dans ce cette parlez français mairie employé très mal pourquoi aide',
-  es: 'el la los las que y es quiero hola queja gracias sí no mi con para por una un del habla español ayuntamiento empleado muy mal porque ayuda buenos días',
+  es: 'el la los las que y es quiero hola queja gracias sí mi con para por una un del habla hablo holandés inglés español puede usted tengo necesito ayuntamiento empleado muy mal porque ayuda buenos días favor',
   pt: 'olá eu não uma um com para por obrigado obrigada sim meu minha queixa reclamação fala português câmara funcionário muito mal porque ajuda bom dia',
   it: 'ciao io il che non sono una un con per grazie sì mio mia reclamo parla italiano comune impiegato molto male perché aiuto buongiorno',
   so: 'waan ma iyo ku waxaan ahay soo dhawow mahadsanid haa maya caawimaad af soomaali',
@@ -49,6 +49,11 @@ const LETTERS: [RegExp, string][] = [
   [/[ñ¿¡]/u, 'es'],
   [/[ãõ]/u, 'pt'],
 ];
+/** A greeting that opens a message says a lot about its language. */
+const GREETINGS: Record<string, string> = {
+  merhaba: 'tr', selam: 'tr', bonjour: 'fr', salut: 'fr', hola: 'es', ciao: 'it', buongiorno: 'it', olá: 'pt', cześć: 'pl', witam: 'pl',
+  dzień: 'pl', guten: 'de', servus: 'de', grüß: 'de', moin: 'de',
+};
 const LEXICON: Record<string, Set<string>> = Object.fromEntries(Object.entries(WORDS).map(([k, v]) => [k, new Set(v.split(' '))]));
 
 /** ISO 639-1 code of the language the message is written in when it is neither Dutch nor English; else undefined. */
@@ -71,6 +76,8 @@ export function detectUnsupportedLanguage(text: string): string | undefined {
     for (const [code, set] of Object.entries(LEXICON)) if (set.has(w)) score[code] = (score[code] ?? 0) + 1;
   }
   for (const [re, code] of LETTERS) if (re.test(text.toLowerCase())) score[code] = (score[code] ?? 0) + 1.5;
+  const greeting = GREETINGS[words[0] ?? ''];
+  if (greeting) score[greeting] = (score[greeting] ?? 0) + 1;
   const best = Object.entries(score).sort((a, b) => b[1] - a[1])[0];
   if (!best) return undefined;
   const [code, hits] = best;

@@ -12,6 +12,8 @@ const MEASURED = {
   en: { intent: 0.981, fields: 0.995, date: 1.0, routes: 1.0 },
 };
 const MARGIN = 0.02;
+/** The hold-out sets (written after the development sets): first-run figures were nl 97.4% / en 92.4% intents. */
+const HOLDOUT_MIN = { intent: 0.95, fields: 0.95, date: 0.95 };
 const rate = (t: { right: number; total: number }) => t.right / t.total;
 
 describe.each(['nl', 'en'] as const)('evaluation set %s', (locale) => {
@@ -39,8 +41,18 @@ describe.each(['nl', 'en'] as const)('evaluation set %s', (locale) => {
     expect(rate(report.date)).toBeGreaterThanOrEqual(m.date - MARGIN);
     expect(rate(report.routes)).toBeGreaterThanOrEqual(m.routes - 0.1);
     for (const [intent, t] of Object.entries(report.perIntent)) {
-      expect({ intent, rate: rate(t) }).toEqual({ intent, rate: expect.any(Number) });
       expect(rate(t)).toBeGreaterThanOrEqual(0.8);
     }
+  });
+});
+
+describe.each(['nl', 'en'] as const)('hold-out set %s', (locale) => {
+  test('intent, field and date accuracy stay above the floor', async () => {
+    const understander = await createUnderstander();
+    const report = await evaluate(understander, readEvalSet(join(__dirname, '..', 'fixtures', `understand-holdout.${locale}.jsonl`)));
+    expect(report.lines.total).toBeGreaterThanOrEqual(75);
+    expect(rate(report.intent)).toBeGreaterThanOrEqual(HOLDOUT_MIN.intent);
+    expect(rate(report.fieldsAll)).toBeGreaterThanOrEqual(HOLDOUT_MIN.fields);
+    expect(rate(report.date)).toBeGreaterThanOrEqual(HOLDOUT_MIN.date);
   });
 });
