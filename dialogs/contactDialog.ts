@@ -280,6 +280,10 @@ export class ContactDialog extends ComponentDialog {
       else if (decision.take === 'typed') draft.contact[field] = decision.value;
       else if (decision.take === 'skip') draft.contact.email = null;
       if (decision.take !== 'ask') state.todo = state.todo.filter((f) => f !== field);
+      // an e-mail address is a way to reach the citizen: the phone number is then not asked for
+      if (field === 'email' && (decision.take === 'suggestion' || decision.take === 'typed') && !state.correcting) {
+        state.todo = state.todo.filter((f) => f !== 'phone');
+      }
       return step.replaceDialog(LOOP, { ...state, suggest, tries: 0 } satisfies LoopState);
     }
 
@@ -369,7 +373,11 @@ export class ContactDialog extends ComponentDialog {
       if (postcode) delete contact.country;
       set('postcode', postcode);
     }
-    const city = parse(Fields.city, found.city ?? line.city) ?? (q === 'city' ? this.typed(checkCity, text) : undefined);
+    // a town alone counts only where an address is asked, or with a street or postcode beside it (not an e-mail address read as a town)
+    const withAddress = addressAsked || Boolean(found.street || found.postcode || line.street || line.postcode);
+    const plainTown = (t?: string) => (t && !/[@\d,;]/.test(t) ? t : undefined);
+    const townText = plainTown(found.city) ?? plainTown(line.city);
+    const city = (withAddress && townText ? parse(Fields.city, townText) : undefined) ?? (q === 'city' && plainTown(text) ? this.typed(checkCity, text) : undefined);
     set('city', city);
     return taken;
   }
