@@ -1,0 +1,68 @@
+/**
+ * The contact step inside the whole bot (real bot, real understanding step, real SQLite): contact
+ * details from the first message are not asked again, a question at a contact question gets its short
+ * answer and the same question again, asking for a person there leads to the call-back offer and back,
+ * and an address abroad without a phone number is filed.
+ */
+import { nextStep } from '../../src/bench/intakeScript';
+import { harnessPerTest, type Harness } from '../helpers/harness';
+
+const h = harnessPerTest();
+
+/** Answers the intake's questions (as the scripted citizen does) until the contact details are asked; returns that turn's texts. */
+async function toContact(harness: Harness, story: string): Promise<string> {
+  let replies = (await harness.say(story)).join('\n---\n');
+  for (let i = 0; i < 15; i++) {
+    if (/naam en adres nodig/.test(replies)) return replies;
+    const step = replies.split('\n---\n').map((x) => nextStep(x, 'nl')).reverse().find((s) => s.kind !== 'wait');
+    if (!step || step.kind === 'wait' || step.kind === 'done') throw new Error(`no question to answer in: ${replies}`);
+    replies = (await harness.say(step.kind === 'click' ? step.title : step.text)).join('\n---\n');
+  }
+  throw new Error(`the contact details were never asked; last: ${replies}`);
+}
+
+const STORY = 'Ik heb drie keer gebeld over mijn parkeervergunning en niemand belde mij terug, de medewerker was ook erg onvriendelijk.';
+
+test('name and phone from the first message are said back, not asked: only the address is asked', async () => {
+  const contact = await toContact(h(), `${STORY} Mijn naam is Jan Jansen, telefoon 06-12345678.`);
+  expect(contact).toMatch(/Dit heb ik al van u: naam Jan Jansen, telefoon 06 12345678\./);
+  expect(contact).toMatch(/Wat is uw adres\?/);
+  expect(contact).not.toMatch(/Wat is uw naam/);
+  const summary = (await h().say('Bankrasweg 88, 1183 TR Amstelveen')).join('\n');
+  expect(summary).toMatch(/Naam: Jan Jansen/);
+  expect(summary).toMatch(/Adres: Bankrasweg 88, 1183 TR Amstelveen/);
+  expect((await h().say('Ja, versturen')).join('\n')).toMatch(/KL-2026-/);
+  const [complaint] = await h().complaints.listByConversation('test', 'conv-1');
+  expect(complaint.contact).toEqual({ name: 'Jan Jansen', phone: '+31612345678', street: 'Bankrasweg 88', postcode: '1183 TR', city: 'Amstelveen', email: null });
+});
+
+test('a question at a contact question gets a short answer and the same question again; a protest is no name', async () => {
+  await toContact(h(), STORY);
+  const why = (await h().say('waarom heeft u mijn adres nodig?')).join('\n');
+  expect(why).toMatch(/de wet vraagt/i);
+  expect(why).toMatch(/Wat is uw naam en adres\?/);
+  const protest = (await h().say('Dat staat er allemaal al in mijn eerste bericht!!')).join('\n');
+  expect(protest).toMatch(/Wat is uw naam en adres\?/);
+  await h().say('Jan Jansen, Dorpsstraat 12, 1182 JR Amstelveen');
+  const summary = (await h().say('overslaan')).join('\n');
+  expect(summary).toMatch(/Naam: Jan Jansen/);
+  expect(summary).not.toMatch(/eerste bericht/);
+});
+
+test('asking for a person at a contact question leads to the call-back offer, then back to the same question', async () => {
+  await toContact(h(), STORY);
+  const offer = (await h().say('kan ik iemand spreken?')).join('\n');
+  expect(offer).toMatch(/terugbellen\?/);
+  const back = (await h().say('Nee, ga verder')).join('\n');
+  expect(back).toMatch(/Wat is uw naam en adres\?/);
+});
+
+test('an address abroad and no phone number: filed with the country and without a phone', async () => {
+  await toContact(h(), STORY);
+  await h().say('Anna Müller, Hauptstraße 5, 10115 Berlin, Duitsland');
+  const summary = (await h().say('heb ik niet')).join('\n');
+  expect(summary).toMatch(/Adres: Hauptstraße 5, 10115 Berlin, Duitsland/);
+  expect((await h().say('Ja, versturen')).join('\n')).toMatch(/KL-2026-/);
+  const [complaint] = await h().complaints.listByConversation('test', 'conv-1');
+  expect(complaint.contact).toEqual({ name: 'Anna Müller', phone: null, email: null, street: 'Hauptstraße 5', postcode: '10115', city: 'Berlin', country: 'Duitsland' });
+});
