@@ -20,7 +20,7 @@ import { ask, AskPrompt, isBareYesOrNo, matchChoice, yesNo, type Answer, type Ch
 import { facts, type DialogServices } from './services';
 import { normalise } from './text';
 import { placeLabel } from './show';
-import { say, tr, turnLocale, turnUnderstanding } from './turn';
+import { say, tr, turnUnderstanding } from './turn';
 
 const ROUTE_CHOICES: ChoiceSpec[] = ROUTES.map((r) => ({ value: r, key: `route.choice.${r}` }));
 type Referral = Exclude<Route, 'complaint'>;
@@ -58,12 +58,8 @@ export class RouteDialog extends ComponentDialog {
 
   private async classifyStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
-    let routes = (step.options as { routes?: Route[] } | undefined)?.routes;
-    // without an understanding of the story (a bot without an understander), the recogniser alone
-    if (routes === undefined && this.services.classifier && draft.story && !(step.options as { retry?: boolean })?.retry) {
-      const result = await this.services.classifier.classify(draft.story, turnLocale(step.context));
-      routes = result.route === 'unclear' ? [] : [result.route];
-    }
+    // the routes the understanding step found in the story (it runs the route recogniser); none: the buttons
+    const routes = (step.options as { routes?: Route[] } | undefined)?.routes;
     if (routes?.includes('complaint')) {
       draft.route = 'complaint';
       const other = routes.find((r): r is Referral => r !== 'complaint' && r !== 'other');
