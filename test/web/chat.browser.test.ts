@@ -140,7 +140,7 @@ test('a citizen files a complaint through Web Chat in Dutch, then in English; th
 
   // Dutch
   const dutch = await fileComplaint(page, 'nl', 0);
-  expect(dutch.prompts).toEqual(expect.arrayContaining(['intake.askStory', 'when.ask', 'contact.ask.name', 'summary.ask']));
+  expect(dutch.prompts).toEqual(expect.arrayContaining(['intake.askStory', 'when.ask', 'contact.ask.nameAddress', 'summary.ask']));
   // the route recogniser knew this was a complaint: no route question
   expect(dutch.prompts).not.toContain('route.ask');
   await page.locator(BOT_BUBBLES, { hasText: dutch.reference }).waitFor();
