@@ -17,7 +17,7 @@ import type { Locale, Route, RouteClassifier } from '../domain/routes';
 import { createRouteClassifier } from '../routing/classifier';
 import { findPerson, findPlace } from '../domain/extract';
 import { extractContact } from './contact';
-import { understandDate } from './dates';
+import { looksLikeDate, understandDate } from './dates';
 import { INTENT_LABELS, type IntentLabel, type IntentModel, type IntentScores, loadIntentModels } from './intentModel';
 import { detectUnsupportedLanguage } from './language';
 import { routesOf } from './routes';
@@ -69,11 +69,11 @@ const LANGUAGE_ASK = /^(in (het )?)?\S+( taal)?( (please|pls|graag|alstublieft|a
 
 /** Asking for a person in words no model is needed for. */
 const PERSON_STRONG =
-  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call))\b/;
+  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
 /** "ik wil een medewerker spreken", "can I talk to someone": a request (present tense) to speak to someone. */
 const SPEAK_TO =
-  /\b(spreken|praten|spreek|praat|speak|talk|chat)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
-const REQUEST = /\b(wil|wil graag|kan|kun|kunt|mag|zou|graag|liever|want|would|could|can|may|let me|i d|please|need)\b/;
+  /\b(spreken|praten|spreek|praat|speak|talk|chat)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent|people|one of you)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
+const REQUEST = /\b(wil|wil graag|kan|kun|kunt|mag|zou|graag|liever|liefst|want|would|could|can|may|let me|i d|please|need|is er|beschikbaar|mogelijk|available|is there|is anyone|possible)\b/;
 const PAST = /\b(wilde|wou|was|waren|werd|had|hadden|heeft|weigerde|wanted|were|refused|did|didn t|would not|wouldn t)\b/;
 /** Question form: a question mark, or a question word first. */
 const QUESTION_FORM =
@@ -272,7 +272,7 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
       }
     }
     if (SKIP.test(n) || YES_NO.test(n)) return { intent: 'answer', fields: {}, label: 'rule' };
-    if (asked === 'when' && /^(nu|now|net|just now|right now|zojuist)$/.test(n)) return { intent: 'answer', fields: {}, label: 'rule' };
+    if (asked === 'when' && /^(nu|now|right now)$/.test(n)) return { intent: 'answer', fields: {}, label: 'rule' };
 
     const fields = extractFields(text, locale, now, asked);
     const hasFields = Object.keys(fields).length > 0;
@@ -309,6 +309,10 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
       return { intent: 'answer', fields, label };
     }
     // A message that gives data is an answer, whatever else it sounds like ("begin november", "3 dagen terug").
+    // At "when?", words about time are an answer ("elke dag", "for a year now"), not a goodbye or a question.
+    if (asked === 'when' && words <= 8 && !questionForm && looksLikeDate(text) && label !== 'person' && label !== 'correction') {
+      return { intent: 'answer', fields, label };
+    }
     const data = hasFields && (!questionForm || fields.date !== undefined || fields.phone || fields.email || fields.postcode || fields.street || fields.houseNumber || fields.city);
     const command = label === 'stop' || label === 'restart' || label === 'help' || label === 'goodbye';
     // A longer message is a command only when the model is very sure ("ik wil een klacht indienen en stoppen met wachten" is not).

@@ -8,8 +8,8 @@ import { evaluate, readEvalSet, type EvalReport } from '../../src/understanding/
  * that makes the understanding worse fails here.
  */
 const MEASURED = {
-  nl: { intent: 0.996, fields: 0.995, date: 1.0, routes: 1.0 },
-  en: { intent: 0.981, fields: 0.995, date: 1.0, routes: 1.0 },
+  nl: { intent: 1.0, fields: 1.0, date: 1.0, routes: 1.0 },
+  en: { intent: 0.996, fields: 1.0, date: 1.0, routes: 1.0 },
 };
 const MARGIN = 0.02;
 /** The hold-out sets (written after the development sets): first-run figures were nl 97.4% / en 92.4% intents. */
