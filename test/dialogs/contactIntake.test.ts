@@ -15,7 +15,7 @@ async function toContact(harness: Harness, story: string): Promise<string> {
   for (let i = 0; i < 15; i++) {
     if (/naam en adres nodig/.test(replies)) return replies;
     const step = replies.split('\n---\n').map((x) => nextStep(x, 'nl')).reverse().find((s) => s.kind !== 'wait');
-    if (!step || step.kind === 'wait' || step.kind === 'done') throw new Error(`no question to answer in: ${replies}`);
+    if (!step || step.kind === 'done') throw new Error(`no question to answer in: ${replies}`);
     replies = (await harness.say(step.kind === 'click' ? step.title : step.text)).join('\n---\n');
   }
   throw new Error(`the contact details were never asked; last: ${replies}`);
