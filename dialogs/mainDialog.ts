@@ -61,6 +61,13 @@ function isNothingMore(text: string): boolean {
   return NOTHING_MORE.map(normalise).includes(n) || matchChoice(text, yesNo())?.value === 'no';
 }
 
+const PLAIN_STOP = ['stop', 'stoppen', 'stop maar', 'stop ermee', 'annuleer', 'annuleren', 'afbreken', 'cancel', 'quit', 'exit', 'ik wil stoppen', 'i want to stop'];
+
+/** "stop", "annuleren": the command itself, not a stop read from other words. */
+function isPlainStop(text: string): boolean {
+  return PLAIN_STOP.includes(normalise(text));
+}
+
 /** The language of a message the bot does not speak ("tr", "pl", "ar"), as the understanding step flags it. */
 function unsupportedLanguage(u: Understanding): string | undefined {
   const lang = (u as { language?: string; unsupportedLanguage?: string }).unsupportedLanguage ?? u.language;
@@ -157,8 +164,9 @@ export class MainDialog extends ComponentDialog {
       case 'stop':
         // inside a correction from the summary, "stop" cancels only the correction (the summary dialog does that)
         if (draft?.correcting) return undefined;
-        // at the summary (not the confirmation of the story's details, which also reads corrections) ask first
-        if (asked === 'summary' && draft?.story && !draft.inferred?.length) return this.confirmStop(innerDc);
+        // at the summary (not the confirmation of the story's details, which also reads corrections) ask first;
+        // also when a told complaint would be lost on a stop read from other words than a plain "stop"
+        if (draft?.story && ((asked === 'summary' && !draft.inferred?.length) || !isPlainStop(text))) return this.confirmStop(innerDc);
         return this.stop(innerDc);
       case 'goodbye':
         if (draft?.correcting) return undefined;

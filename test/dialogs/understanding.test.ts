@@ -308,6 +308,17 @@ describe('the summary', () => {
     expect(await h.complaints.countComplaints()).toBe(0);
   });
 
+  test('a stop read from other words than a plain "stop" is asked first, also before the summary', async () => {
+    await open({ fixed: { 'laat ook maar zitten allemaal': { intent: 'stop', fields: {} } } });
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['laat ook maar zitten allemaal', /Weet u zeker dat u wilt stoppen/],
+      ['Nee, ga verder', /we gaan verder.*Wanneer gebeurde het/s],
+      ['stop', /Gestopt/],
+    ]);
+  });
+
   test('free-worded corrections change the field directly', async () => {
     await everythingToSummary();
     await play(h, [
