@@ -37,8 +37,8 @@ export interface Draft extends Told {
   inferred?: DraftField[];
   /** the other procedure the story also belongs to (mixed bezwaar + complaint): its link is given too */
   alsoRoute?: Exclude<ComplaintInput['route'], 'complaint'>;
-  /** the bot asked whether the citizen really wants to stop */
-  confirmingStop?: boolean;
+  /** the bot asked whether the citizen really wants to stop, or to start again */
+  confirming?: 'stop' | 'restart';
   /** a correction from the summary is running: "stop" then cancels only the correction */
   correcting?: boolean;
 }

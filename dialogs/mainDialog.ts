@@ -63,9 +63,11 @@ function isNothingMore(text: string): boolean {
 
 const PLAIN_STOP = ['stop', 'stoppen', 'stop maar', 'stop ermee', 'annuleer', 'annuleren', 'afbreken', 'cancel', 'quit', 'exit', 'ik wil stoppen', 'i want to stop'];
 
-/** "stop", "annuleren": the command itself, not a stop read from other words. */
-function isPlainStop(text: string): boolean {
-  return PLAIN_STOP.includes(normalise(text));
+const PLAIN_RESTART = ['opnieuw', 'opnieuw beginnen', 'begin opnieuw', 'herstart', 'restart', 'start over', 'start again', 'reset'];
+
+/** "stop", "opnieuw": the command itself, not one read from other words. */
+function isPlain(words: string[], text: string): boolean {
+  return words.includes(normalise(text));
 }
 
 /** The language of a message the bot does not speak ("tr", "pl", "ar"), as the understanding step flags it. */
@@ -121,9 +123,12 @@ export class MainDialog extends ComponentDialog {
     const draft = await this.services.drafts.peek(context);
     const text = typeof context.activity.text === 'string' ? context.activity.text : '';
 
-    if (draft?.confirmingStop) {
-      draft.confirmingStop = false;
-      if (matchChoice(text, yesNo())?.value === 'yes' || u.intent === 'stop' || u.intent === 'goodbye') return this.stop(innerDc);
+    if (draft?.confirming) {
+      const what = draft.confirming;
+      delete draft.confirming;
+      const yes = matchChoice(text, yesNo())?.value === 'yes';
+      if (what === 'stop' && (yes || u.intent === 'stop' || u.intent === 'goodbye')) return this.stop(innerDc);
+      if (what === 'restart' && (yes || u.intent === 'restart')) return this.restart(innerDc);
       await say(context, 'commands.notStopped');
       return this.reprompt(innerDc);
     }
@@ -166,20 +171,19 @@ export class MainDialog extends ComponentDialog {
         if (draft?.correcting) return undefined;
         // at the summary (not the confirmation of the story's details, which also reads corrections) ask first;
         // also when a told complaint would be lost on a stop read from other words than a plain "stop"
-        if (draft?.story && ((asked === 'summary' && !draft.inferred?.length) || !isPlainStop(text))) return this.confirmStop(innerDc);
+        if (draft?.story && ((asked === 'summary' && !draft.inferred?.length) || !isPlain(PLAIN_STOP, text))) return this.confirm(innerDc, 'stop');
         return this.stop(innerDc);
       case 'goodbye':
         if (draft?.correcting) return undefined;
-        if (draft?.story && active) return this.confirmStop(innerDc);
+        if (draft?.story && active) return this.confirm(innerDc, 'stop');
         await innerDc.cancelAllDialogs();
         await this.services.drafts.clear(context);
         await say(context, 'commands.goodbye', facts(m, context));
         return { status: DialogTurnStatus.complete };
       case 'restart':
-        await innerDc.cancelAllDialogs();
-        await this.services.drafts.clear(context);
-        await say(context, 'commands.restarted');
-        return innerDc.beginDialog(MAIN_WATERFALL, {});
+        // what was told is wiped: asked first unless the citizen typed the plain command
+        if (draft?.story && active && !isPlain(PLAIN_RESTART, text)) return this.confirm(innerDc, 'restart');
+        return this.restart(innerDc);
       case 'person': {
         // "Een medewerker", "de man aan de balie" at "Over wie?" is an answer, not a request for a person
         if (asked === 'who' && u.fields.person) break;
@@ -197,19 +201,24 @@ export class MainDialog extends ComponentDialog {
     return undefined;
   }
 
-  private async confirmStop(innerDc: DialogContext): Promise<DialogTurnResult> {
+  /** "Weet u zeker dat u wilt stoppen?": the answer comes in the next turn (see `confirming` above). */
+  private async confirm(innerDc: DialogContext, what: 'stop' | 'restart'): Promise<DialogTurnResult> {
     const context = innerDc.context;
     const draft = await this.services.drafts.get(context);
-    draft.confirmingStop = true;
+    draft.confirming = what;
     const t = tr(context);
-    setAsked(context, 'more', [t('commands.stopYes'), t('commands.stopNo')]);
-    await context.sendActivity(
-      withButtons(context, t('commands.stopConfirm'), [
-        { title: t('commands.stopYes'), value: t('commands.stopYes') },
-        { title: t('commands.stopNo'), value: t('commands.stopNo') },
-      ]),
-    );
+    const yes = t(`commands.${what}Yes`);
+    const no = t('commands.stopNo');
+    setAsked(context, 'more', [yes, no]);
+    await context.sendActivity(withButtons(context, t(`commands.${what}Confirm`), [{ title: yes, value: yes }, { title: no, value: no }]));
     return { status: DialogTurnStatus.waiting };
+  }
+
+  private async restart(innerDc: DialogContext): Promise<DialogTurnResult> {
+    await innerDc.cancelAllDialogs();
+    await this.services.drafts.clear(innerDc.context);
+    await say(innerDc.context, 'commands.restarted');
+    return innerDc.beginDialog(MAIN_WATERFALL, {});
   }
 
   private async stop(innerDc: DialogContext): Promise<DialogTurnResult> {

@@ -319,6 +319,19 @@ describe('the summary', () => {
     ]);
   });
 
+  test('a restart read from other words is asked first; the plain command restarts at once', async () => {
+    await open({ fixed: { 'ik begin liever helemaal van voren af aan': { intent: 'restart', fields: {} } } });
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['ik begin liever helemaal van voren af aan', /Wilt u opnieuw beginnen\? Wat u tot nu toe schreef, wordt dan gewist/],
+      ['Nee, ga verder', /we gaan verder.*Wanneer gebeurde het/s],
+      ['ik begin liever helemaal van voren af aan', /Wilt u opnieuw beginnen/],
+      ['Ja, opnieuw beginnen', /opnieuw.*Wat is er gebeurd/s],
+    ]);
+    expect((await draft()).story).toBeUndefined();
+  });
+
   test('free-worded corrections change the field directly', async () => {
     await everythingToSummary();
     await play(h, [
