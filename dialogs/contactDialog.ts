@@ -98,7 +98,8 @@ class ContactPrompt extends Prompt<Reply> {
 
   protected async onPrompt(context: TurnContext, _state: object, options: PromptOptions): Promise<void> {
     const spec = options.validations as ContactPromptSpec;
-    setAsked(context, spec.asked);
+    // its buttons are answers (never commands), except "Bel mij terug", which the main dialog takes as a request for a person
+    setAsked(context, spec.asked, buttonsFor(context, spec.choices?.filter((c) => c.value !== 'callback')).map((b) => b.title));
     const question = tr(context)(spec.key, spec.vars);
     await context.sendActivity(withButtons(context, spec.lead ? `${spec.lead}\n\n${question}` : question, buttonsFor(context, spec.choices)));
     // the lead is said once; a reprompt (after help, a question) shows the question alone
@@ -145,6 +146,21 @@ function nameIn(text: string, found: UnderstoodFields): string | undefined {
   if (!candidate || candidate.split(/\s+/).length > 5) return undefined;
   const r = checkName(candidate);
   return r.ok ? r.value : undefined;
+}
+
+/**
+ * A name, and a phone number if the answer has one too ("Jan Jansen, 06 12345678"), from this turn's
+ * answer to "what is your name?" (the call-back dialog asks it too). Without a name: the i18n key of why.
+ */
+export async function nameAndPhone(context: TurnContext, text: string): Promise<{ name?: string; phone?: string; reason: string }> {
+  const found = (await understood(context, 'name')).fields;
+  const phone = found.phone ? Fields.phone.safeParse(found.phone) : undefined;
+  const kind = notAName(text);
+  const fromText = Fields.name.safeParse(found.name);
+  const name = kind ? undefined : fromText.success ? fromText.data : nameIn(text, found);
+  const checked = checkName(text);
+  const reason = kind === 'protest' ? 'contact.protest' : kind || checked.ok ? 'contact.notName' : `errors.name.${checked.reason}`;
+  return { name, phone: phone?.success ? phone.data : undefined, reason };
 }
 
 export class ContactDialog extends ComponentDialog {
