@@ -678,7 +678,8 @@ export function understandDate(message: string, opts: DateOptions): UnderstoodDa
   const ctx: Ctx = { today, year, month, day, whole: opts.whole === true };
   const lower = fixTypos(text.toLowerCase());
   const found = findCandidates(lower, text, ctx);
-  const dated = found.filter((c) => c.from !== undefined);
+  // In a story a bare year ("sinds 2010 woon ik hier") is rarely when it happened: only whole answers give one.
+  const dated = found.filter((c) => c.from !== undefined && (opts.whole || c.precision !== 'year'));
   // Most precise first, then the earliest; a candidate inside a longer one is the longer one's part.
   const contains = (a: Candidate, b: Candidate) => a.index <= b.index && a.end >= b.end && (a.end - a.index) > (b.end - b.index);
   const pool = dated.filter((c) => !dated.some((o) => contains(o, c)));

@@ -132,7 +132,7 @@ const SOMEONE = /\b(man|vrouw|meneer|mevrouw|jongen|meisje|iemand|medewerker|med
 const NO_SOLUTION = /^(nee |no )?(geen|niets|niks|nothing|none|no)( oplossing| solution| wens| idee| speciale wens)?( nodig| needed| necessary)?$|^(hoeft niet|niet nodig|not needed|no need|nvt)$/;
 
 function storyLike(asked: Asked | undefined, words: number): boolean {
-  return asked === 'story' || asked === 'more' || (asked === undefined && words >= 6);
+  return ((asked === 'story' || asked === 'more') && words >= 3) || (asked === undefined && words >= 6);
 }
 
 export interface Understood extends Understanding {

@@ -156,6 +156,20 @@ describe('routes of a story', () => {
   test('a mixed objection and complaint gives both', async () => {
     expect((await u('my permit was refused and the officer was rude', 'en', 'story')).routes).toEqual(['objection', 'complaint']);
   });
+  test.each([
+    ['Mijn aanvraag voor een parkeervergunning is afgewezen en de medewerker aan de telefoon was erg onvriendelijk', 'nl', ['complaint', 'objection']],
+    ['Ik ben het niet eens met de WOZ-waarde en bovendien heeft niemand op mijn mails gereageerd', 'nl', ['complaint', 'tax-objection']],
+    ['De lantaarnpaal voor mijn deur is kapot en toen ik het meldde werd ik uitgescholden door de medewerker', 'nl', ['complaint', 'report']],
+    ['Mijn bijstandsuitkering is stopgezet zonder uitleg en de consulent lachte me uit', 'nl', ['complaint', 'objection']],
+    ['My benefit was stopped and nobody returned my calls for weeks', 'en', ['complaint', 'objection']],
+    ['A municipal truck damaged my car and the driver yelled at me', 'en', ['complaint', 'damage']],
+  ] as [string, Locale, string[]][])('mixed story: %s', async (text, locale, routes) => {
+    expect([...((await u(text, locale, 'story')).routes ?? [])].sort()).toEqual(routes);
+  });
+  test('a single-route story keeps one route (a claim about a pothole is no report as well)', async () => {
+    expect((await u('Door het gat in de weg heb ik twee kapotte banden, wie gaat dat betalen', 'nl', 'story')).routes).toEqual(['damage']);
+    expect((await u('Mijn melding van de kapotte lantaarnpaal is drie maanden oud en ik heb nooit een reactie gehad', 'nl', 'story')).routes).toEqual(['complaint']);
+  });
   test('what is added after a referral is read as a story too', async () => {
     expect((await u('ja, het is ook een klacht: niemand reageerde op mijn mails', 'nl', 'more')).routes).toEqual(['complaint']);
   });
