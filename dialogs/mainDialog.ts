@@ -149,9 +149,9 @@ export class MainDialog extends ComponentDialog {
     }
 
     // a button the bot showed is an answer, whatever else its words could mean ("Wanneer", "Een medewerker",
-    // "Ja, bel mij terug" at the call offer); only stop, restart and another language still work as words
+    // "Ja, bel mij terug" at the call offer, "Opnieuw proberen"); only stop and another language still work as words
     const button = pressedButton(context);
-    switch (button && !['stop', 'restart', 'language'].includes(u.intent) ? 'answer' : u.intent) {
+    switch (button && !['stop', 'language'].includes(u.intent) ? 'answer' : u.intent) {
       case 'help':
         await say(context, 'commands.help', facts(m, context));
         return active ? this.reprompt(innerDc) : innerDc.beginDialog(MAIN_WATERFALL, {});
