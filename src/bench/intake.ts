@@ -29,17 +29,12 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 /** What a citizen types, from the first message to the confirmation (no call-back). */
 const SCRIPT = [
   'Ik heb drie keer gebeld over mijn paspoort en niemand belde terug, de medewerker aan de telefoon was ook erg onvriendelijk',
+  'Ja', // what the story says about where and who, confirmed
   'vorige week dinsdag',
-  'Ja',
-  'mevrouw de Vries',
   'Overslaan',
   'Nee, ga verder',
-  'Jan Jansen',
+  'Jan Jansen, Dorpsstraat 12, 1182 JR Amstelveen',
   '06 12345678',
-  'Dorpsstraat 12',
-  '1182jr',
-  'Amstelveen',
-  'Geen e-mail',
   'Ja, versturen',
 ];
 
