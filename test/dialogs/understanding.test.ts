@@ -131,6 +131,17 @@ describe('one message with everything', () => {
       ['Aan de telefoon', /oplossen/],
     ]);
   });
+
+  test('"annuleren" while saying which detail is wrong cancels only that', async () => {
+    await open();
+    await h.say(EVERYTHING);
+    await play(h, [
+      ['Nee, iets klopt niet', /Wat klopt er niet/],
+      ['annuleren', /ik pas niets aan.*Ik lees in uw bericht.*Klopt dat/s],
+      ['Ja', /oplossen/],
+    ]);
+    expect(await draft()).toMatchObject({ place: 'Aan de balie', story: EVERYTHING });
+  });
 });
 
 describe('dates', () => {
