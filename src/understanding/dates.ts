@@ -534,7 +534,7 @@ const RULES: Rule[] = [
   // vandaag, gisteren, eergisteren (with a part of the day), yesterday, today, the day before yesterday
   {
     re: re(
-      `(eer)?gister(?:en)?(?:${DAYPART})?|(vandaag|vanochtend|vanmorgen|vanmiddag|vanavond|vannacht|deze\\s+ochtend|deze\\s+middag|vanochtend\\s+vroeg|zojuist|net\\s+nog|daarnet|today|this\\s+morning|this\\s+afternoon|this\\s+evening|earlier\\s+today|just\\s+now|a\\s+moment\\s+ago)|(?:the\\s+)?((?:day|evening|night|morning|afternoon)\\s+before\\s+)?yesterday(?:\\s+(?:morning|afternoon|evening|night))?|(last\\s+night)|(?:het\\s+|the\\s+)?(?:afgelopen\\s+)?(weekend)`,
+      `(eer)?gister(?:en)?(?:${DAYPART})?|(vandaag|vanochtend|vanmorgen|vanmiddag|vanavond|vannacht|deze\\s+ochtend|deze\\s+middag|vanochtend\\s+vroeg|zojuist|net\\s+nog|daarnet|today|this\\s+morning|this\\s+afternoon|this\\s+evening|earlier\\s+today|just\\s+now|a\\s+moment\\s+ago)|(?:the\\s+)?((?:day|evening|night|morning|afternoon)\\s+before\\s+)?yesterday(?:\\s+(?:morning|afternoon|evening|night))?|(last\\s+night)|(?:het\\s+|the\\s+|afgelopen\\s+)(weekend)`,
     ),
     make: (m, ctx) => {
       const w = m[0].toLowerCase();

@@ -59,6 +59,8 @@ const EXACT: [RegExp, Command][] = [
   [/^(stop( it| this| now| nu| ermee| daarmee| dit| alsjeblieft| please| maar)?|stoppen|annuleer|annuleren|afbreken|cancel|quit|exit|abort|laat maar|never mind|nevermind|forget it|hou op|kappen)$/, { intent: 'stop' }],
   [/^(opnieuw|opnieuw beginnen|begin opnieuw|begin maar opnieuw|overnieuw|herstart|herstarten|restart|start over|start again|reset|begin again|redo|redo everything|do it again|over again|nog een keer|nog eens)$/, { intent: 'restart' }],
   [/^(huh|he|hè|eh|uh|uhm|hm|hmm|pardon|wat|what|sorry what|hä)$/, { intent: 'unclear' }],
+  [/^(wat bedoel (je|jij|u)|wat bedoelt u|what do you mean|wat betekent|what does|what s that|wat is dat)\b/, { intent: 'help' }],
+  [/^((let s|lets|i want to|can we|kan ik|ik wil|we) )?(start|begin|beginnen) (again|over|opnieuw|overnieuw|from scratch|from the (beginning|start)|van voren af aan)( please| graag)?$/, { intent: 'restart' }],
   [/^(doei|doeg|dag|daag|dag dag|tot ziens|tot later|bye|bye bye|goodbye|good bye|see you|cheers|ciao|later)$/, { intent: 'goodbye' }],
 ];
 const LANGUAGE_WORD: [RegExp, Locale][] = [
@@ -69,10 +71,10 @@ const LANGUAGE_ASK = /^(in (het )?)?\S+( taal)?( (please|pls|graag|alstublieft|a
 
 /** Asking for a person in words no model is needed for. */
 const PERSON_STRONG =
-  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
+  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|(mij|me) (\w+ ){0,2}(bellen|opbellen)|^bel (me|mij)( maar| liever| gewoon| even| alstublieft| aub)?$|(call|ring|phone) me (\w+ )?(on|at|back)|(iemand|someone|somebody) (\w+ ){0,2}(contact|bellen|call|phone|ring)( \w+)? (me|mij)|(contact|neem|neemt) (\w+ ){0,2}met (mij|me) op|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
 /** "ik wil een medewerker spreken", "can I talk to someone": a request (present tense) to speak to someone. */
 const SPEAK_TO =
-  /\b(spreken|praten|spreek|praat|speak|talk|chat)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent|people|one of you)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
+  /\b(spreken|praten|spreek|praat|speak|talk|chat|explain|uitleggen|bespreken|discuss|overleggen)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent|people|one of you)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
 const REQUEST = /\b(wil|wil graag|kan|kun|kunt|mag|zou|graag|liever|liefst|want|would|could|can|may|let me|i d|please|need|is er|beschikbaar|mogelijk|available|is there|is anyone|possible)\b/;
 const PAST = /\b(wilde|wou|was|waren|werd|had|hadden|heeft|weigerde|wanted|were|refused|did|didn t|would not|wouldn t)\b/;
 /** Question form: a question mark, or a question word first. */
@@ -80,7 +82,7 @@ const QUESTION_FORM =
   /\?\s*$|^(wat|waarom|hoe|wie|wanneer|waar|welke|hoeveel|kan|kun|kunt|mag|moet|wordt|worden|krijg|krijgt|is|zijn|heb|heeft|ga|gaat|blijft|what|why|how|who|when|where|which|can|could|will|would|do|does|is|are|may|should|must|am)\b/;
 /** Keyword questions, where a word says it all. */
 const QUESTION_WORDS: [RegExp, Question][] = [
-  [/\b(bewaren|bewaard|opslaan|opgeslagen|verwijderd|verwijderen|gedeeld|delen|keep|kept|store|stored|delete|deleted|share|shared|see|zien|lezen|read|access|gebeurt|happens|happen|doen|do)\b.*\b(gegevens|informatie|data|details|information|persoonsgegevens)\b|\b(gegevens|data|details|information|adres|address|naam|name|nummer|number)\b.*\b(bewaard|opgeslagen|gedeeld|doorgegeven|kept|stored|shared|passed on|deleted|veilig|safe|secure)\b/, 'privacy'],
+  [/\b(bewaren|bewaard|opslaan|opgeslagen|verwijderd|verwijderen|gedeeld|delen|keep|kept|store|stored|delete|deleted|share|shared|see|zien|lezen|read|access|gebeurt|happens|happen|doen|do|record|recorded)\b.*\b(gegevens|informatie|data|details|information|persoonsgegevens|gesprek|chat|conversation)\b|\b(gegevens|data|details|information|adres|address|naam|name|nummer|number)\b.*\b(bewaard|opgeslagen|gedeeld|doorgegeven|kept|stored|shared|passed on|deleted|veilig|safe|secure|zien|lezen|inzien)\b/, 'privacy'],
   [/^(waarom|waarvoor|why|what for|what do you need)\b.*\b(naam|adres|telefoon\w*|nummer|e ?mail\w*|gegevens|name|address|phone|number|email|details|postcode)\b|\b(naam|adres|telefoonnummer|e ?mailadres|name|address|phone number|email)\b.*\b(verplicht|nodig voor|mandatory|required|needed for|for what)\b/, 'why-data'],
   [/\b(anoniem|anonymous|anonymously|anonymity|anonimiteit)\b|\b(naam|name)\b.*\b(erbij|on it|weglaten|left out|geheim|secret)\b|\b(without|zonder)\b.*\b(name|naam)\b/, 'anonymous'],
   [/^(wat gebeurt er|what happens|what will happen|wat gaat er (nu )?gebeuren|hoe gaat het (nu )?verder|what s next|what is next|what comes next|wat is de volgende stap|what is the next step|en dan|and then what)\b/, 'procedure'],
@@ -90,10 +92,10 @@ const QUESTION_WORDS: [RegExp, Question][] = [
 ];
 /** Thanks or wishes that close the conversation. */
 const CLOSING =
-  /^(bedankt|dank je|dank u|dankjewel|dankuwel|thanks|thank you|cheers|top|oke|ok|okay|prima|fijn)?\s*(wel\s*)?(bedankt|dank je( wel)?|dank u( wel)?|thanks|thank you|fijne (dag|avond|middag|ochtend|weekend)( nog)?|prettige (dag|avond)|have a (nice|good|great) (day|evening|weekend)|enjoy your (day|evening))\b/;
+  /^(bedankt|dank je|dank u|dankjewel|dankuwel|thanks|thank you|cheers|top|oke|ok|okay|prima|fijn)?\s*(wel\s*)?(bedankt|dankjewel|dankuwel|dank je( wel)?|dank u( wel)?|thanks|thank you|thx|ty|merci|fijne? (dag|avond|middag|ochtend|weekend)( nog)?|prettige (dag|avond)|have a (nice|good|great) (day|evening|weekend)|enjoy your (day|evening))\b/;
 /** Words that mark a correction ("fout", "moet ... zijn", "should be"). */
 const CORRECTION_CUE =
-  /\b(fout|verkeerd|onjuist|klopt (niet|het niet)|niet goed|niet juist|moet .+ zijn|moet anders|verander|wijzig|corrigeer|aanpassen|pas .+ aan|ik bedoel(de)?|niet .+ maar|wrong|incorrect|not right|not correct|mistake|should be|must be|needs to be|change|correct (it|that|the|my)|update|edit|i meant|not .+ but|instead)\b/;
+  /\b(fout|verkeerd|onjuist|klopt (niet|het niet)|niet goed|niet juist|moet .+ zijn|moet zijn|moet worden|moet anders|verander|wijzig|corrigeer|aanpassen|pas .+ aan|ik bedoel(de)?|niet .+ maar|wrong|incorrect|not right|not correct|mistake|should be|must be|needs to be|change|correct (it|that|the|my)|update|edit|i meant|not .+ but|instead)\b/;
 
 const SKIP = /^(heb ik niet|heb geen|geen telefoon|i don t have (one|a phone)|n a|weet ik niet|weet ik het niet|ik weet het niet|geen idee|overslaan|sla over|sla maar over|skip|skip this|pass|nvt|n v t|niet van toepassing|i don t know|i dont know|dont know|no idea|dunno|not sure|weet niet|geen|none|nothing|niets|niks|liever niet|rather not)$/;
 const YES_NO = /^(ja|jawel|jazeker|ja hoor|ja graag|ja dat klopt|klopt|dat klopt|correct|prima|goed|oke|ok|okay|yes|yes please|yep|yeah|sure|that s right|right|nee|nee hoor|nee dank je|neen|no|nope|no thanks|niet|not really|klopt niet)$/;
@@ -116,7 +118,7 @@ const FIELD_WORDS: [RegExp, Asked][] = [
   [/\b(oplossing|wens|solution|wish)\b/, 'solution'],
 ];
 const NEW_VALUE =
-  /(?:moet|moeten|zou|hoort)\s+(?:het\s+|dat\s+|deze\s+|die\s+)?(?:zijn\s+)?(.+?)(?:\s+zijn)?[.!]*$|(?:should|must|needs\s+to)\s+be\s+(.+?)[.!]*$|(?:niet\s+.+?\s+maar|not\s+.+?\s+but)\s+(.+?)[.!]*$|(?:\bis\b|\bwas\b|het\s+is|it\s*'?s|it\s+is)\s+(?!fout|niet|verkeerd|wrong|incorrect|not)(.+?)[.!]*$|(?:naar|in|to|into)\s+(.+?)[.!]*$|[:]\s*(.+)$/i;
+  /(?:moet|moeten|zou|hoort)\s+(?:het\s+|dat\s+|deze\s+|die\s+)?(?:zijn\s*:?\s*|worden\s*:?\s*)?(.+?)(?:\s+zijn)?[.!]*$|(?:should|must|needs\s+to)\s+be\s+(.+?)[.!]*$|(?:niet\s+.+?\s+maar|not\s+.+?\s+but)\s+(.+?)[.!]*$|(?:\bis\b|\bwas\b|het\s+is|it\s*'?s|it\s+is)\s+(?!fout|niet|verkeerd|wrong|incorrect|not)(.+?)[.!]*$|(?:naar|in|to|into)\s+(.+?)[.!]*$|[:]\s*(.+)$/i;
 
 const PERSON_SKIP_TAIL = /\s*[,;]\s*(?:no idea|not sure|don'?t know|i don'?t know|weet ik niet|geen idee|ken ik niet)\b.*$|\s*[,;(]?\s*(?:de\s+|zijn\s+|haar\s+|the\s+|his\s+|her\s+)?(?:naam|name)\s+(?:weet\s+ik\s+(?:niet|niet meer)|ken\s+ik\s+niet|onbekend|i\s+don'?t\s+know|unknown|not\s+known)\)?\.?$|\s*[,;]\s*(?:weet\s+ik\s+(?:verder\s+)?niet|geen\s+idee|i\s+don'?t\s+know)\.?$/i;
 
@@ -126,6 +128,8 @@ function contactAsked(asked: Asked | undefined): boolean {
 
 /** "weet ik niet hoe hij heette": no person, unless the answer still describes one ("een man, naam weet ik niet"). */
 const UNKNOWN = /\b(weet (ik )?(het )?niet|geen idee|geen flauw idee|ken ik niet|don t know|dont know|no idea|not sure|can t remember|cannot remember|weet niet meer|vergeten|forgot)\b/;
+/** "niemand speciaal", "not anyone in particular": nobody in particular. */
+const NOBODY = /^(niet iemand|niemand|no one|nobody|not anyone|not someone|geen)( \w+)?( speciaal| specifiek| in particular| specific)?\b/;
 const SOMEONE = /\b(man|vrouw|meneer|mevrouw|jongen|meisje|iemand|medewerker|medewerkster|ambtenaar|dame|heer|guy|woman|lady|gentleman|someone|somebody|person|employee|officer|clerk|girl|boy)\b/;
 
 /** "nee, geen oplossing", "hoeft niet": no solution wanted. */
@@ -170,7 +174,7 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
     if (asked === 'who') {
       const answer = cleanAnswer(text.replace(PERSON_SKIP_TAIL, ''));
       const unknownOnly = UNKNOWN.test(norm(answer)) && !findPerson(answer, locale) && !SOMEONE.test(norm(answer));
-      if (!skip && !unknownOnly && answer && !SKIP.test(norm(answer)) && !/\?\s*$/.test(text)) {
+      if (!skip && !unknownOnly && !NOBODY.test(norm(answer)) && answer && !SKIP.test(norm(answer)) && !/\?\s*$/.test(text)) {
         const named = findPerson(answer, locale);
         fields.person = named ? { kind: named.kind, text: answer } : { kind: /\b(afdeling|department|team)\b/i.test(answer) ? 'department' : 'staff', text: answer };
       }
@@ -195,7 +199,13 @@ function cleanAnswer(s: string): string {
 
 function correctionFields(text: string, locale: Locale, now: Date): UnderstoodFields {
   const n = norm(text);
-  const target = FIELD_WORDS.find(([re]) => re.test(n))?.[1];
+  // The field named first: "the place is wrong, it was on the phone" corrects the place, not the phone.
+  let target: Asked | undefined;
+  let at = Infinity;
+  for (const [re, field] of FIELD_WORDS) {
+    const m = re.exec(n);
+    if (m && m.index < at) [target, at] = [field, m.index];
+  }
   const m = NEW_VALUE.exec(text.replace(/^.*?(?:fout|verkeerd|klopt niet|niet goed|onjuist|wrong|incorrect|not right|mistake)\s*[,;:.!-]*\s*/i, ''));
   const value = (m ? (m.slice(1).find((x) => x !== undefined) ?? '').trim() : '')
     .replace(/\s+(?:not|niet|instead of|in plaats van|i\.p\.v\.?)\s+.*$/i, '')
@@ -303,7 +313,12 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
       if (scores[q] >= 0.3 && scores[q] >= score - 0.25) [label, score, second] = [q, scores[q], 0];
     }
     const sure = score >= MIN_SCORE && score - second >= MIN_MARGIN;
-    if (asked === 'summary' && CORRECTION_CUE.test(n) && label !== 'correction' && label !== 'person' && !hasFields) return { intent: 'correction', fields: {}, label };
+    if (asked === 'summary' && CORRECTION_CUE.test(n) && label !== 'person' && !label.startsWith('q-')) {
+      return { intent: 'correction', fields: correctionFields(text, locale, now), label };
+    }
+    if (questionForm && label.startsWith('q-') && score >= 0.3 && words <= 14) {
+      return { intent: 'question', question: label.slice(2) as Question, fields: {}, label };
+    }
     if (!sure || label === 'answer') {
       if (asked === 'summary' && hasFields) return { intent: 'correction', fields, label };
       return { intent: 'answer', fields, label };
