@@ -6,7 +6,7 @@
  * that message only (`reading`), so the test checks what the dialog does with it.
  */
 import { Harness, tempDbFile } from '../helpers/harness';
-import { play } from '../helpers/script';
+import { play, type Step } from '../helpers/script';
 import { createRouteClassifier } from '../../src/routing/classifier';
 import { createUnderstander } from '../../src/understanding';
 import type { Understander, Understanding } from '../../src/understanding/types';
@@ -54,6 +54,13 @@ const EVERYTHING = `Gisteren stond ik een uur aan de balie bij mevrouw Jansen en
 
 /** Questions for things the first message already said: none of them may be asked again. */
 const ASKED_AGAIN = /Wat is uw naam|Op welk telefoonnummer|Wat is uw adres|straat en huisnummer|Wanneer gebeurde het|Waar gebeurde het|Over wie gaat uw klacht/;
+
+/** Plays the steps and returns every reply of every turn (play returns the last turn's). */
+async function playAll(steps: Step[]): Promise<string[]> {
+  const all: string[] = [];
+  for (const step of steps) all.push(...(await play(h, [step])));
+  return all;
+}
 
 /** The draft as it is kept in conversation state (SQLite). */
 async function draft(): Promise<Record<string, unknown>> {
@@ -110,6 +117,30 @@ describe('one message with everything', () => {
       personKind: 'staff',
       solution: null,
       contact: { name: 'Piet de Boer', phone: '+31623456789', street: 'Bankrasweg 88', postcode: '1183 TR', city: 'Amstelveen' },
+    });
+  });
+
+  test('in English too: one message with everything, one confirmation, filed', async () => {
+    await open({ locale: 'en-GB' });
+    const story =
+      'Last Friday I waited two hours at the counter in the town hall and the clerk, Mr Peters, was really rude to me. ' +
+      "I'm Anna Smith, 06-12345678, Keizersgracht 12, 1015 CJ Amsterdam, anna@example.com";
+    const seen = await playAll([
+      [story, /I'm sorry this happened.*From your message I understood.*When: Last Friday, that is Friday 20 November 2026.*Where: At the counter.*About whom: Mr Peters.*Name: Anna Smith.*Address: Keizersgracht 12, 1015 CJ Amsterdam.*Is that right/s],
+      ['yes', /solve this/],
+      ['an apology would be nice', /complaints officer/],
+      ['No, continue', /This is your complaint.*Possible solution: an apology would be nice.*Is everything correct/s],
+    ]);
+    expect(seen.join('\n')).not.toMatch(/What is your name|your address|When did it happen|Where did it happen|Who is your complaint about/);
+    await play(h, [['Yes, send', /Your complaint has been sent.*KL-2026-/s]]);
+    const [c] = await h.complaints.listByConversation('test', 'conv-1');
+    expect(c).toMatchObject({
+      locale: 'en',
+      incidentDate: '2026-11-20',
+      placeKind: 'counter',
+      person: 'Mr Peters',
+      solution: 'an apology would be nice',
+      contact: { name: 'Anna Smith', phone: '+31612345678', street: 'Keizersgracht 12', postcode: '1015 CJ', city: 'Amsterdam', email: 'anna@example.com' },
     });
   });
 
