@@ -22,6 +22,7 @@ import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStree
 import { turnProfileSuggestion, type ProfileSuggestion } from '../src/teams/profile';
 import type { Asked, UnderstoodFields } from '../src/understanding/types';
 import { cardSubmit, contactCard, readCard, showsCards, type CardValues } from './contactCard';
+import type { Draft } from './draft';
 import { CONTACT_DIALOG, WATERFALL } from './ids';
 import { buttonsFor, matchChoice, type Answer, type ChoiceSpec } from './prompts';
 import { decide, SUGGESTION } from './profileSuggestion';
@@ -161,6 +162,51 @@ export async function nameAndPhone(context: TurnContext, text: string): Promise<
   const checked = checkName(text);
   const reason = kind === 'protest' ? 'contact.protest' : kind || checked.ok ? 'contact.notName' : `errors.name.${checked.reason}`;
   return { name, phone: phone?.success ? phone.data : undefined, reason };
+}
+
+/**
+ * The contact card sent after the contact questions (from the summary, say, to correct a detail): its
+ * good values replace the draft's (an empty optional field keeps what was given); the wrong ones are
+ * marked on the card again. False when the activity is no card submit.
+ */
+export async function takeLateCard(context: TurnContext, draft: Draft): Promise<boolean> {
+  const values = cardSubmit(context.activity);
+  if (!values) return false;
+  const t = tr(context);
+  const { contact, errors } = readCard(values);
+  const taken: ContactField[] = [];
+  for (const f of CONTACT_FIELDS) {
+    const v = contact[f];
+    if (v === undefined || v === null) continue;
+    draft.contact[f] = v as never;
+    taken.push(f);
+  }
+  if (contact.country) draft.contact.country = contact.country;
+  else if (contact.postcode) delete draft.contact.country;
+  const lines: string[] = [];
+  if (taken.length) lines.push(t('contact.noted', { items: itemsOf(context, draft.contact, taken) }));
+  const wrong = Object.keys(errors) as (keyof typeof errors)[];
+  const msg = MessageFactory.text('');
+  if (wrong.length) {
+    lines.push(t('contact.card.wrong', { lines: wrong.map((f) => `- ${t(`contact.card.${f}`)}: ${t(errors[f]!)}`).join('\n') }));
+    msg.attachments = [contactCard(t, values, errors)];
+  }
+  msg.text = lines.join('\n\n');
+  await context.sendActivity(msg);
+  return true;
+}
+
+/** "naam Jan Jansen, adres Bankrasweg 88, 1183 TR Amstelveen": the given fields, as text (citizen values escaped). */
+function itemsOf(context: TurnContext, c: Partial<Contact>, only?: ContactField[]): string {
+  const t = tr(context);
+  const show = (f: ContactField) => !only || only.includes(f);
+  const parts: string[] = [];
+  if (c.name && show('name')) parts.push(t('contact.field.name', { value: citizenText(c.name) }));
+  const address = addressLine({ street: c.street, postcode: c.postcode, city: c.city, country: c.country });
+  if (address && (['street', 'postcode', 'city'] as const).some(show)) parts.push(t('contact.field.address', { value: citizenText(address) }));
+  if (c.phone && show('phone')) parts.push(t('contact.field.phone', { value: { $phone: c.phone } }));
+  if (c.email && show('email')) parts.push(t('contact.field.email', { value: citizenText(c.email) }));
+  return parts.join(', ');
 }
 
 export class ContactDialog extends ComponentDialog {
@@ -467,17 +513,8 @@ export class ContactDialog extends ComponentDialog {
     return step.replaceDialog(LOOP, { ...state, tries: 0, gaveUp: false, lead: noted } satisfies LoopState);
   }
 
-  /** "naam Jan Jansen, adres Bankrasweg 88, 1183 TR Amstelveen": the given fields, as text (citizen values escaped). */
   private items(context: TurnContext, c: Partial<Contact>, only?: ContactField[]): string {
-    const t = tr(context);
-    const show = (f: ContactField) => !only || only.includes(f);
-    const parts: string[] = [];
-    if (c.name && show('name')) parts.push(t('contact.field.name', { value: citizenText(c.name) }));
-    const address = addressLine({ street: c.street, postcode: c.postcode, city: c.city, country: c.country });
-    if (address && (['street', 'postcode', 'city'] as const).some(show)) parts.push(t('contact.field.address', { value: citizenText(address) }));
-    if (c.phone && show('phone')) parts.push(t('contact.field.phone', { value: { $phone: c.phone } }));
-    if (c.email && show('email')) parts.push(t('contact.field.email', { value: citizenText(c.email) }));
-    return parts.join(', ');
+    return itemsOf(context, c, only);
   }
 
   /** What the card shows filled in: what the conversation already gave. */

@@ -20,6 +20,7 @@ import { i18nInstance } from '../src/i18n';
 import type { Logger } from '../src/logger';
 import type { Asked, Understanding } from '../src/understanding/types';
 import { CallbackDialog } from './callbackDialog';
+import { takeLateCard } from './contactDialog';
 import { absorb, type DraftField } from './draft';
 import { CALLBACK_DIALOG, INTAKE_DIALOG, MAIN_DIALOG, MAIN_WATERFALL } from './ids';
 import { IntakeDialog } from './intakeDialog';
@@ -122,6 +123,9 @@ export class MainDialog extends ComponentDialog {
     const m = this.services.municipality;
     const draft = await this.services.drafts.peek(context);
     const text = typeof context.activity.text === 'string' ? context.activity.text : '';
+
+    // the contact card sent again after the contact questions (at the summary, say): its good values are taken
+    if (active && draft?.story && !CONTACT_ASKED.includes(asked as Asked) && (await takeLateCard(context, draft))) return this.reprompt(innerDc);
 
     if (draft?.confirming) {
       const what = draft.confirming;

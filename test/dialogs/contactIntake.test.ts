@@ -66,3 +66,18 @@ test('an address abroad and no phone number: filed with the country and without 
   const [complaint] = await h().complaints.listByConversation('test', 'conv-1');
   expect(complaint.contact).toEqual({ name: 'Anna Müller', phone: null, email: null, street: 'Hauptstraße 5', postcode: '10115', city: 'Berlin', country: 'Duitsland' });
 });
+
+test('the contact card sent again at the summary corrects the details there; a wrong value is marked on the card', async () => {
+  await toContact(h(), STORY);
+  await h().say('Jan Jansen, Dorpsstraat 12, 1182 JR Amstelveen');
+  expect((await h().say('06 12345678')).join('\n')).toMatch(/Klopt alles\?/);
+  const card = { klachtbotContact: 1, name: 'Jan Jansen', phone: '06-33445577', street: 'Dorpsstraat', houseNumber: '12', postcode: '1182 JR', city: 'Amstelveen' };
+  const corrected = await h().sayActivities({ type: 'message', value: card });
+  expect(corrected.map((a) => a.text).join('\n')).toMatch(/Genoteerd: naam Jan Jansen, adres Dorpsstraat 12, 1182 JR Amstelveen, telefoon 06 33445577\..*Klopt alles\?/s);
+  const wrong = await h().sayActivities({ type: 'message', value: { ...card, postcode: '1182' } });
+  expect(wrong.map((a) => a.text).join('\n')).toMatch(/Dit klopt nog niet in het formulier:\s+- Postcode: /);
+  expect(wrong.some((a) => a.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive')).toBe(true);
+  expect((await h().say('Ja, versturen')).join('\n')).toMatch(/KL-2026-/);
+  const [complaint] = await h().complaints.listByConversation('test', 'conv-1');
+  expect(complaint.contact).toMatchObject({ phone: '+31633445577', postcode: '1182 JR' });
+});
