@@ -62,7 +62,14 @@ const NAME_INFIXES = new Set(['van', 'de', 'der', 'den', 'ter', 'ten', 'te', 'in
 const NAME_LEAD = /^(?:(?:mijn|de)\s+naam\s+is|naam\s*:|ik\s+heet|ik\s+ben|dit\s+is|met|my\s+name\s+is|name\s*:|i\s+am|i'm|this\s+is|it'?s)\s+/i;
 /** "mijn naam is X", "ik heet X", "my name is X" anywhere in a message. */
 const NAME_IN_TEXT =
-  /(?:(?:[Mm]ijn|[Dd]e)\s+naam\s+is|[Ii]k\s+heet|[Mm]y\s+name\s+is|[Ii]'m|I\s+am|[Ii]k\s+ben|[Tt]his\s+is|(?:[Mm]et\s+)?(?:[Vv]riendelijke\s+)?[Gg]roet(?:en)?,?|[Kk]ind\s+regards,?|[Rr]egards,?|[Ss]incerely,?)\s+((?:(?:van|de|der|den|ter|ten|van't)\s+)*\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|in\s+'t|el|al|bin|ben|da|dos|del|von|la|le)\s+)*\p{Lu}[\p{L}'’-]+){0,3})/u;
+  /(?:(?:[Mm]ijn|[Dd]e)\s+naam\s+is|(?:[Mm]ijn\s+)?[Gg]egevens\s*:|(?:[Mm]y\s+)?[Dd]etails\s*:|[Nn]aam\s*:|[Nn]ame\s*:|[Ii]k\s+heet|[Mm]y\s+name\s+is|[Ii]'m|I\s+am|[Ii]k\s+ben|[Tt]his\s+is|(?:[Mm]et\s+)?(?:[Vv]riendelijke\s+)?[Gg]roet(?:en)?,?|[Kk]ind\s+regards,?|[Rr]egards,?|[Ss]incerely,?)\s+((?:(?:van|de|der|den|ter|ten|van't)[ \t]+)*\p{Lu}[\p{L}'’-]+(?:[ \t]+(?:(?:van|de|der|den|ter|ten|in[ \t]+'t|el|al|bin|ben|da|dos|del|von|la|le)[ \t]+)*\p{Lu}[\p{L}'’-]+){0,3})/u;
+
+/**
+ * A signature: a name at the start of a line or sentence, right before a phone number, e-mail address or street
+ * ("... Ik wil excuses. K. Visser, tel 020-1234567", "Tom Baker, 221B Baker Street").
+ */
+const SIGNATURE =
+  /(?:^|[.!?\n:;]\s*)((?:\p{Lu}\.[ \t]*)*\p{Lu}[\p{L}'’-]+(?:[ \t]+(?:(?:van|de|der|den|ter|ten|el|al|van't)[ \t]+)*\p{Lu}[\p{L}'’-]+){0,3})[ \t]*[,(\n][ \t]*(?=(?:tel\.?|telefoon|phone|mobiel|mobile|\+|0\d|[\p{L}\p{N}._%+-]+@|\d{1,5}[A-Za-z]?[ \t]+\p{Lu}|\p{Lu}[\p{L}'’-]*(?:[ \t]+\p{Lu}?[\p{L}'’-]+){0,3}[ \t]+\d))/gu;
 
 function clean(s: string): string {
   return s
@@ -137,7 +144,8 @@ function dutchStreet(text: string, freely: boolean): StreetHit | undefined {
   const re = new RegExp(`(?<![\\p{L}\\p{N}])${HOUSE_NUMBER}(?![\\p{N}])`, 'gu');
   for (const m of text.matchAll(re)) {
     const index = m.index ?? 0;
-    const before = text.slice(0, index);
+    const lineStart = text.lastIndexOf('\n', index - 1) + 1;
+    const before = text.slice(lineStart, index);
     const tokens = before.split(/\s+/).filter(Boolean);
     if (tokens.length === 0) continue;
     if (/[,;:]$/.test(tokens[tokens.length - 1]) && !freely) continue;
@@ -168,7 +176,7 @@ function dutchStreet(text: string, freely: boolean): StreetHit | undefined {
     if (/^\d+$/.test(m[1]) && Number(m[1]) === 0) continue;
     // "om 3 uur", "15 oktober" were never streets: a month or time word after the number
     if (/^\s*(?:uur|keer|maal|minuten|dagen|weken|jaar|euro|km|procent|%|times|minutes|days|weeks|years|hours)\b/i.test(afterNumber)) continue;
-    const start = before.lastIndexOf(taken[0]);
+    const start = lineStart + before.lastIndexOf(taken[0]);
     return { strong: looksLikeStreet || postcodeFollows || cue, street, houseNumber: m[1].replace(/\s+/g, ' ').toUpperCase().replace(/(\d)\s(?=[A-Z]$)/, '$1'), index: start, length: index + m[0].length - start };
   }
   return undefined;
@@ -326,6 +334,15 @@ export function extractContact(text: string, asked: Asked | undefined): ContactR
     if (n) {
       fields.name = n;
       rest = cut(rest, lead.index, lead[0].length);
+    }
+  }
+  if (!fields.name && (asked === undefined || asked === 'story' || asked === 'more' || asked === 'summary') && (fields.phone || fields.email || fields.street)) {
+    for (const m of text.matchAll(SIGNATURE)) {
+      const n = asName(m[1]);
+      if (n && n.split(/\s+/).every((w) => /^\p{Lu}/u.test(w) || NAME_INFIXES.has(w))) {
+        fields.name = n;
+        break;
+      }
     }
   }
   if (!fields.name && asked !== undefined && CONTACT_ASKED.has(asked)) {

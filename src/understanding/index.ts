@@ -132,6 +132,10 @@ const UNKNOWN = /\b(weet (ik )?(het )?niet|geen idee|geen flauw idee|ken ik niet
 const NOBODY = /^(niet iemand|niemand|no one|nobody|not anyone|not someone|geen)( \w+)?( speciaal| specifiek| in particular| specific)?\b/;
 const SOMEONE = /\b(man|vrouw|meneer|mevrouw|jongen|meisje|iemand|medewerker|medewerkster|ambtenaar|dame|heer|guy|woman|lady|gentleman|someone|somebody|person|employee|officer|clerk|girl|boy)\b/;
 
+/** A wish in a story: "Ik wil excuses.", "I'd like an apology." (the sentence, as the citizen wrote it). */
+const SOLUTION_IN_STORY =
+  /(?:^|[.!?\n]\s*|,\s*(?:en\s+|and\s+)?)((?:ik|wij|we)\s+(?:wil(?:len)?|zou(?:den)?\s+graag|verwacht(?:en)?|eis(?:en)?)\s+(?:graag\s+|wel\s+|gewoon\s+)?(?:excuses|een\s+excuus|mijn\s+geld\s+terug|ons\s+geld\s+terug|schadevergoeding|compensatie|een\s+vergoeding|een\s+gesprek|dat\s+(?:de|het|ze|hij|zij|jullie|u|er|dit)\b)[^.!?\n]*|(?:i|we)(?:\s+|(?=['’]))(?:want|would\s+like|['’]d\s+like|expect|demand)\s+(?:an\s+apology|my\s+money\s+back|our\s+money\s+back|compensation|a\s+refund|a\s+meeting|a\s+conversation|them\s+to|you\s+to|the\s+(?:council|municipality)\s+to)[^.!?\n]*)/iu;
+
 /** "nee, geen oplossing", "hoeft niet": no solution wanted. */
 const NO_SOLUTION = /^(nee |no )?(geen|niets|niks|nothing|none|no)( oplossing| solution| wens| idee| speciale wens)?( nodig| needed| necessary)?$|^(hoeft niet|niet nodig|not needed|no need|nvt)$/;
 
@@ -181,6 +185,10 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
     } else if (person && !skip) fields.person = person;
   }
   if (asked === 'solution' && !skip && !/\?\s*$/.test(text) && !NO_SOLUTION.test(n)) fields.solution = cleanAnswer(text);
+  if (asked === undefined || asked === 'story' || asked === 'more') {
+    const wish = SOLUTION_IN_STORY.exec(text);
+    if (wish && !/klacht|complaint|indienen|file|submit|melden|report/i.test(wish[1])) fields.solution = cleanAnswer(wish[1]);
+  }
   // The date said with a place or person ("op het gemeentehuis, vorige week donderdag") is not part of it.
   const dateWords = fields.date?.text;
   for (const k of ['place', 'person'] as const) {

@@ -146,6 +146,25 @@ describe('fields whatever was asked', () => {
     });
   });
 
+  test('a signature under a story: name, address on separate lines, phone', async () => {
+    const r = await u('Op 12 november heb ik gebeld met de afdeling Belastingen en de medewerker hing gewoon op.\nGroeten,\nPiet Jansen\nKerklaan 3\n1181 AB Amstelveen\n0612345678');
+    expect(r.fields).toMatchObject({
+      date: { from: '2026-11-12', to: '2026-11-12' }, name: 'Piet Jansen', street: 'Kerklaan', houseNumber: '3', postcode: '1181 AB', city: 'Amstelveen', phone: '+31612345678',
+    });
+  });
+
+  test('a wish in a story is the solution; an address abroad and a name before it', async () => {
+    const r = await u(
+      "Hello, on Nov 3 a woman from the parking department was extremely rude to me on the phone. I'd like an apology. Tom Baker, 221B Baker Street, London NW1 6XE, UK, +44 20 7946 0958",
+      'en',
+    );
+    expect(r.fields).toMatchObject({
+      date: { from: '2026-11-03' }, solution: "I'd like an apology", name: 'Tom Baker', street: 'Baker Street', houseNumber: '221B',
+      city: 'London NW1 6XE, UK', phone: '+442079460958',
+    });
+    expect((await u('Ik wil een klacht indienen over de medewerker aan de balie, die was onbeleefd')).fields.solution).toBeUndefined();
+  });
+
   test('"ik heb nu al 5 keer gebeld" gives no date', async () => {
     expect((await u('ik heb nu al 5 keer gebeld', 'nl', 'when')).fields.date).toBeUndefined();
     expect((await u('nu', 'nl', 'when')).fields.date).toBeUndefined();
