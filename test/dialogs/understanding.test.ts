@@ -462,3 +462,14 @@ describe('after filing', () => {
     expect(await h.complaints.countComplaints()).toBe(1);
   });
 });
+
+describe('wanting to complain is not yet the story', () => {
+  test.each(['Ik wil graag een klacht indienen over de gemeente', 'Hallo, ik heb een klacht', 'I want to file a complaint about the municipality'])(
+    '"%s" asks what happened',
+    async (text) => {
+      await open({ locale: /I want/.test(text) ? 'en-GB' : 'nl-NL' });
+      await play(h, [[text, /Wat is er gebeurd|What happened/]]);
+      expect((await draft()).story).toBeUndefined();
+    },
+  );
+});
