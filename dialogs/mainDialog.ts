@@ -73,7 +73,7 @@ function isPlain(words: string[], text: string): boolean {
 
 /** The language of a message the bot does not speak ("tr", "pl", "ar"), as the understanding step flags it. */
 function unsupportedLanguage(u: Understanding): string | undefined {
-  const lang = (u as { language?: string; unsupportedLanguage?: string }).unsupportedLanguage ?? u.language;
+  const lang = u.unsupportedLanguage;
   return lang && lang !== 'nl' && lang !== 'en' ? lang : undefined;
 }
 
