@@ -24,7 +24,7 @@ import { takeLateCard } from './contactDialog';
 import { absorb, type DraftField } from './draft';
 import { CALLBACK_DIALOG, INTAKE_DIALOG, MAIN_DIALOG, MAIN_WATERFALL } from './ids';
 import { IntakeDialog } from './intakeDialog';
-import { placeLabel } from './show';
+import { fieldValue, placeLabel } from './show';
 import { matchChoice, yesNo } from './prompts';
 import { normalise } from './text';
 import { facts, type DialogServices } from './services';
@@ -200,7 +200,13 @@ export class MainDialog extends ComponentDialog {
     // an answer: every field it gives besides the one asked goes into the draft
     if (active && draft?.story && asked && asked !== 'summary' && asked !== 'story' && asked !== 'more') {
       const skip: DraftField[] = CONTACT_ASKED.includes(asked) ? CONTACT_FIELDS : [FIELD_ASKED[asked]].filter((f): f is DraftField => !!f);
-      absorb(draft, u.fields, { skip, overwrite: u.intent === 'correction', placeLabel: placeLabel(context) });
+      const changed = absorb(draft, u.fields, { skip, overwrite: u.intent === 'correction', placeLabel: placeLabel(context) });
+      // said back at once, so the citizen sees what was taken besides the answer
+      if (changed.length) {
+        const t = tr(context);
+        const items = changed.map((f) => `${t(`summary.field.${f}`)}: ${fieldValue(context, draft, f)}`).join('; ');
+        await say(context, 'intake.alsoNoted', { items });
+      }
     }
     return undefined;
   }

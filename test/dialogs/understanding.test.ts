@@ -287,6 +287,19 @@ describe('commands and questions by meaning, at any point', () => {
     ]);
   });
 
+  test('an answer that also gives another field fills it, says so, and that question is not asked', async () => {
+    await open({
+      fixed: {
+        'gisteren, aan de balie': { intent: 'answer', fields: { date: { text: 'gisteren', from: '2026-11-23', to: '2026-11-23' }, place: { kind: 'counter', text: 'aan de balie' } } },
+      },
+    });
+    const replies = await playAll([
+      ['Niemand heeft ooit gereageerd op mijn vraag over de vergunning en ik wacht al maanden', /Wanneer gebeurde het/],
+      ['gisteren, aan de balie', /Ik heb ook genoteerd: Waar: Aan de balie\..*Genoteerd: maandag 23 november 2026.*Over wie/s],
+    ]);
+    expect(replies.join('\n')).not.toMatch(/Waar gebeurde het/);
+  });
+
   test('"weet ik niet" inside an answer is part of the answer; alone it is a skip', async () => {
     await open();
     await play(h, [
