@@ -90,6 +90,7 @@ function cut(text: string, index: number, length: number): string {
 }
 
 export function findEmail(text: string): { value: string; index: number; length: number } | undefined {
+  if (!text.includes('@')) return undefined; // also keeps the pattern below from scanning long texts quadratically
   const m = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u.exec(text);
   if (!m) return undefined;
   const c = checkEmail(m[0]);
@@ -100,7 +101,9 @@ export function findPhone(text: string): { value: string; index: number; length:
   if (!/\d{2}/.test(text)) return undefined;
   // Our own candidates first: libphonenumber misses "06-23456789" written with one dash in some contexts.
   const re = /(?<![\p{L}\p{N}@.])(?:\+|00)?\(?\d[\d\s().\-/]{7,20}\d(?![\p{N}])/gu;
+  let tries = 0;
   for (const m of text.matchAll(re)) {
+    if (++tries > 12) break; // bounded work on number-heavy input
     const digits = m[0].replace(/\D/g, '');
     if (digits.length < 9 || digits.length > 15) continue;
     if (/^\d{4}\s?[A-Za-z]{2}/.test(text.slice(m.index ?? 0))) continue;
@@ -108,6 +111,7 @@ export function findPhone(text: string): { value: string; index: number; length:
     const c = checkPhone(raw);
     if (c.ok) return { value: c.value, index: m.index ?? 0, length: m[0].length };
   }
+  if (text.length > 1000) return undefined; // libphonenumber's own scan, for short answers only
   for (const found of findPhoneNumbersInText(text, 'NL')) {
     if (found.number.isValid()) return { value: found.number.number, index: found.startsAt, length: found.endsAt - found.startsAt };
   }
@@ -142,9 +146,11 @@ interface StreetHit {
 /** Dutch order: street then number ("Bankrasweg 88", "Laan van Kronenburg 8", "Keizersgracht 12-3 hs"). */
 function dutchStreet(text: string, freely: boolean): StreetHit | undefined {
   const re = new RegExp(`(?<![\\p{L}\\p{N}])${HOUSE_NUMBER}(?![\\p{N}])`, 'gu');
+  let tries = 0;
   for (const m of text.matchAll(re)) {
+    if (++tries > 20) break; // bounded work on number-heavy input
     const index = m.index ?? 0;
-    const lineStart = text.lastIndexOf('\n', index - 1) + 1;
+    const lineStart = Math.max(text.lastIndexOf('\n', index - 1) + 1, index - 80);
     const before = text.slice(lineStart, index);
     const tokens = before.split(/\s+/).filter(Boolean);
     if (tokens.length === 0) continue;

@@ -644,7 +644,8 @@ function findCandidates(lower: string, original: string, ctx: Ctx): Candidate[] 
   const out: Candidate[] = [];
   for (const rule of RULES) {
     rule.re.lastIndex = 0;
-    for (let m = rule.re.exec(lower); m; m = rule.re.exec(lower)) {
+    let hits = 0;
+    for (let m = rule.re.exec(lower); m && hits < 20; m = rule.re.exec(lower), hits++) {
       const made = rule.make(m, ctx, original);
       if (made) out.push({ index: m.index, end: m.index + m[0].length, ...made });
       if (m[0].length === 0) rule.re.lastIndex++;
@@ -694,7 +695,7 @@ export function understandDate(message: string, opts: DateOptions): UnderstoodDa
     // Fallback: chrono-node, for the ways of saying a day that no rule above knows.
     const withoutNow = text.replace(/(?<![\p{L}])(?:nu|now|right now|momenteel|currently)(?![\p{L}])/giu, ' ').trim();
     // Only for answers with a number in them: chrono reads "Jan" (a name) as January, "zo" as Sunday.
-    if (!withoutNow || !/\d/.test(withoutNow)) return undefined;
+    if (!withoutNow || !/\d/.test(withoutNow) || withoutNow.length > 200) return undefined;
     const p = parseIncidentDate(withoutNow, { locale: opts.locale, now: opts.now });
     if (p.kind === 'date' && !NOT_A_DATE.test(text)) return { text, from: p.date, to: p.date };
     if (p.kind === 'unknown' && !/weet|idee|know|sure|zeker|remember|herinner|vergeten|forgot|unsure/i.test(text)) return { text };
