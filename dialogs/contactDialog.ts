@@ -419,7 +419,8 @@ export class ContactDialog extends ComponentDialog {
     // one way to reach the citizen besides the address is enough: the other is not asked for
     if (!state.correcting && (taken.includes('phone') || taken.includes('email'))) state.todo = state.todo.filter((x) => x !== 'phone' && x !== 'email');
 
-    const streetText = found.street ? [found.street, found.houseNumber].filter(Boolean).join(' ') : line.street;
+    // the street as the citizen wrote it ("10 Baker Street" stays so) when the line reads as an address; else as understood
+    const streetText = line.street ?? (found.street ? [found.street, found.houseNumber].filter(Boolean).join(' ') : undefined);
     const street = parse(Fields.street, streetText) ?? (q === 'street' ? this.typed(checkStreet, text) : undefined);
     set('street', street);
     if (line.country) {
