@@ -343,6 +343,33 @@ describe('commands and questions by meaning, at any point', () => {
   });
 });
 
+describe('by meaning, with the real understanding step', () => {
+  test('another language asked in a sentence; a person asked for in other words; a goodbye with a complaint told is asked first', async () => {
+    await open();
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['kunnen we in het Engels verder?', /continue in English.*When did it happen/s],
+      ['yesterday', /Noted: Monday 23 November 2026.*Who is your complaint about/s],
+      ['I want to talk to a real person', /call you back/],
+      ['No, continue', /Who is your complaint about/],
+      ['doei', /Are you sure you want to stop/],
+      ['No, carry on', /carry on.*Who is your complaint about/s],
+    ]);
+    expect(await h.complaints.countComplaints()).toBe(0);
+  });
+
+  test.each([
+    ['Dzień dobry, chcę złożyć skargę na urząd', /tylko po niderlandzku i po angielsku/],
+    ['مرحبا أريد تقديم شكوى', /الهولندية والإنجليزية/],
+  ])('"%s" gets a line in its own language, then Dutch and English', async (text, line) => {
+    await open();
+    const replies = await play(h, [[text, /alleen Nederlands en Engels.*only understand Dutch and English.*Wat is er gebeurd/s]]);
+    expect(replies.join('\n')).toMatch(line);
+    expect(replies.join('\n')).toMatch(/020 540 49 11/);
+  });
+});
+
 describe('the summary', () => {
   async function everythingToSummary() {
     await open();
