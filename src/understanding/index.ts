@@ -276,7 +276,9 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     const words = n ? n.split(' ').length : 0;
     if (!n) return { intent: 'unclear', fields: {} };
 
-    const foreign = detectUnsupportedLanguage(text);
+    // A short answer to a question about a name, street or town may be a foreign name, not a foreign language.
+    const nameLike = words <= 3 && (contactAsked(asked) || asked === 'who' || asked === 'where');
+    const foreign = detectUnsupportedLanguage(text, { letters: !nameLike });
     if (foreign) return { intent: 'unclear', unsupportedLanguage: foreign, fields: {}, label: 'rule' };
 
     // "nee, stop", "ok doei": a short word before a command does not change it

@@ -209,6 +209,10 @@ describe('languages the bot does not speak', () => {
   ])('%s -> unclear, %s', async (text, code) => {
     expect(await u(text)).toMatchObject({ intent: 'unclear', unsupportedLanguage: code, fields: {} });
   });
+  test('a foreign name is a name, not a foreign language', async () => {
+    expect(await u('Łukasz Kowalski', 'nl', 'name')).toMatchObject({ intent: 'answer', fields: { name: 'Łukasz Kowalski' } });
+    expect(await u('Jürgen Müller', 'en', 'name')).toMatchObject({ intent: 'answer', fields: { name: 'Jürgen Müller' } });
+  });
   test('Dutch and English are not foreign, however short', async () => {
     for (const t of ['ok', 'Jansen', 'Amstelveen', 'ja', 'hallo', 'de balie', 'Dank je']) expect((await u(t)).unsupportedLanguage).toBeUndefined();
   });
