@@ -10,7 +10,6 @@
 
 const SCRIPTS: [RegExp, string][] = [
   [/[\u0600-\u06FF\u0750-\u077F]/u, 'ar'],
-  [/[іїєґІЇЄҐ]/u, 'uk'],
   [/[\u0400-\u04FF]/u, 'ru'],
   [/[\u0370-\u03FF]/u, 'el'],
   [/[\u0590-\u05FF]/u, 'he'],
@@ -67,7 +66,7 @@ export function detectUnsupportedLanguage(text: string, opts: { letters?: boolea
   if (letters.length === 0) return undefined;
   for (const [re, code] of SCRIPTS) {
     const count = [...text].filter((c) => re.test(c)).length;
-    if (count >= Math.max(2, letters.length * 0.3)) return code;
+    if (count >= Math.max(2, letters.length * 0.3)) return code === 'ru' && /[іїєґІЇЄҐ]/u.test(text) ? 'uk' : code;
   }
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   if (words.length === 0) return undefined;
