@@ -137,3 +137,18 @@ test('a call-back asked for in Teams is stored with origin msteams', async () =>
   expect(callback).toMatchObject({ channel: 'msteams', name: 'Jan de Vries', phone: '+31612345678', partOfDay: 'morning', topic: 'mijn paspoortaanvraag' });
   expect(teamsRenderProblems([...offer, ...replies, ...stored])).toEqual([]);
 });
+
+test('the contact card submitted in Teams (a message with value, as Teams sends Action.Submit) fills the details', async () => {
+  await install(h);
+  await sayAll(h, TO_CONTACT);
+  const submitted = await h.sayActivities({
+    type: 'message',
+    value: { klachtbotContact: 1, name: 'Jan de Vries', phone: '', email: 'jan@example.nl', street: 'Dorpsstraat', houseNumber: '12', postcode: '1182jr', city: 'Amstelveen' },
+  });
+  expect(texts(submitted).join('\n')).toMatch(/- Naam: Jan de Vries/);
+  expect(textOf(submitted[submitted.length - 1])).toMatch(/Klopt alles\?/);
+  await h.sayActivities('Ja, versturen');
+  const [complaint] = await h.complaints.listByConversation('msteams', conversationId());
+  expect(complaint.contact).toEqual({ name: 'Jan de Vries', phone: null, email: 'jan@example.nl', street: 'Dorpsstraat 12', postcode: '1182 JR', city: 'Amstelveen' });
+  expect(teamsRenderProblems(submitted)).toEqual([]);
+});
