@@ -81,3 +81,17 @@ test('the contact card sent again at the summary corrects the details there; a w
   const [complaint] = await h().complaints.listByConversation('test', 'conv-1');
   expect(complaint.contact).toMatchObject({ phone: '+31633445577', postcode: '1182 JR' });
 });
+
+test('after three wrong answers: "Opnieuw proberen" asks again (no restart), "Bel mij terug" leads to the call-back offer', async () => {
+  await toContact(h(), STORY);
+  await h().say('Jan Jansen, Dorpsstraat 12, 1182 JR Amstelveen');
+  await h().say('12');
+  await h().say('34');
+  const giveUp = (await h().say('56')).join('\n');
+  expect(giveUp).toMatch(/Het lukt nog niet met uw telefoonnummer/);
+  expect((await h().say('Opnieuw proberen')).join('\n')).toMatch(/^Op welk telefoonnummer of e-mailadres/);
+  await h().say('12');
+  await h().say('34');
+  await h().say('56');
+  expect((await h().say('Bel mij terug')).join('\n')).toMatch(/terugbellen\?/);
+});
