@@ -59,6 +59,7 @@ const EXACT: [RegExp, Command][] = [
   [/^(stop( it| this| now| nu| ermee| daarmee| dit| alsjeblieft| please| maar)?|stoppen|annuleer|annuleren|afbreken|cancel|quit|exit|abort|laat maar|never mind|nevermind|forget it|hou op|kappen)$/, { intent: 'stop' }],
   [/^(opnieuw|opnieuw beginnen|begin opnieuw|begin maar opnieuw|overnieuw|herstart|herstarten|restart|start over|start again|reset|begin again|redo|redo everything|do it again|over again|nog een keer|nog eens)$/, { intent: 'restart' }],
   [/^(huh|he|hè|eh|uh|uhm|hm|hmm|pardon|wat|what|sorry what|hä)$/, { intent: 'unclear' }],
+  [/^(i don t get (it|this)|i dont get (it|this)|ik snap (het|dit) niet|ik begrijp (het|dit) niet|i don t understand( this| it)?|i m confused|ik snap er niks van|ik snap er niets van)$/, { intent: 'help' }],
   [/^(wat bedoel (je|jij|u)|wat bedoelt u|what do you mean|wat betekent|what does|what s that|wat is dat)\b/, { intent: 'help' }],
   [/^((let s|lets|i want to|can we|kan ik|ik wil|we) )?(start|begin|beginnen) (again|over|opnieuw|overnieuw|from scratch|from the (beginning|start)|van voren af aan)( please| graag)?$/, { intent: 'restart' }],
   [/^(doei|doeg|dag|daag|dag dag|tot ziens|tot later|bye|bye bye|goodbye|good bye|see you|cheers|ciao|later)$/, { intent: 'goodbye' }],
@@ -71,7 +72,7 @@ const LANGUAGE_ASK = /^(in (het )?)?\S+( taal)?( (please|pls|graag|alstublieft|a
 
 /** Asking for a person in words no model is needed for. */
 const PERSON_STRONG =
-  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|(mij|me) (\w+ ){0,2}(bellen|opbellen)|^bel (me|mij)( maar| liever| gewoon| even| alstublieft| aub)?$|(call|ring|phone) me (\w+ )?(on|at|back)|(iemand|someone|somebody) (\w+ ){0,2}(contact|bellen|call|phone|ring)( \w+)? (me|mij)|(contact|neem|neemt) (\w+ ){0,2}met (mij|me) op|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
+  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|(graag|wil|kan ik|doe|indienen) (\w+ ){0,2}terugbelverzoek|^(een )?terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|(mij|me) (\w+ ){0,2}(bellen|opbellen|belt|opbelt|terugbelt)|^bel (me|mij)( maar| liever| gewoon| even| alstublieft| aub)?$|(call|ring|phone) me (\w+ )?(on|at|back)|(iemand|someone|somebody) (\w+ ){0,2}(contact|bellen|call|phone|ring)( \w+)? (me|mij)|(contact|neem|neemt) (\w+ ){0,2}met (mij|me) op|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
 /** "ik wil een medewerker spreken", "can I talk to someone": a request (present tense) to speak to someone. */
 const SPEAK_TO =
   /\b(spreken|praten|spreek|praat|speak|talk|chat|explain|uitleggen|bespreken|discuss|overleggen)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent|people|one of you)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
@@ -300,10 +301,12 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     if (words > STORY_WORDS || (words > STATEMENT_WORDS && !question)) return { intent: 'answer', fields, label: 'rule' };
 
     const speakRequest = words <= 12 && SPEAK_TO.test(n) && REQUEST.test(n) && !PAST.test(n);
-    if (words <= 10 && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
+    // "Ze beloofden me terug te bellen maar dat is nooit gebeurd" tells what happened: not a request.
+    const told = /\b(beloofd|beloofden|beloofde|promised|nooit|never|genegeerd|ignored|niet teruggebeld|not called back|wilde|wanted)\b/.test(n);
+    if (words <= 10 && !told && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
       return { intent: 'person', fields: pick(fields, ['phone', 'email', 'name']), label: 'rule' };
     }
-    if (words <= 10 && !question && CLOSING.test(n) && !/\b(maar|but|nog een vraag|another question)\b/.test(n) && !hasFields) {
+    if (words <= 10 && !question && CLOSING.test(n) && !/\b(maar|but|nog een vraag|another question)\b/.test(n) && !hasFields && (asked !== undefined || words <= 4 || /\b(hulp|helpen|help|moeite|assistance|your time)\b/.test(n))) {
       return { intent: 'goodbye', fields: {}, label: 'rule' };
     }
     const questionForm = QUESTION_FORM.test(n) || question;
@@ -314,6 +317,10 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     if (words <= 12 && (questionForm || words <= 2)) {
       const kw = QUESTION_WORDS.find(([re]) => re.test(n));
       if (kw && !hasFields) return { intent: 'question', question: kw[1], fields: {}, label: 'rule' };
+    }
+    // "klacht indienen", "file complaint": wanting to complain is an answer (the story follows), not a command
+    if (/\b(klacht|complaint|klagen|complain)\b/.test(n) && !/\b(geen|niet|not|don t|dont|no longer|anymore|meer|toch|intrekken|withdraw|cancel|annuleer|verwijder|delete|stop)\b/.test(n) && !questionForm) {
+      return { intent: 'answer', fields, label: 'rule' };
     }
     const scores = modelScores(text, locale);
     let [label, score, second] = topLabels(scores);
