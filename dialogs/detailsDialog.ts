@@ -74,15 +74,17 @@ export class DetailsDialog extends ComponentDialog {
       key: 'details.which',
       choices: fields.map((f) => ({ value: f, key: `summary.field.${f}`, synonyms: FIELD_WORDS[f] })),
       asked: 'summary',
+      // unclear twice: the details stand (they can still be changed at the summary)
+      giveUpAfter: 2,
     });
   }
 
   /** The field that is wrong is forgotten: its question comes later; the rest stands. */
   private async whichStep(step: WaterfallStepContext) {
-    const field = (step.result as Answer).choice as DraftField;
+    const field = (step.result as Answer).choice as DraftField | undefined;
     const draft = await this.services.drafts.get(step.context);
     draft.correcting = false;
-    clearField(draft, field);
+    if (field) clearField(draft, field);
     return this.done(step);
   }
 

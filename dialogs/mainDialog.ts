@@ -191,6 +191,9 @@ export class MainDialog extends ComponentDialog {
       case 'person': {
         // "Een medewerker", "de man aan de balie" at "Over wie?" is an answer, not a request for a person
         if (asked === 'who' && u.fields.person) break;
+        // "Ik wil graag dat iemand mij terugbelt en uitlegt hoe het zit" at the solution question is the solution;
+        // the offer of a call comes right after it anyway. A short request ("bel mij") is a request.
+        if (asked === 'solution' && normalise(text).split(' ').length >= 6) break;
         if (draft?.inCallback) return this.reprompt(innerDc);
         if (!active) return innerDc.beginDialog(MAIN_WATERFALL, { callbackFirst: true } satisfies MainOptions);
         return innerDc.beginDialog(CALLBACK_DIALOG, { mode: 'interrupt' });

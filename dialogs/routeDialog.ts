@@ -91,8 +91,14 @@ export class RouteDialog extends ComponentDialog {
         addToStory(draft, answer.text);
         return this.refer(step, route);
       }
+      // a second answer that fits no situation: taken as a complaint (sending a complaint away is the worst error)
+      if ((step.options as { tries?: number } | undefined)?.tries) {
+        draft.route = 'complaint';
+        await say(step.context, 'route.unsure');
+        return step.endDialog({ continue: true });
+      }
       await say(step.context, 'errors.choice');
-      return step.replaceDialog(WATERFALL, { routes: [], retry: true });
+      return step.replaceDialog(WATERFALL, { routes: [], tries: 1 });
     }
     const route = answer.choice as Route;
     draft.route = route;
@@ -105,9 +111,12 @@ export class RouteDialog extends ComponentDialog {
     draft.route = route;
     const t = tr(step.context);
     const m = this.services.municipality;
-    await step.context.sendActivity(
-      MessageFactory.text(t(`route.referral.${route}`, { ...facts(m, step.context), url: referralLink(m, route), fixiUrl: m.urls.fixi })),
-    );
+    // asked again after an unclear answer: the referral itself is not repeated
+    if (!(step.options as { again?: boolean } | undefined)?.again) {
+      await step.context.sendActivity(
+        MessageFactory.text(t(`route.referral.${route}`, { ...facts(m, step.context), url: referralLink(m, route), fixiUrl: m.urls.fixi })),
+      );
+    }
     return ask(step, ASK_PROMPT, {
       key: 'route.alsoComplaint',
       choices: yesNo({ yes: 'route.alsoComplaintYes', no: 'route.alsoComplaintNo' }),
@@ -126,12 +135,16 @@ export class RouteDialog extends ComponentDialog {
     }
     if (!exact && !isBareYesOrNo(answer.text)) {
       if (!answer.choice && !tellsAStory(answer.text)) {
-        await say(step.context, 'errors.choice');
-        return step.replaceDialog(WATERFALL, { routes: [draft.route ?? 'other'] });
+        // unclear twice: the intake goes on as a complaint (nothing is lost; the officer can still refer it)
+        if (!(step.options as { again?: boolean } | undefined)?.again) {
+          await say(step.context, 'errors.choice');
+          return step.replaceDialog(WATERFALL, { routes: [draft.route ?? 'other'], again: true });
+        }
+      } else {
+        // "ja, het is ook een klacht: niemand reageerde op mijn mails": that is the complaint, with the earlier text kept
+        addToStory(draft, answer.text);
+        absorb(draft, turnUnderstanding(step.context).fields, { markInferred: true, placeLabel: placeLabel(step.context) });
       }
-      // "ja, het is ook een klacht: niemand reageerde op mijn mails": that is the complaint, with the earlier text kept
-      addToStory(draft, answer.text);
-      absorb(draft, turnUnderstanding(step.context).fields, { markInferred: true, placeLabel: placeLabel(step.context) });
     }
     await step.context.sendActivity(tr(step.context)('route.continueIntake'));
     return step.endDialog({ continue: true });

@@ -300,6 +300,19 @@ describe('commands and questions by meaning, at any point', () => {
     expect(replies.join('\n')).not.toMatch(/Waar gebeurde het/);
   });
 
+  test('a wish to be called back given as the solution is the solution, and the call offer follows', async () => {
+    const wish = 'Ik wil graag dat iemand mij terugbelt en uitlegt hoe het zit';
+    await open({ fixed: { [wish]: { intent: 'person', fields: {} }, 'bel mij': { intent: 'person', fields: {} } } });
+    await h.say(EVERYTHING);
+    await play(h, [
+      ['Ja', /oplossen/],
+      ['bel mij', /Of wilt u dat wij u terugbellen/],
+      ['Nee, ga verder', /oplossen/],
+      [wish, /klachtenfunctionaris praten/],
+    ]);
+    expect(await draft()).toMatchObject({ solution: wish });
+  });
+
   test('"weet ik niet" inside an answer is part of the answer; alone it is a skip', async () => {
     await open();
     await play(h, [
@@ -472,6 +485,41 @@ describe('what belongs elsewhere too', () => {
       route: 'complaint',
       story: 'Het gaat over mijn aanvraag bij de gemeente van vorige maand\n\nIk heb vier keer gebeld en niemand belt terug, de medewerker hing gewoon op',
     });
+  });
+});
+
+describe('no loops', () => {
+  test('unclear twice at the situation menu: taken as a complaint', async () => {
+    await open({ classifier: false });
+    await play(h, [
+      ['Het gaat over mijn aanvraag bij de gemeente van vorige maand', /Waar gaat het over/],
+      ['geen idee', /begreep ik niet.*Waar gaat het over/s],
+      ['pff', /Dan neem ik het op als klacht/],
+    ]);
+    expect(await draft()).toMatchObject({ route: 'complaint' });
+  });
+
+  test('unclear after a referral: asked once more without the referral again, then the complaint is taken', async () => {
+    await open({ classifier: false });
+    const again = await play(h, [
+      ['Ik heb een klacht over de lantaarnpaal voor mijn huis, die is al twee weken kapot', /Waar gaat het over/],
+      ['Iets op straat', /Fixi/],
+      ['hmm', /begreep ik niet.*ook/s],
+    ]);
+    expect(again.join('\n')).not.toMatch(/Fixi/);
+    await play(h, [['pff', /ook uw klacht op/]]);
+  });
+
+  test('unclear twice at the call offer: the intake goes on without a call', async () => {
+    await open();
+    await h.say(EVERYTHING);
+    await play(h, [
+      ['Ja', /oplossen/],
+      ['Nee', /klachtenfunctionaris praten/],
+      ['misschien', /begreep ik niet/],
+      ['tja', /Dit is uw klacht/],
+    ]);
+    expect(await h.complaints.listCallbacksByConversation('test', 'conv-1')).toHaveLength(0);
   });
 });
 

@@ -11,7 +11,7 @@ describe('a citizen who mistypes is told what is wrong and asked again', () => {
   });
 
   test('an unknown button answer', async () => {
-    await play(harness(), [[STORY_NL, /Waar gaat het over/], ['banaan', /begreep ik niet.*knoppen.*Waar gaat het over/s], ['9', /begreep ik niet/]]);
+    await play(harness(), [[STORY_NL, /Waar gaat het over/], ['banaan', /begreep ik niet.*knoppen.*Waar gaat het over/s], ['9', /Dan neem ik het op als klacht/]]);
   });
 
   test('dates: in the future, not understood, then understood', async () => {
