@@ -96,7 +96,8 @@ export class CallbackDialog extends ComponentDialog {
   }
 
   private async nameStep(step: WaterfallStepContext) {
-    vals(step).topic = topicFrom(String((step.result as Answer).value ?? (step.result as Answer).text)) ?? String((step.result as Answer).text).slice(0, 200);
+    // a topic too short to say anything ("x") becomes "uw klacht"
+    vals(step).topic = topicFrom(String((step.result as Answer).value ?? (step.result as Answer).text)) ?? tr(step.context)('callback.topicDefault');
     const draft = await this.services.drafts.get(step.context);
     if (draft.contact.name) return step.next({ text: draft.contact.name, value: draft.contact.name } satisfies Answer);
     const suggested = (await turnProfileSuggestion(step.context))?.name;
