@@ -24,9 +24,6 @@ export type Told = Partial<Omit<ComplaintInput, 'contact' | 'callback'>>;
 export interface Draft extends Told {
   /** idempotency key of this intake: filing twice with it stores one complaint */
   intakeId: string;
-  /** a period ("eind oktober", "week 46"): first and last day; a single day has both equal to incidentDate */
-  incidentDateFrom?: string;
-  incidentDateTo?: string;
   contact: Partial<Contact>;
   callback?: CallbackRequest;
   callbackId?: number;
