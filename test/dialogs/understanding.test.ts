@@ -372,6 +372,13 @@ describe('by meaning, with the real understanding step', () => {
     expect(await h.complaints.countComplaints()).toBe(0);
   });
 
+  test('a bezwaar and a complaint in one story: the complaint in the citizen\'s words, and the bezwaar link too', async () => {
+    await open();
+    const story = 'Mijn vergunning is geweigerd en de ambtenaar aan de balie was daarbij ook nog eens heel onbeschoft tegen mij';
+    await play(h, [[story, /bezwaar.*bezwaarschrift-indienen.*Uw klacht neem ik nu op.*Klopt dat/s]]);
+    expect(await draft()).toMatchObject({ route: 'complaint', alsoRoute: 'objection', story });
+  });
+
   test.each([
     ['Dzień dobry, chcę złożyć skargę na urząd', /tylko po niderlandzku i po angielsku/],
     ['مرحبا أريد تقديم شكوى', /الهولندية والإنجليزية/],
