@@ -303,7 +303,9 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     const speakRequest = words <= 12 && SPEAK_TO.test(n) && REQUEST.test(n) && !PAST.test(n);
     // "Ze beloofden me terug te bellen maar dat is nooit gebeurd" tells what happened: not a request.
     const told = /\b(beloofd|beloofden|beloofde|promised|nooit|never|genegeerd|ignored|niet teruggebeld|not called back|wilde|wanted)\b/.test(n);
-    if (words <= 10 && !told && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
+    // At "what would solve it?", "ik wil dat iemand mij terugbelt" is the wish itself (kept as the solution).
+    const wish = asked === 'solution' && words > 5;
+    if (words <= 10 && !told && !wish && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
       return { intent: 'person', fields: pick(fields, ['phone', 'email', 'name']), label: 'rule' };
     }
     if (words <= 10 && !question && CLOSING.test(n) && !/\b(maar|but|nog een vraag|another question)\b/.test(n) && !hasFields && (asked !== undefined || words <= 4 || /\b(hulp|helpen|help|moeite|assistance|your time)\b/.test(n))) {

@@ -12,7 +12,7 @@ export const CLAUSE_CONFIDENCE = 0.7;
 
 const CONDUCT = [
   /(?<![\p{L}])(?:onbeleefd|onvriendelijk|grof|brutaal|respectloos|arrogant|botte?|kortaf|uitgescholden|uitschelden|schreeuwde|schreeuwen|snauwde|gesnauwd|uitgelachen|vernederd|beledigd|discriminatie|gediscrimineerd|neerbuigend|niet\s+serieus\s+genomen)(?![\p{L}])/iu,
-  /(?:niemand|nooit|geen)\s+(?:\p{L}+\s+){0,3}(?:reageerde|gereageerd|reactie|antwoord|teruggebeld|terug\s+gebeld|teruggemaild)|niet\s+(?:\p{L}+\s+){0,2}(?:teruggebeld|gereageerd|geantwoord)|(?:nooit|niet)\s+(?:meer\s+)?iets\s+(?:van\s+)?gehoord/iu,
+  /(?:niemand|nooit|geen)\s+(?:\p{L}+\s+){0,3}(?:reageerde|gereageerd|reactie|antwoord|uitgelegd|uitleg|geholpen|geluisterd|teruggebeld|terug\s+gebeld|teruggemaild)|niet\s+(?:\p{L}+\s+){0,2}(?:teruggebeld|gereageerd|geantwoord)|(?:nooit|niet)\s+(?:meer\s+)?iets\s+(?:van\s+)?gehoord/iu,
   /(?<![\p{L}])(?:rude|impolite|unfriendly|disrespectful|arrogant|shouted|yelled|screamed|snapped|insulted|humiliated|laughed\s+at|discriminat\p{L}*|condescending|hung\s+up\s+on\s+me)(?![\p{L}])/iu,
   /(?:never\s+showed\s+up|didn'?t\s+show\s+up|kwam\s+niet\s+opdagen|is\s+niet\s+(?:op\s+)?komen\s+opdagen|kwam\s+(?:de\s+)?afspraak\s+niet\s+na)/iu,
   /(?:nobody|no\s+one|never|no)\s+(?:\p{L}+\s+){0,3}(?:responded|replied|answered|reply|response|called\s+(?:me\s+)?back|got\s+back)|(?:didn'?t|did\s+not|never)\s+(?:\p{L}+\s+){0,2}(?:respond|reply|answer|call\s+(?:me\s+)?back|get\s+back)/iu,

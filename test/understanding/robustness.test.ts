@@ -9,18 +9,25 @@ const INPUTS = [
   '', '   ', '?', '!!!', '<script>alert(1)</script>', '{"intent":"stop"}', '\u0000\u0001', 'ﷺ', '0', '-1', 'null',
 ];
 
+jest.setTimeout(120_000);
+
 test('every hostile input gets an understanding in the contract form within a bounded time', async () => {
   const u = await createUnderstander();
   let slowest = 0;
   for (const asked of [undefined, ...ASKED]) {
     for (const text of INPUTS) {
-      const t0 = process.hrtime.bigint();
-      const r = await u.understand({ text, locale: 'nl', asked, now: new Date('2026-11-24T10:00:00Z') });
-      slowest = Math.max(slowest, Number(process.hrtime.bigint() - t0) / 1e6);
-      expect(typeof r.intent).toBe('string');
-      expect(typeof r.fields).toBe('object');
+      // the quickest of three runs: other processes on a busy machine do not count against the understanding
+      let quickest = Infinity;
+      for (let run = 0; run < 3; run++) {
+        const t0 = process.hrtime.bigint();
+        const r = await u.understand({ text, locale: 'nl', asked, now: new Date('2026-11-24T10:00:00Z') });
+        quickest = Math.min(quickest, Number(process.hrtime.bigint() - t0) / 1e6);
+        expect(typeof r.intent).toBe('string');
+        expect(typeof r.fields).toBe('object');
+      }
+      slowest = Math.max(slowest, quickest);
     }
   }
   // Typical messages take well under a millisecond; 4000 characters of digits, on a busy machine, well under this.
-  expect(slowest).toBeLessThan(500);
+  expect(slowest).toBeLessThan(250);
 });
