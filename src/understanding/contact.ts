@@ -36,6 +36,7 @@ const KNOWN_TOWNS = [
   'Badhoevedorp', 'Nes aan de Amstel', 'Bovenkerk', 'Haarlem', 'Utrecht', 'Rotterdam', 'Den Haag', "'s-Gravenhage", 'Leiden', 'Zaandam',
   'Almere', 'Hilversum', 'Abcoude', 'Duivendrecht', 'Mijdrecht', 'Eindhoven', 'Groningen', 'Zwolle', 'Arnhem', 'Nijmegen', 'Breda', 'Delft',
 ];
+const TOWN_WORDS = new Set(KNOWN_TOWNS.map((t) => t.toLowerCase()));
 const TOWN_RE = new RegExp(`(?<![\\p{L}])(${KNOWN_TOWNS.map((t) => t.replace(/\./g, '\\.')).join('|')})(?![\\p{L}])`, 'iu');
 
 /** Lower-case two-letter words that look like postcode letters: "2025 en", "1999 op". */
@@ -91,9 +92,10 @@ function cut(text: string, index: number, length: number): string {
 
 export function findEmail(text: string): { value: string; index: number; length: number } | undefined {
   if (!text.includes('@')) return undefined; // also keeps the pattern below from scanning long texts quadratically
-  const m = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u.exec(text);
+  // one space on either side of the @ is a typing slip ("jan @ gmail.com")
+  const m = /[\p{L}\p{N}._%+-]+ ?@ ?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u.exec(text);
   if (!m) return undefined;
-  const c = checkEmail(m[0]);
+  const c = checkEmail(m[0].replace(/ /g, ''));
   return c.ok ? { value: c.value, index: m.index, length: m[0].length } : undefined;
 }
 
@@ -119,20 +121,20 @@ export function findPhone(text: string): { value: string; index: number; length:
 }
 
 export function findPostcode(text: string, freely: boolean): { value: string; index: number; length: number } | undefined {
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}])([1-9]\d{3})\s?([A-Za-z]{2})(?![\p{L}\p{N}])/gu)) {
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}])([1-9]\d{3})[\s-]?([A-Za-z]{2})(?![\p{L}\p{N}])/gu)) {
     const letters = m[2];
     const upper = letters === letters.toUpperCase();
     if (!upper) {
       if (NOT_POSTCODE_LETTERS.has(letters.toLowerCase())) continue;
       if (!freely && !/^\s*,?\s*\p{Lu}/u.test(text.slice((m.index ?? 0) + m[0].length))) continue;
     }
-    const c = checkPostcode(m[0]);
+    const c = checkPostcode(`${m[1]}${m[2]}`);
     if (c.ok) return { value: c.value, index: m.index ?? 0, length: m[0].length };
   }
   return undefined;
 }
 
-const HOUSE_NUMBER = '(\\d{1,5}(?:\\s?[a-zA-Z](?![\\p{L}]))?(?:\\s?-\\s?\\d{1,4}[a-zA-Z]?|\\s?-?\\s?(?:hs|bis|huis|[IVX]{1,3})(?![\\p{L}]))?)';
+const HOUSE_NUMBER = '(\\d{1,5}(?:\\s?[a-zA-Z](?![\\p{L}]))?(?:\\s?-\\s?\\d{1,4}[a-zA-Z]?)?(?:\\s?-?\\s?(?:hs|bis|huis|[IVX]{1,3})(?![\\p{L}]))?)';
 
 interface StreetHit {
   /** a street word, a postcode after it, or "ik woon ..." before it */
@@ -161,7 +163,8 @@ function dutchStreet(text: string, freely: boolean): StreetHit | undefined {
       const t = raw.replace(/[,;:]+$/, '');
       if (t !== raw && taken.length > 0) break; // a comma ends the street name
       const lower = t.toLowerCase();
-      if (!/^[\p{L}'’.-]+$/u.test(t)) break;
+      if (!/^[\p{L}'’.-]+$/u.test(t) && !(/^\d{1,2}(?:e|ste|de)$/i.test(t) && taken.length > 0)) break; // "1e Jan Steenstraat"
+      if (taken.length > 0 && TOWN_WORDS.has(t.toLowerCase())) break; // "1182HK Amstelveen Amsterdamseweg 120"
       if (taken.length > 0 && INFIXES.has(lower) && i > 0 && /^\p{Lu}/u.test(tokens[i - 1]) && !STREET_STOP.has(tokens[i - 1].toLowerCase())) {
         taken.unshift(t);
         continue;
