@@ -174,7 +174,9 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
     const place = findPlace(text, locale);
     const person = findPerson(text, locale);
     if (asked === 'where') {
-      if (!skip && !/\?\s*$/.test(text)) fields.place = place ? { kind: place.kind, text: cleanAnswer(text) } : { text: cleanAnswer(text) };
+      // A place none of the kinds names ("bij de milieustraat") is somewhere else; "weet ik niet meer waar" is none.
+      const unknownPlace = UNKNOWN.test(n) && !place;
+      if (!skip && !unknownPlace && !/\?\s*$/.test(text)) fields.place = { kind: place?.kind ?? 'elsewhere', text: cleanAnswer(text) };
     } else if (place && !skip) fields.place = place;
     if (asked === 'who') {
       const answer = cleanAnswer(text.replace(PERSON_SKIP_TAIL, ''));
