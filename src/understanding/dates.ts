@@ -217,7 +217,7 @@ function monthPeriod(m: number, fromDay: number, toDay: number | 'end', yearToke
 
 const PART_START = 'begin|start|early|(?:the\\s+)?(?:beginning|start)\\s+of|begin\\s+van|aan\\s+het\\s+begin\\s+van|in\\s+het\\s+begin\\s+van';
 const PART_MID =
-  'half|halverwege|midden|medio|mid|mid-|(?:the\\s+)?middle\\s+of|(?:in\\s+)?het\\s+midden\\s+van|midden\\s+van|half\\s+van';
+  'halfway\\s+(?:through|into)|half|halverwege|midden|medio|mid|mid-|(?:the\\s+)?middle\\s+of|(?:in\\s+)?het\\s+midden\\s+van|midden\\s+van|half\\s+van';
 const PART_END = 'eind|einde|eind\\s+van|einde\\s+van|aan\\s+het\\s+eind\\s+van|(?:the\\s+)?end\\s+of|late|eindje';
 
 interface Rule {
@@ -457,7 +457,7 @@ const RULES: Rule[] = [
   },
   // week 46, wk 46 (van 2025), in week 46
   {
-    re: re('(?:in\\s+)?(?:week|wk\\.?)\\s*(\\d{1,2})(?:\\s+(?:van\\s+|of\\s+)?(\\d{4}))?'),
+    re: re('(?:in\\s+)?(?:weeknummer|weeknr\\.?|week\\s+number|week\\s+no\\.?|week|wk\\.?)\\s*(\\d{1,2})(?:\\s+(?:van\\s+|of\\s+)?(\\d{4}))?'),
     make: (m, ctx) => {
       const w = Number(m[1]);
       if (w < 1 || w > 53) return undefined;

@@ -59,10 +59,11 @@ const EXACT: [RegExp, Command][] = [
   [/^(stop( it| this| now| nu| ermee| daarmee| dit| alsjeblieft| please| maar)?|stoppen|annuleer|annuleren|afbreken|cancel|quit|exit|abort|laat maar|never mind|nevermind|forget it|hou op|kappen)$/, { intent: 'stop' }],
   [/^(opnieuw|opnieuw beginnen|begin opnieuw|begin maar opnieuw|overnieuw|herstart|herstarten|restart|start over|start again|reset|begin again|redo|redo everything|do it again|over again|nog een keer|nog eens)$/, { intent: 'restart' }],
   [/^(huh|he|hè|eh|uh|uhm|hm|hmm|pardon|wat|what|sorry what|hä)$/, { intent: 'unclear' }],
-  [/^(i don t get (it|this)|i dont get (it|this)|ik snap (het|dit) niet|ik begrijp (het|dit) niet|i don t understand( this| it)?|i m confused|ik snap er niks van|ik snap er niets van)$/, { intent: 'help' }],
+  [/^(i don t get (it|this)|i dont get (it|this)|i dont understand( this| it)?|ik snap (het|dit) niet|ik begrijp (het|dit) niet|i don t understand( this| it)?|i m confused|ik snap er niks van|ik snap er niets van)$/, { intent: 'help' }],
   [/^(wat bedoel (je|jij|u)|wat bedoelt u|what do you mean|wat betekent|what does|what s that|wat is dat)\b/, { intent: 'help' }],
   [/^((let s|lets|i want to|can we|kan ik|ik wil|we) )?(start|begin|beginnen) (again|over|opnieuw|overnieuw|from scratch|from the (beginning|start)|van voren af aan)( please| graag)?$/, { intent: 'restart' }],
-  [/^(doei|doeg|dag|daag|dag dag|tot ziens|tot later|bye|bye bye|goodbye|good bye|see you|cheers|ciao|later)$/, { intent: 'goodbye' }],
+  [/^(doei|doeg|dag|daag|dag dag|doei doei|tot ziens|tot later|bye|bye bye|bye now|goodbye|good bye|see you|see ya|cya|cu|ttyl|cheers|ciao|later)$/, { intent: 'goodbye' }],
+  [/^(ik hou (er )?mee op|ik hou ermee op|ik stop( ermee)?|ik kap ermee|ik geef het op|i quit|i m quitting( this)?|i am quitting( this)?|i give up|i m done with this)$/, { intent: 'stop' }],
 ];
 const LANGUAGE_WORD: [RegExp, Locale][] = [
   [/\b(english|engels|engelse|inglés|anglais|englisch)\b/, 'en'],
@@ -72,7 +73,7 @@ const LANGUAGE_ASK = /^(in (het )?)?\S+( taal)?( (please|pls|graag|alstublieft|a
 
 /** Asking for a person in words no model is needed for. */
 const PERSON_STRONG =
-  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|(graag|wil|kan ik|doe|indienen) (\w+ ){0,2}terugbelverzoek|^(een )?terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|(mij|me) (\w+ ){0,2}(bellen|opbellen|belt|opbelt|terugbelt)|^bel (me|mij)( maar| liever| gewoon| even| alstublieft| aub)?$|(call|ring|phone) me (\w+ )?(on|at|back)|(iemand|someone|somebody) (\w+ ){0,2}(contact|bellen|call|phone|ring)( \w+)? (me|mij)|(contact|neem|neemt) (\w+ ){0,2}met (mij|me) op|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
+  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|(graag|wil|kan ik|doe|indienen) (\w+ ){0,2}terugbelverzoek|^(een )?terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|(mij|me) (\w+ ){0,2}(bellen|opbellen|belt|opbelt|terugbelt)|^bel (me|mij)( maar| liever| gewoon| even| alstublieft| aub)?$|(call|ring|phone) me (\w+ )?(on|at|back)|(iemand|someone|somebody) (\w+ ){0,2}(contact|bellen|call|phone|ring)( \w+)? (me|mij)|(contact|neem|neemt) (\w+ ){0,2}met (mij|me) op|(mag|kan) ik (uw|je|jouw|een|de) (collega|leidinggevende|chef|manager)( \w+)?|can i (have|get|speak to|talk to) (your|a|the) (colleague|manager|supervisor|boss)( \w+)?|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
 /** "ik wil een medewerker spreken", "can I talk to someone": a request (present tense) to speak to someone. */
 const SPEAK_TO =
   /\b(spreken|praten|spreek|praat|speak|talk|chat|explain|uitleggen|bespreken|discuss|overleggen)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent|people|one of you)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
@@ -98,7 +99,7 @@ const CLOSING =
 const CORRECTION_CUE =
   /\b(fout|verkeerd|onjuist|klopt (niet|het niet)|niet goed|niet juist|moet .+ zijn|moet zijn|moet worden|moet anders|verander|wijzig|corrigeer|aanpassen|pas .+ aan|ik bedoel(de)?|niet .+ maar|wrong|incorrect|not right|not correct|mistake|should be|must be|needs to be|change|correct (it|that|the|my)|update|edit|i meant|not .+ but|instead)\b/;
 
-const SKIP = /^(heb ik niet|heb geen|geen telefoon|i don t have (one|a phone)|n a|weet ik niet|weet ik het niet|ik weet het niet|geen idee|overslaan|sla over|sla maar over|skip|skip this|pass|nvt|n v t|niet van toepassing|i don t know|i dont know|dont know|no idea|dunno|not sure|weet niet|geen|none|nothing|niets|niks|liever niet|rather not)$/;
+const SKIP = /^(no clue( anymore)?|geen idee meer|weet ik niet meer|geen flauw idee|not a clue|heb ik niet|heb geen|geen telefoon|i don t have (one|a phone)|n a|weet ik niet|weet ik het niet|ik weet het niet|geen idee|overslaan|sla over|sla maar over|skip|skip this|pass|nvt|n v t|niet van toepassing|i don t know|i dont know|dont know|no idea|dunno|not sure|weet niet|geen|none|nothing|niets|niks|liever niet|rather not)$/;
 const YES_NO = /^(ja|jawel|jazeker|ja hoor|ja graag|ja dat klopt|klopt|dat klopt|correct|prima|goed|oke|ok|okay|yes|yes please|yep|yeah|sure|that s right|right|nee|nee hoor|nee dank je|neen|no|nope|no thanks|niet|not really|klopt niet)$/;
 
 /** Verbs of asking for contact: "een medewerker" names a person; "een medewerker spreken" asks for one. */
@@ -337,6 +338,7 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     if (asked === 'summary' && CORRECTION_CUE.test(n) && label !== 'person' && !label.startsWith('q-')) {
       return { intent: 'correction', fields: correctionFields(text, locale, now), label };
     }
+    if (label === 'protest' && score >= 0.3 && !hasFields && words <= 12) return { intent: 'unclear', fields: {}, label };
     if (questionForm && label.startsWith('q-') && score >= 0.3 && words <= 14) {
       return { intent: 'question', question: label.slice(2) as Question, fields: {}, label };
     }

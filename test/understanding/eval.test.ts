@@ -12,7 +12,10 @@ const MEASURED = {
   en: { intent: 0.996, fields: 1.0, date: 1.0, routes: 1.0 },
 };
 const MARGIN = 0.02;
-/** The hold-out sets (written after the development sets): first-run figures were nl 97.4% / en 92.4% intents. */
+/**
+ * The hold-out sets (written after the development sets, expectations fixed before the first run). First-run intent
+ * accuracy: holdout nl 97.4% / en 92.4%, holdout2 nl 96.4% / en 91.1% (see src/understanding/README.md).
+ */
 const HOLDOUT_MIN = { intent: 0.95, fields: 0.95, date: 0.95 };
 const rate = (t: { right: number; total: number }) => t.right / t.total;
 
@@ -46,11 +49,16 @@ describe.each(['nl', 'en'] as const)('evaluation set %s', (locale) => {
   });
 });
 
-describe.each(['nl', 'en'] as const)('hold-out set %s', (locale) => {
+describe.each([
+  ['understand-holdout', 'nl'],
+  ['understand-holdout', 'en'],
+  ['understand-holdout2', 'nl'],
+  ['understand-holdout2', 'en'],
+] as const)('hold-out set %s.%s', (name, locale) => {
   test('intent, field and date accuracy stay above the floor', async () => {
     const understander = await createUnderstander();
-    const report = await evaluate(understander, readEvalSet(join(__dirname, '..', 'fixtures', `understand-holdout.${locale}.jsonl`)));
-    expect(report.lines.total).toBeGreaterThanOrEqual(75);
+    const report = await evaluate(understander, readEvalSet(join(__dirname, '..', 'fixtures', `${name}.${locale}.jsonl`)));
+    expect(report.lines.total).toBeGreaterThanOrEqual(50);
     expect(rate(report.intent)).toBeGreaterThanOrEqual(HOLDOUT_MIN.intent);
     expect(rate(report.fieldsAll)).toBeGreaterThanOrEqual(HOLDOUT_MIN.fields);
     expect(rate(report.date)).toBeGreaterThanOrEqual(HOLDOUT_MIN.date);
