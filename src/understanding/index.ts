@@ -308,7 +308,7 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     const told = /\b(beloofd|beloofden|beloofde|promised|nooit|never|genegeerd|ignored|niet teruggebeld|not called back|wilde|wanted)\b/.test(n);
     // At "what would solve it?", "ik wil dat iemand mij terugbelt" is the wish itself (kept as the solution).
     const wish = asked === 'solution' && words > 5;
-    if (words <= 10 && !told && !wish && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
+    if (words <= 12 && !told && !wish && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
       return { intent: 'person', fields: pick(fields, ['phone', 'email', 'name']), label: 'rule' };
     }
     if (words <= 10 && !question && CLOSING.test(n) && !/\b(maar|but|nog een vraag|another question)\b/.test(n) && !hasFields && (asked !== undefined || words <= 4 || /\b(hulp|helpen|help|moeite|assistance|your time)\b/.test(n))) {
