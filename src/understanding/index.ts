@@ -44,6 +44,19 @@ const STATEMENT_WORDS = 14;
 const MIN_SCORE = 0.45;
 const MIN_MARGIN = 0.12;
 
+/** Chat shorthand, expanded before the rules and the model read a message ("wnr hoor ik wat", "pls call me"). */
+const SLANG: Record<string, string> = {
+  wnr: 'wanneer', wrm: 'waarom', k: 'ik', n: 'een', ff: 'even', aub: 'alstublieft', svp: 'alstublieft', mss: 'misschien',
+  nie: 'niet', nx: 'niks', thx: 'thanks', pls: 'please', plz: 'please', ur: 'your', idk: 'i don t know', dunno: 'don t know',
+  asap: 'as soon as possible', wanna: 'want to', gonna: 'going to', cuz: 'because', bc: 'because', tbh: '', lol: '', pfff: '', pff: '',
+};
+export const expandSlang = (normalised: string) =>
+  normalised
+    .split(' ')
+    .map((w) => SLANG[w] ?? w)
+    .filter(Boolean)
+    .join(' ');
+
 export const norm = (s: string) =>
   s
     .normalize('NFD')
@@ -73,7 +86,7 @@ const LANGUAGE_ASK = /^(in (het )?)?\S+( taal)?( (please|pls|graag|alstublieft|a
 
 /** Asking for a person in words no model is needed for. */
 const PERSON_STRONG =
-  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|(graag|wil|kan ik|doe|indienen) (\w+ ){0,2}terugbelverzoek|^(een )?terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|(mij|me) (\w+ ){0,2}(bellen|opbellen|belt|opbelt|terugbelt)|^bel (me|mij)( maar| liever| gewoon| even| alstublieft| aub)?$|(call|ring|phone) me (\w+ )?(on|at|back)|(iemand|someone|somebody) (\w+ ){0,2}(contact|bellen|call|phone|ring)( \w+)? (me|mij)|(contact|neem|neemt) (\w+ ){0,2}met (mij|me) op|(mag|kan) ik (uw|je|jouw|een|de) (collega|leidinggevende|chef|manager)( \w+)?|can i (have|get|speak to|talk to) (your|a|the) (colleague|manager|supervisor|boss)( \w+)?|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
+  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|(graag|wil|kan ik|doe|indienen) (\w+ ){0,2}terugbelverzoek|^(een )?terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|(mij|me) (\w+ ){0,2}(bellen|opbellen|belt|opbelt|terugbelt)|^bel (me|mij)( maar| liever| gewoon| even| alstublieft| aub)?$|(call|ring|phone) me (\w+ )?(on|at|back)|(iemand|someone|somebody) (\w+ ){0,2}(contact|bellen|call|phone|ring)( \w+)? (me|mij)|(contact|neem|neemt) (\w+ ){0,2}met (mij|me) op|(mag|kan) ik (uw|je|jouw|een|de) (collega|leidinggevende|chef|manager)( \w+)?|can i (have|get|speak to|talk to) (your|a|the) (colleague|manager|supervisor|boss)( \w+)?|^(even |ff )?(bellen|bel me|bel mij)( alstublieft| graag| please)?$|\b(please|can you|could you|would you)( \w+)? (call|ring|phone) me\b|^(call|ring|phone) me\b|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
 /** "ik wil een medewerker spreken", "can I talk to someone": a request (present tense) to speak to someone. */
 const SPEAK_TO =
   /\b(spreken|praten|spreek|praat|speak|talk|chat|explain|uitleggen|bespreken|discuss|overleggen)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent|people|one of you)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
@@ -99,7 +112,7 @@ const CLOSING =
 const CORRECTION_CUE =
   /\b(fout|verkeerd|onjuist|klopt (niet|het niet)|niet goed|niet juist|moet .+ zijn|moet zijn|moet worden|moet anders|verander|wijzig|corrigeer|aanpassen|pas .+ aan|ik bedoel(de)?|niet .+ maar|wrong|incorrect|not right|not correct|mistake|should be|must be|needs to be|change|correct (it|that|the|my)|update|edit|i meant|not .+ but|instead)\b/;
 
-const SKIP = /^(no clue( anymore)?|geen idee meer|weet ik niet meer|geen flauw idee|not a clue|heb ik niet|heb geen|geen telefoon|i don t have (one|a phone)|n a|weet ik niet|weet ik het niet|ik weet het niet|geen idee|overslaan|sla over|sla maar over|skip|skip this|pass|nvt|n v t|niet van toepassing|i don t know|i dont know|dont know|no idea|dunno|not sure|weet niet|geen|none|nothing|niets|niks|liever niet|rather not)$/;
+const SKIP = /^(i don t know( tbh)?|don t know|no idea tbh|no clue( anymore)?|geen idee meer|weet ik niet meer|geen flauw idee|not a clue|heb ik niet|heb geen|geen telefoon|i don t have (one|a phone)|n a|weet ik niet|weet ik het niet|ik weet het niet|geen idee|overslaan|sla over|sla maar over|skip|skip this|pass|nvt|n v t|niet van toepassing|i don t know|i dont know|dont know|no idea|dunno|not sure|weet niet|geen|none|nothing|niets|niks|liever niet|rather not)$/;
 const YES_NO = /^(ja|jawel|jazeker|ja hoor|ja graag|ja dat klopt|klopt|dat klopt|correct|prima|goed|oke|ok|okay|yes|yes please|yep|yeah|sure|that s right|right|nee|nee hoor|nee dank je|neen|no|nope|no thanks|niet|not really|klopt niet)$/;
 
 /** Verbs of asking for contact: "een medewerker" names a person; "een medewerker spreken" asks for one. */
@@ -129,9 +142,9 @@ function contactAsked(asked: Asked | undefined): boolean {
 }
 
 /** "weet ik niet hoe hij heette": no person, unless the answer still describes one ("een man, naam weet ik niet"). */
-const UNKNOWN = /\b(weet (ik )?(het )?niet|geen idee|geen flauw idee|ken ik niet|don t know|dont know|no idea|not sure|can t remember|cannot remember|weet niet meer|vergeten|forgot)\b/;
+const UNKNOWN = /\b(weet (ik )?(het )?(nog )?niet|geen idee|geen flauw idee|ken ik niet|don t know|dont know|no idea|not sure|can t remember|cannot remember|weet niet meer|vergeten|forgot)\b/;
 /** "niemand speciaal", "not anyone in particular": nobody in particular. */
-const NOBODY = /^(niet iemand|niemand|no one|nobody|not anyone|not someone|geen)( \w+)?( speciaal| specifiek| in particular| specific)?\b/;
+const NOBODY = /^(niet iemand|niemand|no one|nobody|not anyone|not someone|geen persoon|geen specifiek iemand)( \w+)?( speciaal| specifiek| in particular| specific)?\b/;
 const SOMEONE = /\b(man|vrouw|meneer|mevrouw|jongen|meisje|iemand|medewerker|medewerkster|ambtenaar|dame|heer|guy|woman|lady|gentleman|someone|somebody|person|employee|officer|clerk|girl|boy)\b/;
 
 /** A wish in a story: "Ik wil excuses.", "I'd like an apology." (the sentence, as the citizen wrote it). */
@@ -180,7 +193,8 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
       if (!skip && !unknownPlace && !/\?\s*$/.test(text)) fields.place = { kind: place?.kind ?? 'elsewhere', text: cleanAnswer(text) };
     } else if (place && !skip) fields.place = place;
     if (asked === 'who') {
-      const answer = cleanAnswer(text.replace(PERSON_SKIP_TAIL, ''));
+      // "geen idee hoe ze heette, een blonde vrouw": the description after the not-knowing
+    const answer = cleanAnswer(text.replace(PERSON_SKIP_TAIL, '').replace(/^(?:geen idee|weet (?:ik )?(?:het )?niet(?: meer)?|no idea|i don'?t know|not sure)[^,;]*[,;]\s*(?=\S)/i, ''));
       const unknownOnly = UNKNOWN.test(norm(answer)) && !findPerson(answer, locale) && !SOMEONE.test(norm(answer));
       if (!skip && !unknownOnly && !NOBODY.test(norm(answer)) && answer && !SKIP.test(norm(answer)) && !/\?\s*$/.test(text)) {
         const named = findPerson(answer, locale);
@@ -188,7 +202,8 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
       }
     } else if (person && !skip) fields.person = person;
   }
-  if (asked === 'solution' && !skip && !/\?\s*$/.test(text) && !NO_SOLUTION.test(n)) fields.solution = cleanAnswer(text);
+  const unsure = UNKNOWN.test(n) && n.split(' ').length <= 6;
+  if (asked === 'solution' && !skip && !unsure && !/\?\s*$/.test(text) && !NO_SOLUTION.test(n)) fields.solution = cleanAnswer(text);
   if (asked === undefined || asked === 'story' || asked === 'more') {
     const wish = SOLUTION_IN_STORY.exec(text);
     if (wish && !/klacht|complaint|indienen|file|submit|melden|report/i.test(wish[1])) fields.solution = cleanAnswer(wish[1]);
@@ -276,7 +291,7 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     const text = input.text.slice(0, MAX_CHARS).trim();
     const { locale, asked } = input;
     const now = input.now ?? new Date();
-    const n = norm(text);
+    const n = expandSlang(norm(text));
     const words = n ? n.split(' ').length : 0;
     if (!n) return { intent: 'unclear', fields: {} };
 
@@ -319,6 +334,10 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     if (/^(waarom|why|waarvoor|what for|hoezo|why is that|waarom is dat|waarom dat|waarom moet dat)$/.test(n)) {
       return contactAsked(asked) ? { intent: 'question', question: 'why-data', fields: {}, label: 'rule' } : { intent: 'help', fields: {}, label: 'rule' };
     }
+    // "ik wil liever anoniem blijven" where a name is asked: the answer about anonymous complaints
+    if (contactAsked(asked) && words <= 10 && /\b(anoniem|anonymous|anonymously|zonder naam|without (my )?name)\b/.test(n) && !hasFields) {
+      return { intent: 'question', question: 'anonymous', fields: {}, label: 'rule' };
+    }
     if (words <= 12 && (questionForm || words <= 2)) {
       const kw = QUESTION_WORDS.find(([re]) => re.test(n));
       if (kw && !hasFields) return { intent: 'question', question: kw[1], fields: {}, label: 'rule' };
@@ -327,7 +346,7 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     if (/\b(klacht|complaint|klagen|complain)\b/.test(n) && !/\b(geen|niet|not|don t|dont|no longer|anymore|meer|toch|intrekken|withdraw|cancel|annuleer|verwijder|delete|stop)\b/.test(n) && !questionForm) {
       return { intent: 'answer', fields, label: 'rule' };
     }
-    const scores = modelScores(text, locale);
+    const scores = modelScores(question ? `${n}?` : n, locale); // the shorthand expanded; the question mark kept
     let [label, score, second] = topLabels(scores);
     if (questionForm && (label === 'answer' || label === 'correction' || label === 'protest') && words <= 12) {
       // A question: the best question label counts when it is close to the top.
@@ -335,7 +354,7 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
       if (scores[q] >= 0.3 && scores[q] >= score - 0.25) [label, score, second] = [q, scores[q], 0];
     }
     const sure = score >= MIN_SCORE && score - second >= MIN_MARGIN;
-    if (asked === 'summary' && CORRECTION_CUE.test(n) && label !== 'person' && !label.startsWith('q-')) {
+    if (asked === 'summary' && CORRECTION_CUE.test(n) && label !== 'person' && (!label.startsWith('q-') || hasFields)) {
       return { intent: 'correction', fields: correctionFields(text, locale, now), label };
     }
     if (label === 'protest' && score >= 0.3 && !hasFields && words <= 12) return { intent: 'unclear', fields: {}, label };
@@ -397,6 +416,9 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
       if (classifier && result.intent === 'answer' && storyLike(input.asked, words)) {
         const routes: Route[] = await routesOf(text, input.locale, classifier);
         if (routes.length > 0) result.routes = routes;
+      // "oh en mijn telefoonnummer is 0612345678": contact details added are no story with a route
+      const f = result.fields;
+      if (words <= 10 && (f.phone || f.email || f.street || f.postcode || f.name) && !f.date && !f.place && !f.person) delete result.routes;
       }
       return result;
     },

@@ -91,6 +91,23 @@ describe('commands and questions by meaning', () => {
   });
 });
 
+describe('chat shorthand and short answers', () => {
+  test.each([
+    ['wnr hoor ik wat', 'nl', undefined, { intent: 'question', question: 'duration' }],
+    ['k wil n mens spreken', 'nl', undefined, { intent: 'person' }],
+    ['pls call me asap', 'en', undefined, { intent: 'person' }],
+    ['idk', 'en', 'when', { intent: 'answer', fields: {} }],
+    ['Ik wil liever anoniem blijven', 'nl', 'name', { intent: 'question', question: 'anonymous' }],
+    ['weet ik nog niet', 'nl', 'solution', { intent: 'answer', fields: {} }],
+    ['geen idee hoe ze heette, een blonde vrouw', 'nl', 'who', { intent: 'answer', fields: { person: { kind: 'staff', text: 'een blonde vrouw' } } }],
+    ['oh en mijn telefoonnummer is 0612345678', 'nl', 'more', { intent: 'answer', fields: { phone: '+31612345678' } }],
+  ] as [string, Locale, Asked | undefined, Partial<Understanding>][])('%s -> %j', async (text, locale, asked, expected) => {
+    const r = await u(text, locale, asked);
+    expect(r).toMatchObject(expected);
+    if (asked === 'more') expect(r.routes).toBeUndefined();
+  });
+});
+
 describe('corrections', () => {
   test('a free-worded correction fills the corrected field', async () => {
     expect(await u('mijn telefoonnummer is fout, het moet 06-33445577 zijn', 'nl', 'summary')).toMatchObject({
