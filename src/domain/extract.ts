@@ -105,7 +105,7 @@ const PLACE_RULES: Rule<PlaceKind>[] = [
   {
     kind: 'phone',
     match: anyOf([
-      words('telefo(?:on|ontje|nisch|nische)|(?:op|terug)?gebeld|(?:op|terug)?belde[n]?|(?:op|terug)?bellen|aan\\s+de\\s+(?:lijn|telefoon)'),
+      words('telefo(?:on|ontje|nisch|nische)|(?:op|terug)?gebeld|(?:op|terug)?belde[n]?|(?:op|terug)?bellen|aan\\s+de\\s+(?:lijn|telefoon)|(?<=(?:ik|we|wij|hij|zij|ze)\\s+(?:al\\s+)?)bel(?:t)?'),
       words('(?:tele)?phone(?:d)?(?!\\s*(?:number|no\\b))|on\\s+the\\s+phone|(?:phone\\s+)?calls?|(?<!so-)called|calling|rang|rung'),
     ]),
   },
