@@ -97,6 +97,11 @@ const QUESTION_FORM =
   /\?\s*$|^(wat|waarom|hoe|wie|wanneer|waar|welke|hoeveel|kan|kun|kunt|mag|moet|wordt|worden|krijg|krijgt|is|zijn|heb|heeft|ga|gaat|blijft|what|why|how|who|when|where|which|can|could|will|would|do|does|is|are|may|should|must|am)\b/;
 /** Keyword questions, where a word says it all. */
 const QUESTION_WORDS: [RegExp, Question][] = [
+  [/\b(identiteit|identity)\b.*\b(geheim|prive|private|secret|verborgen|hidden)\b|\b(weten|know|find out|te weten)\b.*\bwie\b.*\b(geklaagd|klaagt|klacht)\b|\bknow who (complained|made the complaint)\b/, 'anonymous'],
+  [/\b(vertrouwelijk|confidential|confidentiality|verkopen|sell|selling)\b/, 'privacy'],
+  [/\b(wachttijd|waiting time|response time|behandeltermijn|reactietermijn|termijn)\b|^(wanneer|when)\b.*\b(contact|terug|back|reactie|antwoord|answer|reply|hear|horen)\b/, 'duration'],
+  [/\b(klachtenprocedure|complaints? procedure|bevestiging|confirmation)\b|^(what s going to happen|what is going to happen|wat gaat er (\w+ )?gebeuren)\b/, 'procedure'],
+  [/\b(degene|de persoon|the person|the employee|de medewerker|the official|de ambtenaar)\b.*\b(over wie ik klaag|i complain about|i m complaining about|ik klaag)\b/, 'who-handles'],
   [/\b(bewaren|bewaard|opslaan|opgeslagen|verwijderd|verwijderen|gedeeld|delen|keep|kept|store|stored|delete|deleted|share|shared|see|zien|lezen|read|access|gebeurt|happens|happen|doen|do|record|recorded)\b.*\b(gegevens|informatie|data|details|information|persoonsgegevens|gesprek|chat|conversation)\b|\b(gegevens|data|details|information|adres|address|naam|name|nummer|number)\b.*\b(bewaard|opgeslagen|gedeeld|doorgegeven|kept|stored|shared|passed on|deleted|veilig|safe|secure|zien|lezen|inzien)\b/, 'privacy'],
   [/^(waarom|waarvoor|why|what for|what do you need)\b.*\b(naam|adres|telefoon\w*|nummer|e ?mail\w*|gegevens|name|address|phone|number|email|details|postcode)\b|\b(naam|adres|telefoonnummer|e ?mailadres|name|address|phone number|email)\b.*\b(verplicht|nodig voor|mandatory|required|needed for|for what)\b/, 'why-data'],
   [/\b(anoniem|anonymous|anonymously|anonymity|anonimiteit)\b|\b(naam|name)\b.*\b(erbij|on it|weglaten|left out|geheim|secret)\b|\b(without|zonder)\b.*\b(name|naam)\b/, 'anonymous'],
@@ -323,7 +328,8 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     const told = /\b(beloofd|beloofden|beloofde|promised|nooit|never|genegeerd|ignored|niet teruggebeld|not called back|wilde|wanted)\b/.test(n);
     // At "what would solve it?", "ik wil dat iemand mij terugbelt" is the wish itself (kept as the solution).
     const wish = asked === 'solution' && words > 5;
-    if (words <= 12 && !told && !wish && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
+    const whenQuestion = /^(wanneer|when|hoe lang|how long|hoe snel|how soon)\b/.test(n);
+    if (words <= 12 && !told && !wish && !whenQuestion && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
       return { intent: 'person', fields: pick(fields, ['phone', 'email', 'name']), label: 'rule' };
     }
     if (words <= 10 && !question && CLOSING.test(n) && !/\b(maar|but|nog een vraag|another question)\b/.test(n) && !hasFields && (asked !== undefined || words <= 4 || /\b(hulp|helpen|help|moeite|assistance|your time)\b/.test(n))) {

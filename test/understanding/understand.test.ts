@@ -74,6 +74,47 @@ describe('commands and questions by meaning', () => {
     expect(await u(text, 'nl', asked)).toMatchObject({ intent: 'question', question, fields: {} });
   });
 
+  test.each([
+    ['Is it possible to file this without my name?', 'en', 'anonymous'],
+    ['Will they know who complained?', 'en', 'anonymous'],
+    ['Can I keep my identity private?', 'en', 'anonymous'],
+    ['Where is my complaint stored?', 'en', 'privacy'],
+    ['Do you sell my data?', 'en', 'privacy'],
+    ['Is this conversation confidential?', 'en', 'privacy'],
+    ["What's my address for?", 'en', 'why-data'],
+    ['How come you need my phone number?', 'en', 'why-data'],
+    ['Is my email really necessary?', 'en', 'why-data'],
+    ['How much longer will this take?', 'en', 'duration'],
+    ["What's the waiting time for a reply?", 'en', 'duration'],
+    ['When will someone get back to me?', 'en', 'duration'],
+    ["What's going to happen with this?", 'en', 'procedure'],
+    ['How does the complaint procedure work?', 'en', 'procedure'],
+    ['Do I get a confirmation?', 'en', 'procedure'],
+    ['Who is going to deal with it?', 'en', 'who-handles'],
+    ['Does the person I complain about handle it?', 'en', 'who-handles'],
+    ['Is someone independent looking at this?', 'en', 'who-handles'],
+    ['Kan dit zonder mijn naam?', 'nl', 'anonymous'],
+    ['Weten ze wie er geklaagd heeft?', 'nl', 'anonymous'],
+    ['Kan ik mijn identiteit geheim houden?', 'nl', 'anonymous'],
+    ['Waar wordt mijn klacht opgeslagen?', 'nl', 'privacy'],
+    ['Verkopen jullie mijn gegevens?', 'nl', 'privacy'],
+    ['Is dit gesprek vertrouwelijk?', 'nl', 'privacy'],
+    ['Waar is mijn adres voor?', 'nl', 'why-data'],
+    ['Hoezo heeft u mijn telefoonnummer nodig?', 'nl', 'why-data'],
+    ['Is mijn e-mail echt nodig?', 'nl', 'why-data'],
+    ['Hoe lang gaat dit nog duren?', 'nl', 'duration'],
+    ['Wat is de wachttijd voor een antwoord?', 'nl', 'duration'],
+    ['Wanneer neemt iemand contact met me op?', 'nl', 'duration'],
+    ['Wat gaat er hiermee gebeuren?', 'nl', 'procedure'],
+    ['Hoe werkt de klachtenprocedure?', 'nl', 'procedure'],
+    ['Krijg ik een bevestiging?', 'nl', 'procedure'],
+    ['Wie gaat dit oppakken?', 'nl', 'who-handles'],
+    ['Behandelt degene over wie ik klaag het zelf?', 'nl', 'who-handles'],
+    ['Kijkt er iemand onafhankelijk naar?', 'nl', 'who-handles'],
+  ] as [string, Locale, string][])('question in other words: %s -> %s %s', async (text, locale, question) => {
+    expect(await u(text, locale)).toMatchObject({ intent: 'question', question, fields: {} });
+  });
+
   test('a protest is not a name', async () => {
     const r = await u('Dat staat er allemaal al in mijn eerste bericht!!', 'nl', 'name');
     expect(r.intent).toBe('unclear');
