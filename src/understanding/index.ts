@@ -73,6 +73,9 @@ const EXACT: [RegExp, Command][] = [
   [/^(opnieuw|opnieuw beginnen|begin opnieuw|begin maar opnieuw|overnieuw|herstart|herstarten|restart|start over|start again|reset|begin again|redo|redo everything|do it again|over again|nog een keer|nog eens)$/, { intent: 'restart' }],
   [/^(huh|he|hè|eh|uh|uhm|hm|hmm|pardon|wat|what|sorry what|hä)$/, { intent: 'unclear' }],
   [/^(i don t get (it|this)|i dont get (it|this)|i dont understand( this| it)?|ik snap (het|dit) niet|ik begrijp (het|dit) niet|i don t understand( this| it)?|i m confused|ik snap er niks van|ik snap er niets van)$/, { intent: 'help' }],
+  [/^(what s the purpose of this( chat| bot)?|what is the purpose of this( chat| bot)?|what is this (chat|bot) for|what s this (chat|bot) for|waar is (deze|dit) (chat|bot|gesprek) voor|waar dient (deze|dit) (chat|bot) voor|how do i go back|hoe ga ik terug|i need help|ik heb hulp nodig|help me please|ik heb hulp nodig (met|bij) (dit|deze|het) (formulier|vraag|chat)|i need (help|assistance) with (this|the) (form|question|chat))$/, { intent: 'help' }],
+  [/^(i don t want to (continue|go on)|ik wil niet verder( gaan)?|(please )?end (the|this) (conversation|chat)( please)?|beeindig (het|dit) gesprek( alstublieft| graag)?|stop (het|dit) gesprek|ik wil het gesprek beeindigen)$/, { intent: 'stop' }],
+  [/^(cheers( mate)?|ta|bedankt en doei|thanks and bye)$/, { intent: 'goodbye' }],
   [/^(wat bedoel (je|jij|u)|wat bedoelt u|what do you mean|wat betekent|what does|what s that|wat is dat)\b/, { intent: 'help' }],
   [/^((let s|lets|i want to|can we|kan ik|ik wil|we) )?(start|begin|beginnen) (again|over|opnieuw|overnieuw|from scratch|from the (beginning|start)|van voren af aan)( please| graag)?$/, { intent: 'restart' }],
   [/^(doei|doeg|dag|daag|dag dag|doei doei|tot ziens|tot later|bye|bye bye|bye now|goodbye|good bye|see you|see ya|cya|cu|ttyl|cheers|ciao|later)$/, { intent: 'goodbye' }],
@@ -111,11 +114,16 @@ const QUESTION_WORDS: [RegExp, Question][] = [
   [/\b(klachtenfunctionaris|complaints officer)\b/, 'who-handles'],
 ];
 /** Thanks or wishes that close the conversation. */
+/** "verder niets, bedankt", "nothing else, thanks" */
+const NOTHING_ELSE_THANKS =
+  /\b(verder niets|verder niks|niets meer|niks meer|nothing else|nothing more|dat was alles|that s all|that was all|dat is alles|that s it)\b.*\b(bedankt|dank|thanks|thank you|dankjewel)\b|\b(bedankt|dank je|dank u|thanks|thank you)\b.*\b(verder niets|verder niks|nothing else|dat was alles|that s all|that s it)\b/;
+const RESTART_ANY =
+  /\b(opnieuw (beginnen|starten)|overnieuw (beginnen|starten)|van voren af aan|start (over|again|afresh)|begin again|from scratch|start a new complaint|een nieuwe klacht beginnen|opnieuw begin)\b/;
 const CLOSING =
   /^(bedankt|dank je|dank u|dankjewel|dankuwel|thanks|thank you|cheers|top|oke|ok|okay|prima|fijn)?\s*(wel\s*)?(bedankt|dankjewel|dankuwel|dank je( wel)?|dank u( wel)?|thanks|thank you|thx|ty|merci|fijne? (dag|avond|middag|ochtend|weekend)( nog)?|prettige (dag|avond)|have a (nice|good|great) (day|evening|weekend)|enjoy your (day|evening))\b/;
 /** Words that mark a correction ("fout", "moet ... zijn", "should be"). */
 const CORRECTION_CUE =
-  /\b(fout|verkeerd|onjuist|klopt (niet|het niet)|niet goed|niet juist|moet .+ zijn|moet zijn|moet worden|moet anders|verander|wijzig|corrigeer|aanpassen|pas .+ aan|ik bedoel(de)?|niet .+ maar|wrong|incorrect|not right|not correct|mistake|should be|must be|needs to be|change|correct (it|that|the|my)|update|edit|i meant|not .+ but|instead)\b/;
+  /\b(is not my|s not my|isn t my|is mijn \w+ niet|niet mijn|fout|verkeerd|onjuist|klopt (niet|het niet)|niet goed|niet juist|moet .+ zijn|moet zijn|moet worden|moet anders|verander|wijzig|corrigeer|aanpassen|pas .+ aan|ik bedoel(de)?|niet .+ maar|wrong|incorrect|not right|not correct|mistake|should be|must be|needs to be|change|correct (it|that|the|my)|update|edit|i meant|not .+ but|instead)\b/;
 
 const SKIP = /^(i don t know( tbh)?|don t know|no idea tbh|no clue( anymore)?|geen idee meer|weet ik niet meer|geen flauw idee|not a clue|heb ik niet|heb geen|geen telefoon|i don t have (one|a phone)|n a|weet ik niet|weet ik het niet|ik weet het niet|geen idee|overslaan|sla over|sla maar over|skip|skip this|pass|nvt|n v t|niet van toepassing|i don t know|i dont know|dont know|no idea|dunno|not sure|weet niet|geen|none|nothing|niets|niks|liever niet|rather not)$/;
 const YES_NO = /^(ja|jawel|jazeker|ja hoor|ja graag|ja dat klopt|klopt|dat klopt|correct|prima|goed|oke|ok|okay|yes|yes please|yep|yeah|sure|that s right|right|nee|nee hoor|nee dank je|neen|no|nope|no thanks|niet|not really|klopt niet)$/;
@@ -284,12 +292,12 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
   const classifier = opts.classifier === undefined ? await createRouteClassifier() : opts.classifier;
   const { models } = loadIntentModels();
 
-  function modelScores(text: string, locale: Locale): IntentScores {
+  function modelScores(text: string, locale: Locale): IntentScores & { known: number } {
     const own = models[locale].scores(text);
     const other = models[locale === 'nl' ? 'en' : 'nl'].scores(text);
     // People mix languages: the other language's model counts when it knows more of the message.
-    if (other.known > own.known) return other.scores;
-    return own.scores;
+    if (other.known > own.known) return { ...other.scores, known: other.known };
+    return { ...own.scores, known: own.known };
   }
 
   function understandSync(input: UnderstandInput): Understood {
@@ -332,7 +340,10 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     if (words <= 12 && !told && !wish && !whenQuestion && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
       return { intent: 'person', fields: pick(fields, ['phone', 'email', 'name']), label: 'rule' };
     }
-    if (words <= 10 && !question && CLOSING.test(n) && !/\b(maar|but|nog een vraag|another question)\b/.test(n) && !hasFields && (asked !== undefined || words <= 4 || /\b(hulp|helpen|help|moeite|assistance|your time)\b/.test(n))) {
+    if (words <= 10 && !question && !hasFields && NOTHING_ELSE_THANKS.test(n)) return { intent: 'goodbye', fields: {}, label: 'rule' };
+    if (words <= 12 && RESTART_ANY.test(n) && !/\b(wilde|wanted|moest|had to)\b/.test(n)) return { intent: 'restart', fields: {}, label: 'rule' };
+    if (asked === 'when' && /\b(welke|what|which|in what) (vorm|format|formaat|notatie|way)\b/.test(n)) return { intent: 'help', fields: {}, label: 'rule' };
+    if (words <= 10 && !question && CLOSING.test(n) && !/\b(maar|but|nog een vraag|another question)\b/.test(n) && !hasFields && (asked !== undefined || words <= 4 || /\b(hulp|helpen|geholpen|help|helpful|helped|moeite|assistance|your time)\b/.test(n))) {
       return { intent: 'goodbye', fields: {}, label: 'rule' };
     }
     const questionForm = QUESTION_FORM.test(n) || question;
@@ -353,6 +364,11 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
       return { intent: 'answer', fields, label: 'rule' };
     }
     const scores = modelScores(question ? `${n}?` : n, locale); // the shorthand expanded; the question mark kept
+    // Not one word either model knows, nothing recognised, and no open question asked: gibberish ("asdfgh").
+    const gibberish = n.split(' ').every((w) => /[bcdfghjklmnpqrstvwxz]{5,}|^[^aeiouy]{4,}$/.test(w));
+    if (scores.known === 0 && !hasFields && words <= 3 && gibberish && (asked === undefined || asked === 'summary' || asked === 'more')) {
+      return { intent: 'unclear', fields: {}, label: 'rule' };
+    }
     let [label, score, second] = topLabels(scores);
     if (questionForm && (label === 'answer' || label === 'correction' || label === 'protest') && words <= 12) {
       // A question: the best question label counts when it is close to the top.

@@ -58,6 +58,49 @@ describe('commands and questions by meaning', () => {
     expect((await u(text, locale, asked)).intent).toBe(intent);
   });
 
+  test.each([
+    ["What's the purpose of this chat?", 'en', undefined, 'help'],
+    ['What format should the date be in?', 'en', 'when', 'help'],
+    ['how do I go back', 'en', undefined, 'help'],
+    ['I need assistance with this form', 'en', undefined, 'help'],
+    ["I don't want to continue", 'en', undefined, 'stop'],
+    ["Forget it, I'm out", 'en', 'name', 'stop'],
+    ['please end the conversation', 'en', undefined, 'stop'],
+    ['I made a mistake, can we start over?', 'en', undefined, 'restart'],
+    ['Nothing else, thanks', 'en', 'more', 'goodbye'],
+    ["Thanks, you've been helpful", 'en', undefined, 'goodbye'],
+    ['Cheers mate', 'en', undefined, 'goodbye'],
+    ['Do you speak Dutch?', 'en', undefined, 'language'],
+    ['Nederlands alsjeblieft', 'en', undefined, 'language'],
+    ['Could you reply in English?', 'en', undefined, 'language'],
+    ["That's not my address", 'en', 'summary', 'correction'],
+    ['The name should read J. Smith', 'en', 'summary', 'correction'],
+    ["I gave the wrong phone number, it's 0612312312", 'en', 'summary', 'correction'],
+    ['asdfgh', 'en', undefined, 'unclear'],
+    ['???', 'en', 'name', 'unclear'],
+    ['Waar is deze chat voor?', 'nl', undefined, 'help'],
+    ['In welke vorm moet de datum?', 'nl', 'when', 'help'],
+    ['hoe ga ik terug', 'nl', undefined, 'help'],
+    ['ik heb hulp nodig met dit formulier', 'nl', undefined, 'help'],
+    ['ik wil niet verder gaan', 'nl', undefined, 'stop'],
+    ['Laat maar, ik ben weg', 'nl', 'name', 'stop'],
+    ['beëindig het gesprek alstublieft', 'nl', undefined, 'stop'],
+    ['ik heb een fout gemaakt, kunnen we opnieuw beginnen?', 'nl', undefined, 'restart'],
+    ['Verder niets, bedankt', 'nl', 'more', 'goodbye'],
+    ['Bedankt, u heeft me goed geholpen', 'nl', undefined, 'goodbye'],
+    ['Later!', 'nl', undefined, 'goodbye'],
+    ['Spreekt u Nederlands?', 'nl', undefined, 'language'],
+    ['English please', 'nl', undefined, 'language'],
+    ['Kunt u in het Engels antwoorden?', 'nl', undefined, 'language'],
+    ['Dat is mijn adres niet', 'nl', 'summary', 'correction'],
+    ['De naam moet J. Smit zijn', 'nl', 'summary', 'correction'],
+    ['Ik gaf het verkeerde nummer, het is 0612312312', 'nl', 'summary', 'correction'],
+    ['asdfgh', 'nl', undefined, 'unclear'],
+    ['???', 'nl', 'name', 'unclear'],
+  ] as [string, Locale, Asked | undefined, string][])('command in other words: %s (%s, asked %s) -> %s', async (text, locale, asked, intent) => {
+    expect((await u(text, locale, asked)).intent).toBe(intent);
+  });
+
   test('"in English please" switches language', async () => {
     expect(await u('in English please')).toMatchObject({ intent: 'language', language: 'en', fields: {} });
     expect(await u('Dutch please', 'en')).toMatchObject({ intent: 'language', language: 'nl' });
