@@ -387,6 +387,52 @@ const RULES: Rule[] = [
       return { precision: 'day', from: iso(y, mo, d), to: iso(y, mo, d) };
     },
   },
+  // de eerste/tweede helft van oktober, the first/second half of October
+  {
+    re: re(`(?:de\\s+|the\\s+)?(eerste|first|tweede|second|laatste|latter|last)\\s+(?:helft|half)\\s+(?:van\\s+|of\\s+)?(${MONTH_RE})\\.?${YEAR_AFTER}`),
+    make: (m, ctx) => {
+      const mo = monthOf(m[2]);
+      if (!mo) return undefined;
+      const first = /^(eerste|first)$/i.test(m[1]);
+      const r = first ? monthPeriod(mo, 1, 15, m[3] ?? m[4], ctx) : monthPeriod(mo, 16, 'end', m[3] ?? m[4], ctx);
+      return r ? { precision: 'part', ...r } : undefined;
+    },
+  },
+  // begin/eind 2025, the end of 2025
+  {
+    re: re('(begin|eind|einde|halverwege|midden|medio|early|late|end\\s+of|beginning\\s+of|the\\s+end\\s+of|the\\s+beginning\\s+of|the\\s+middle\\s+of|middle\\s+of|mid)\\s+((?:19|20)\\d{2})'),
+    make: (m, ctx) => {
+      const y = Number(m[2]);
+      if (y > ctx.year) return undefined;
+      const part = m[1].toLowerCase();
+      if (/begin|early|beginning/.test(part)) return { precision: 'season', from: iso(y, 1, 1), to: iso(y, 3, 31) };
+      if (/eind|end|late/.test(part)) return { precision: 'season', from: iso(y, 10, 1), to: iso(y, 12, 31) };
+      return { precision: 'season', from: iso(y, 5, 1), to: iso(y, 8, 31) };
+    },
+  },
+  // weekday abbreviations in a whole answer or after last/on ("last Tues", "Weds", "Sat 21st")
+  {
+    re: re('(?:(last|on|afgelopen|vorige)\\s+)?(mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\\.?(?:\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?)?'),
+    make: (m, ctx, text) => {
+      const prefixed = m[1] !== undefined;
+      if (!prefixed && !(ctx.whole && text.trim().split(/\s+/).length <= 3)) return undefined;
+      const target = { mon: 1, tue: 2, tues: 2, wed: 3, weds: 3, thu: 4, thur: 4, thurs: 4, fri: 5, sat: 6, sun: 0 }[m[2].toLowerCase()];
+      if (target === undefined) return undefined;
+      if (m[3]) {
+        // "Sat 21st": the most recent 21st that was that weekday (this month or the ones before)
+        const d = Number(m[3]);
+        for (let back = 0; back < 12; back++) {
+          const { y, m: mo } = monthsBack(ctx.today, back);
+          if (isValid(y, mo, d) && iso(y, mo, d) <= ctx.today && weekday(iso(y, mo, d)) === target) return { precision: 'day', from: iso(y, mo, d), to: iso(y, mo, d) };
+        }
+        return undefined;
+      }
+      let back = (weekday(ctx.today) - target + 7) % 7;
+      if (back === 0 && /^(last|afgelopen|vorige)$/i.test(m[1] ?? '')) back = 7;
+      const d = addDays(ctx.today, -back);
+      return { precision: 'day', from: d, to: d };
+    },
+  },
   // eind vorige maand, begin deze maand, the end of last month
   {
     re: re(
@@ -552,6 +598,15 @@ const RULES: Rule[] = [
       return { precision: 'day', from: d, to: d };
     },
   },
+  // the weekend before last, het weekend daarvoor
+  {
+    re: re('(?:the\\s+)?weekend\\s+before\\s+last|(?:het\\s+)?weekend\\s+daarvoor|(?:het\\s+)?voorlaatste\\s+weekend|(?:het\\s+)?weekend\\s+van\\s+vorige\\s+week'),
+    make: (_m, ctx) => {
+      const back = (((weekday(ctx.today) - 6 + 7) % 7) || 7) + 7;
+      const sat = addDays(ctx.today, -back);
+      return { precision: 'week', from: sat, to: addDays(sat, 1) };
+    },
+  },
   // vorig/afgelopen weekend, last weekend, in het weekend
   {
     re: re('(?:vorig|vorige|afgelopen|verleden|last|this\\s+past|past|in\\s+het|over\\s+the|at\\s+the)\\s+weekend'),
@@ -588,7 +643,7 @@ const RULES: Rule[] = [
   // seasons and Christmas
   {
     re: re(
-      `(?:(afgelopen|vorige|verleden|deze|last|this|this\\s+past|past)\\s+|(?:in\\s+de|in\\s+het|in\\s+the|in|during\\s+the|tijdens\\s+de)\\s+)?(zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|zomervakantie|summer\\s+holidays?|kerst|kerstmis|christmas|de\\s+kerstdagen|oud\\s+en\\s+nieuw|de\\s+jaarwisseling|jaarwisseling|new\\s+year'?s?(?:\\s+eve)?)(?:\\s+(?:van\\s+|of\\s+)?(vorig\\s+jaar|last\\s+year|\\d{4}))?`,
+      `(?:(afgelopen|vorige|verleden|deze|last|this|this\\s+past|past)\\s+|(?:in\\s+de|in\\s+het|in\\s+the|in|during\\s+the|tijdens\\s+de)\\s+)?(zomervakantie|summer\\s+holidays?|zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|kerst|kerstmis|christmas|de\\s+kerstdagen|oud\\s+en\\s+nieuw|de\\s+jaarwisseling|jaarwisseling|new\\s+year'?s?(?:\\s+eve)?)(?:\\s+(?:van\\s+|of\\s+)?(vorig\\s+jaar|last\\s+year|\\d{4}))?`,
     ),
     make: (m, ctx) => {
       const w = m[2].toLowerCase();
@@ -656,7 +711,7 @@ function findCandidates(lower: string, original: string, ctx: Ctx): Candidate[] 
 
 /** Cheap test: could the text hold a date at all? */
 const MAYBE_DATE = new RegExp(
-  `\\d|${HOLIDAY_RE}|zojuist|daarnet|just now|the other day|fortnight|ochtend|middag|avond|tijd|time|${MONTH_RE}|${WEEKDAY_RE}|gister|vandaag|vanochtend|vanmiddag|vanavond|vannacht|today|yesterday|week|maand|month|jaar|year|geleden|ago|terug|back|zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|kerst|christmas|morgen|morning|afternoon|evening|night|nacht|recent|onlangs|laatst|while|tijdje|poosje|ergens`,
+  `\\d|\\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\\b|${HOLIDAY_RE}|zojuist|daarnet|just now|the other day|fortnight|ochtend|middag|avond|tijd|time|${MONTH_RE}|${WEEKDAY_RE}|gister|vandaag|vanochtend|vanmiddag|vanavond|vannacht|today|yesterday|week|maand|month|jaar|year|geleden|ago|terug|back|zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|kerst|christmas|morgen|morning|afternoon|evening|night|nacht|recent|onlangs|laatst|while|tijdje|poosje|ergens`,
   'i',
 );
 
@@ -685,7 +740,19 @@ export function understandDate(message: string, opts: DateOptions): UnderstoodDa
   const contains = (a: Candidate, b: Candidate) => a.index <= b.index && a.end >= b.end && (a.end - a.index) > (b.end - b.index);
   const pool = dated.filter((c) => !dated.some((o) => contains(o, c)));
   pool.sort((a, b) => RANK[a.precision] - RANK[b.precision] || a.index - b.index);
-  const best = pool[0];
+  let best = pool[0];
+  if (best && opts.whole && (best.precision === 'part' || best.precision === 'month')) {
+    // "eind september begin oktober", "late September or early October": one period from the first to the second
+    const others = pool.filter((c) => c !== best && (c.precision === 'part' || c.precision === 'month'));
+    for (const o of others) {
+      const [a, b] = best.index < o.index ? [best, o] : [o, best];
+      const between = lower.slice(a.end, b.index);
+      if (/^\s*(?:,|of|or|en|and|tot|to|till|until|-|–|\/|t\/m|of\s+misschien|or\s+maybe)?\s*$/i.test(between) && a.from! <= b.from! && b.to! > a.to!) {
+        best = { ...a, end: b.end, to: b.to };
+        break;
+      }
+    }
+  }
   if (best) {
     const words = opts.whole ? text : text.slice(best.index, best.end).trim();
     return { text: words, from: best.from, to: best.to };
