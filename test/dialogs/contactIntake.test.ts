@@ -5,6 +5,7 @@
  * and an address abroad without a phone number is filed.
  */
 import { nextStep } from '../../src/bench/intakeScript';
+import { translator } from '../../src/i18n';
 import { harnessPerTest, type Harness } from '../helpers/harness';
 
 const h = harnessPerTest();
@@ -94,4 +95,13 @@ test('after three wrong answers: "Opnieuw proberen" asks again (no restart), "Be
   await h().say('34');
   await h().say('56');
   expect((await h().say('Bel mij terug')).join('\n')).toMatch(/terugbellen\?/);
+});
+
+test('wishing to stay anonymous at the contact question: the short answer from the locale texts, then the same question', async () => {
+  await toContact(h(), STORY);
+  const reply = (await h().say('ik wil anoniem blijven')).join('\n');
+  expect(reply).toContain(translator('nl')('questions.anonymous', {}).split('{{')[0].slice(0, 40));
+  expect(reply).toMatch(/\nWat is uw naam en adres\? Bijvoorbeeld/);
+  const [draftRow] = await h().db.all<{ data: string }>("SELECT data FROM bot_state WHERE key LIKE 'test/conversations/conv-1%'");
+  expect(JSON.parse(draftRow.data).draft.contact).toEqual({});
 });
