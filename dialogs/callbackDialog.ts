@@ -20,8 +20,11 @@ import { facts, origin, type DialogServices } from './services';
 import { tr, turnLocale, turnNow, vals } from './turn';
 import type { Logger } from '../src/logger';
 import { citizenText } from './text';
+import { nameAndPhone } from './contactDialog';
 
 type Mode = 'offer' | 'interrupt';
+
+const NAME_LOOP = 'callbackName';
 
 /**
  * A short topic from a story: its first sentence, cut at a word to at most 80 characters
@@ -61,6 +64,7 @@ export class CallbackDialog extends ComponentDialog {
         this.endStep.bind(this),
       ]),
     );
+    this.addDialog(new WaterfallDialog(NAME_LOOP, [this.askNameStep.bind(this), this.readNameStep.bind(this)]));
     this.initialDialogId = WATERFALL;
   }
 
@@ -92,7 +96,8 @@ export class CallbackDialog extends ComponentDialog {
   }
 
   private async nameStep(step: WaterfallStepContext) {
-    vals(step).topic = topicFrom(String((step.result as Answer).value ?? (step.result as Answer).text)) ?? String((step.result as Answer).text).slice(0, 200);
+    // a topic too short to say anything ("x") becomes "uw klacht"
+    vals(step).topic = topicFrom(String((step.result as Answer).value ?? (step.result as Answer).text)) ?? tr(step.context)('callback.topicDefault');
     const draft = await this.services.drafts.get(step.context);
     if (draft.contact.name) return step.next({ text: draft.contact.name, value: draft.contact.name } satisfies Answer);
     const suggested = (await turnProfileSuggestion(step.context))?.name;
@@ -106,7 +111,21 @@ export class CallbackDialog extends ComponentDialog {
         freeText: true,
       });
     }
-    return ask(step, ASK_PROMPT, { key: 'contact.ask.name', check: 'name' });
+    return step.beginDialog(NAME_LOOP);
+  }
+
+  /** "Wat is uw naam?", any text: the answer is read for a name and a phone number given with it; asked again until a name comes. */
+  private async askNameStep(step: WaterfallStepContext) {
+    const reason = (step.options as { reason?: string } | undefined)?.reason;
+    if (reason) await step.context.sendActivity(tr(step.context)(reason));
+    return ask(step, ASK_PROMPT, { key: 'contact.ask.name', check: 'text', asked: 'name' });
+  }
+
+  private async readNameStep(step: WaterfallStepContext) {
+    const got = await nameAndPhone(step.context, (step.result as Answer).text);
+    if (got.phone) (await this.services.drafts.get(step.context)).contact.phone = got.phone;
+    if (got.name) return step.endDialog({ text: got.name, value: got.name } satisfies Answer);
+    return step.replaceDialog(NAME_LOOP, { reason: got.reason });
   }
 
   /** The answer to the profile name, if one was offered: yes takes it, a typed name wins, doubt asks. */
@@ -117,7 +136,7 @@ export class CallbackDialog extends ComponentDialog {
     const decision = decide('name', answer);
     if (decision.take === 'suggestion') return step.next({ text: suggested, value: suggested } satisfies Answer);
     if (decision.take === 'typed') return step.next({ text: decision.value, value: decision.value } satisfies Answer);
-    return ask(step, ASK_PROMPT, { key: 'contact.ask.name', check: 'name' });
+    return step.beginDialog(NAME_LOOP);
   }
 
   private async phoneStep(step: WaterfallStepContext) {

@@ -22,6 +22,7 @@ import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStree
 import { turnProfileSuggestion, type ProfileSuggestion } from '../src/teams/profile';
 import type { Asked, UnderstoodFields } from '../src/understanding/types';
 import { cardSubmit, contactCard, readCard, showsCards, type CardValues } from './contactCard';
+import type { Draft } from './draft';
 import { CONTACT_DIALOG, WATERFALL } from './ids';
 import { buttonsFor, matchChoice, type Answer, type ChoiceSpec } from './prompts';
 import { decide, SUGGESTION } from './profileSuggestion';
@@ -98,7 +99,8 @@ class ContactPrompt extends Prompt<Reply> {
 
   protected async onPrompt(context: TurnContext, _state: object, options: PromptOptions): Promise<void> {
     const spec = options.validations as ContactPromptSpec;
-    setAsked(context, spec.asked);
+    // its buttons are answers (never commands), except "Bel mij terug", which the main dialog takes as a request for a person
+    setAsked(context, spec.asked, buttonsFor(context, spec.choices?.filter((c) => c.value !== 'callback')).map((b) => b.title));
     const question = tr(context)(spec.key, spec.vars);
     await context.sendActivity(withButtons(context, spec.lead ? `${spec.lead}\n\n${question}` : question, buttonsFor(context, spec.choices)));
     // the lead is said once; a reprompt (after help, a question) shows the question alone
@@ -145,6 +147,66 @@ function nameIn(text: string, found: UnderstoodFields): string | undefined {
   if (!candidate || candidate.split(/\s+/).length > 5) return undefined;
   const r = checkName(candidate);
   return r.ok ? r.value : undefined;
+}
+
+/**
+ * A name, and a phone number if the answer has one too ("Jan Jansen, 06 12345678"), from this turn's
+ * answer to "what is your name?" (the call-back dialog asks it too). Without a name: the i18n key of why.
+ */
+export async function nameAndPhone(context: TurnContext, text: string): Promise<{ name?: string; phone?: string; reason: string }> {
+  const found = (await understood(context, 'name')).fields;
+  const phone = found.phone ? Fields.phone.safeParse(found.phone) : undefined;
+  const kind = notAName(text);
+  const fromText = Fields.name.safeParse(found.name);
+  const name = kind ? undefined : fromText.success ? fromText.data : nameIn(text, found);
+  const checked = checkName(text);
+  const reason = kind === 'protest' ? 'contact.protest' : kind || checked.ok ? 'contact.notName' : `errors.name.${checked.reason}`;
+  return { name, phone: phone?.success ? phone.data : undefined, reason };
+}
+
+/**
+ * The contact card sent after the contact questions (from the summary, say, to correct a detail): its
+ * good values replace the draft's (an empty optional field keeps what was given); the wrong ones are
+ * marked on the card again. False when the activity is no card submit.
+ */
+export async function takeLateCard(context: TurnContext, draft: Draft): Promise<boolean> {
+  const values = cardSubmit(context.activity);
+  if (!values) return false;
+  const t = tr(context);
+  const { contact, errors } = readCard(values);
+  const taken: ContactField[] = [];
+  for (const f of CONTACT_FIELDS) {
+    const v = contact[f];
+    if (v === undefined || v === null) continue;
+    draft.contact[f] = v as never;
+    taken.push(f);
+  }
+  if (contact.country) draft.contact.country = contact.country;
+  else if (contact.postcode) delete draft.contact.country;
+  const lines: string[] = [];
+  if (taken.length) lines.push(t('contact.noted', { items: itemsOf(context, draft.contact, taken) }));
+  const wrong = Object.keys(errors) as (keyof typeof errors)[];
+  const msg = MessageFactory.text('');
+  if (wrong.length) {
+    lines.push(t('contact.card.wrong', { lines: wrong.map((f) => `- ${t(`contact.card.${f}`)}: ${t(errors[f]!)}`).join('\n') }));
+    msg.attachments = [contactCard(t, values, errors)];
+  }
+  msg.text = lines.join('\n\n');
+  await context.sendActivity(msg);
+  return true;
+}
+
+/** "naam Jan Jansen, adres Bankrasweg 88, 1183 TR Amstelveen": the given fields, as text (citizen values escaped). */
+function itemsOf(context: TurnContext, c: Partial<Contact>, only?: ContactField[]): string {
+  const t = tr(context);
+  const show = (f: ContactField) => !only || only.includes(f);
+  const parts: string[] = [];
+  if (c.name && show('name')) parts.push(t('contact.field.name', { value: citizenText(c.name) }));
+  const address = addressLine({ street: c.street, postcode: c.postcode, city: c.city, country: c.country });
+  if (address && (['street', 'postcode', 'city'] as const).some(show)) parts.push(t('contact.field.address', { value: citizenText(address) }));
+  if (c.phone && show('phone')) parts.push(t('contact.field.phone', { value: { $phone: c.phone } }));
+  if (c.email && show('email')) parts.push(t('contact.field.email', { value: citizenText(c.email) }));
+  return parts.join(', ');
 }
 
 export class ContactDialog extends ComponentDialog {
@@ -280,6 +342,10 @@ export class ContactDialog extends ComponentDialog {
       else if (decision.take === 'typed') draft.contact[field] = decision.value;
       else if (decision.take === 'skip') draft.contact.email = null;
       if (decision.take !== 'ask') state.todo = state.todo.filter((f) => f !== field);
+      // an e-mail address is a way to reach the citizen: the phone number is then not asked for
+      if (field === 'email' && (decision.take === 'suggestion' || decision.take === 'typed') && !state.correcting) {
+        state.todo = state.todo.filter((f) => f !== 'phone');
+      }
       return step.replaceDialog(LOOP, { ...state, suggest, tries: 0 } satisfies LoopState);
     }
 
@@ -353,7 +419,8 @@ export class ContactDialog extends ComponentDialog {
     // one way to reach the citizen besides the address is enough: the other is not asked for
     if (!state.correcting && (taken.includes('phone') || taken.includes('email'))) state.todo = state.todo.filter((x) => x !== 'phone' && x !== 'email');
 
-    const streetText = found.street ? [found.street, found.houseNumber].filter(Boolean).join(' ') : line.street;
+    // the street as the citizen wrote it ("10 Baker Street" stays so) when the line reads as an address; else as understood
+    const streetText = line.street ?? (found.street ? [found.street, found.houseNumber].filter(Boolean).join(' ') : undefined);
     const street = parse(Fields.street, streetText) ?? (q === 'street' ? this.typed(checkStreet, text) : undefined);
     set('street', street);
     if (line.country) {
@@ -369,7 +436,11 @@ export class ContactDialog extends ComponentDialog {
       if (postcode) delete contact.country;
       set('postcode', postcode);
     }
-    const city = parse(Fields.city, found.city ?? line.city) ?? (q === 'city' ? this.typed(checkCity, text) : undefined);
+    // a town alone counts only where an address is asked, or with a street or postcode beside it (not an e-mail address read as a town)
+    const withAddress = addressAsked || Boolean(found.street || found.postcode || line.street || line.postcode);
+    const plainTown = (t?: string) => (t && !/[@\d,;]/.test(t) ? t : undefined);
+    const townText = plainTown(found.city) ?? plainTown(line.city);
+    const city = (withAddress && townText ? parse(Fields.city, townText) : undefined) ?? (q === 'city' && plainTown(text) ? this.typed(checkCity, text) : undefined);
     set('city', city);
     return taken;
   }
@@ -443,17 +514,8 @@ export class ContactDialog extends ComponentDialog {
     return step.replaceDialog(LOOP, { ...state, tries: 0, gaveUp: false, lead: noted } satisfies LoopState);
   }
 
-  /** "naam Jan Jansen, adres Bankrasweg 88, 1183 TR Amstelveen": the given fields, as text (citizen values escaped). */
   private items(context: TurnContext, c: Partial<Contact>, only?: ContactField[]): string {
-    const t = tr(context);
-    const show = (f: ContactField) => !only || only.includes(f);
-    const parts: string[] = [];
-    if (c.name && show('name')) parts.push(t('contact.field.name', { value: citizenText(c.name) }));
-    const address = addressLine({ street: c.street, postcode: c.postcode, city: c.city, country: c.country });
-    if (address && (['street', 'postcode', 'city'] as const).some(show)) parts.push(t('contact.field.address', { value: citizenText(address) }));
-    if (c.phone && show('phone')) parts.push(t('contact.field.phone', { value: { $phone: c.phone } }));
-    if (c.email && show('email')) parts.push(t('contact.field.email', { value: citizenText(c.email) }));
-    return parts.join(', ');
+    return itemsOf(context, c, only);
   }
 
   /** What the card shows filled in: what the conversation already gave. */

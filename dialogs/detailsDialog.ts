@@ -5,7 +5,7 @@
  * field directly and shows the list again; a plain no asks which one is wrong, and that one is asked
  * again later. Result: none (the draft holds everything).
  */
-import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { absorb, clearField, DRAFT_FIELDS, type DraftField } from './draft';
 import { ASK_PROMPT, DETAILS_DIALOG, WATERFALL } from './ids';
 import { ask, AskPrompt, isBareYesOrNo, type Answer, type ChoiceSpec } from './prompts';
@@ -27,8 +27,22 @@ export class DetailsDialog extends ComponentDialog {
     this.initialDialogId = WATERFALL;
   }
 
+  /** "Annuleren" while saying which detail is wrong cancels only that: the details are shown again. */
+  protected async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const draft = await this.services.drafts.peek(innerDc.context);
+    const intent = turnUnderstanding(innerDc.context).intent;
+    if (draft?.correcting && (intent === 'stop' || intent === 'goodbye')) {
+      draft.correcting = false;
+      await innerDc.cancelAllDialogs();
+      await say(innerDc.context, 'summary.correctionCancelled');
+      return innerDc.beginDialog(WATERFALL);
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
   private async showStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
+    draft.correcting = false;
     const fields = DRAFT_FIELDS.filter((f) => draft.inferred?.includes(f));
     if (fields.length === 0) return step.endDialog();
     const t = tr(step.context);
@@ -55,18 +69,22 @@ export class DetailsDialog extends ComponentDialog {
     const fields = DRAFT_FIELDS.filter((f) => draft.inferred?.includes(f));
     if (fields.length === 1) return step.next({ text: '', choice: fields[0] } satisfies Answer);
     vals(step).fields = fields;
+    draft.correcting = true;
     return ask(step, ASK_PROMPT, {
       key: 'details.which',
       choices: fields.map((f) => ({ value: f, key: `summary.field.${f}`, synonyms: FIELD_WORDS[f] })),
       asked: 'summary',
+      // unclear twice: the details stand (they can still be changed at the summary)
+      giveUpAfter: 2,
     });
   }
 
   /** The field that is wrong is forgotten: its question comes later; the rest stands. */
   private async whichStep(step: WaterfallStepContext) {
-    const field = (step.result as Answer).choice as DraftField;
+    const field = (step.result as Answer).choice as DraftField | undefined;
     const draft = await this.services.drafts.get(step.context);
-    clearField(draft, field);
+    draft.correcting = false;
+    if (field) clearField(draft, field);
     return this.done(step);
   }
 

@@ -24,9 +24,6 @@ export type Told = Partial<Omit<ComplaintInput, 'contact' | 'callback'>>;
 export interface Draft extends Told {
   /** idempotency key of this intake: filing twice with it stores one complaint */
   intakeId: string;
-  /** a period ("eind oktober", "week 46"): first and last day; a single day has both equal to incidentDate */
-  incidentDateFrom?: string;
-  incidentDateTo?: string;
   contact: Partial<Contact>;
   callback?: CallbackRequest;
   callbackId?: number;
@@ -37,8 +34,8 @@ export interface Draft extends Told {
   inferred?: DraftField[];
   /** the other procedure the story also belongs to (mixed bezwaar + complaint): its link is given too */
   alsoRoute?: Exclude<ComplaintInput['route'], 'complaint'>;
-  /** the bot asked whether the citizen really wants to stop */
-  confirmingStop?: boolean;
+  /** the bot asked whether the citizen really wants to stop, or to start again */
+  confirming?: 'stop' | 'restart';
   /** a correction from the summary is running: "stop" then cancels only the correction */
   correcting?: boolean;
 }

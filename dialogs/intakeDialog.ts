@@ -148,6 +148,8 @@ export class IntakeDialog extends ComponentDialog {
         { value: 'yes', key: 'intake.callYes', synonyms: ['ja', 'yes', 'bellen', 'bel mij', 'call'] },
         { value: 'no', key: 'intake.callNo', synonyms: ['nee', 'no', 'verder', 'ga verder', 'continue', 'doorgaan'] },
       ],
+      // no endless loop: after two unclear answers the intake goes on without a call (the offer comes back on request)
+      giveUpAfter: 2,
     });
   }
 

@@ -20,10 +20,11 @@ import { i18nInstance } from '../src/i18n';
 import type { Logger } from '../src/logger';
 import type { Asked, Understanding } from '../src/understanding/types';
 import { CallbackDialog } from './callbackDialog';
+import { takeLateCard } from './contactDialog';
 import { absorb, type DraftField } from './draft';
 import { CALLBACK_DIALOG, INTAKE_DIALOG, MAIN_DIALOG, MAIN_WATERFALL } from './ids';
 import { IntakeDialog } from './intakeDialog';
-import { placeLabel } from './show';
+import { fieldValue, placeLabel } from './show';
 import { matchChoice, yesNo } from './prompts';
 import { normalise } from './text';
 import { facts, type DialogServices } from './services';
@@ -61,9 +62,18 @@ function isNothingMore(text: string): boolean {
   return NOTHING_MORE.map(normalise).includes(n) || matchChoice(text, yesNo())?.value === 'no';
 }
 
+const PLAIN_STOP = ['stop', 'stoppen', 'stop maar', 'stop ermee', 'annuleer', 'annuleren', 'afbreken', 'cancel', 'quit', 'exit', 'ik wil stoppen', 'i want to stop'];
+
+const PLAIN_RESTART = ['opnieuw', 'opnieuw beginnen', 'begin opnieuw', 'herstart', 'restart', 'start over', 'start again', 'reset'];
+
+/** "stop", "opnieuw": the command itself, not one read from other words. */
+function isPlain(words: string[], text: string): boolean {
+  return words.includes(normalise(text));
+}
+
 /** The language of a message the bot does not speak ("tr", "pl", "ar"), as the understanding step flags it. */
 function unsupportedLanguage(u: Understanding): string | undefined {
-  const lang = (u as { language?: string; unsupportedLanguage?: string }).unsupportedLanguage ?? u.language;
+  const lang = u.unsupportedLanguage;
   return lang && lang !== 'nl' && lang !== 'en' ? lang : undefined;
 }
 
@@ -114,9 +124,15 @@ export class MainDialog extends ComponentDialog {
     const draft = await this.services.drafts.peek(context);
     const text = typeof context.activity.text === 'string' ? context.activity.text : '';
 
-    if (draft?.confirmingStop) {
-      draft.confirmingStop = false;
-      if (matchChoice(text, yesNo())?.value === 'yes' || u.intent === 'stop' || u.intent === 'goodbye') return this.stop(innerDc);
+    // the contact card sent again after the contact questions (at the summary, say): its good values are taken
+    if (active && draft?.story && !CONTACT_ASKED.includes(asked as Asked) && (await takeLateCard(context, draft))) return this.reprompt(innerDc);
+
+    if (draft?.confirming) {
+      const what = draft.confirming;
+      delete draft.confirming;
+      const yes = matchChoice(text, yesNo())?.value === 'yes';
+      if (what === 'stop' && (yes || u.intent === 'stop' || u.intent === 'goodbye')) return this.stop(innerDc);
+      if (what === 'restart' && (yes || u.intent === 'restart')) return this.restart(innerDc);
       await say(context, 'commands.notStopped');
       return this.reprompt(innerDc);
     }
@@ -136,9 +152,10 @@ export class MainDialog extends ComponentDialog {
       return active ? this.reprompt(innerDc) : innerDc.beginDialog(MAIN_WATERFALL, {});
     }
 
-    // a button the bot showed is an answer, whatever else its words could mean ("Wanneer", "Een medewerker")
+    // a button the bot showed is an answer, whatever else its words could mean ("Wanneer", "Een medewerker",
+    // "Ja, bel mij terug" at the call offer, "Opnieuw proberen"); only stop and another language still work as words
     const button = pressedButton(context);
-    switch (button && !['stop', 'restart', 'language'].includes(u.intent) ? 'answer' : u.intent) {
+    switch (button && !['stop', 'language'].includes(u.intent) ? 'answer' : u.intent) {
       case 'help':
         await say(context, 'commands.help', facts(m, context));
         return active ? this.reprompt(innerDc) : innerDc.beginDialog(MAIN_WATERFALL, {});
@@ -156,24 +173,27 @@ export class MainDialog extends ComponentDialog {
       case 'stop':
         // inside a correction from the summary, "stop" cancels only the correction (the summary dialog does that)
         if (draft?.correcting) return undefined;
-        // at the summary (not the confirmation of the story's details, which also reads corrections) ask first
-        if (asked === 'summary' && draft?.story && !draft.inferred?.length) return this.confirmStop(innerDc);
+        // at the summary (not the confirmation of the story's details, which also reads corrections) ask first;
+        // also when a told complaint would be lost on a stop read from other words than a plain "stop"
+        if (draft?.story && ((asked === 'summary' && !draft.inferred?.length) || !isPlain(PLAIN_STOP, text))) return this.confirm(innerDc, 'stop');
         return this.stop(innerDc);
       case 'goodbye':
         if (draft?.correcting) return undefined;
-        if (draft?.story && active) return this.confirmStop(innerDc);
+        if (draft?.story && active) return this.confirm(innerDc, 'stop');
         await innerDc.cancelAllDialogs();
         await this.services.drafts.clear(context);
         await say(context, 'commands.goodbye', facts(m, context));
         return { status: DialogTurnStatus.complete };
       case 'restart':
-        await innerDc.cancelAllDialogs();
-        await this.services.drafts.clear(context);
-        await say(context, 'commands.restarted');
-        return innerDc.beginDialog(MAIN_WATERFALL, {});
+        // what was told is wiped: asked first unless the citizen typed the plain command
+        if (draft?.story && active && !isPlain(PLAIN_RESTART, text)) return this.confirm(innerDc, 'restart');
+        return this.restart(innerDc);
       case 'person': {
         // "Een medewerker", "de man aan de balie" at "Over wie?" is an answer, not a request for a person
         if (asked === 'who' && u.fields.person) break;
+        // "Ik wil graag dat iemand mij terugbelt en uitlegt hoe het zit" at the solution question is the solution;
+        // the offer of a call comes right after it anyway. A short request ("bel mij") is a request.
+        if (asked === 'solution' && normalise(text).split(' ').length >= 6) break;
         if (draft?.inCallback) return this.reprompt(innerDc);
         if (!active) return innerDc.beginDialog(MAIN_WATERFALL, { callbackFirst: true } satisfies MainOptions);
         return innerDc.beginDialog(CALLBACK_DIALOG, { mode: 'interrupt' });
@@ -183,24 +203,35 @@ export class MainDialog extends ComponentDialog {
     // an answer: every field it gives besides the one asked goes into the draft
     if (active && draft?.story && asked && asked !== 'summary' && asked !== 'story' && asked !== 'more') {
       const skip: DraftField[] = CONTACT_ASKED.includes(asked) ? CONTACT_FIELDS : [FIELD_ASKED[asked]].filter((f): f is DraftField => !!f);
-      absorb(draft, u.fields, { skip, overwrite: u.intent === 'correction', placeLabel: placeLabel(context) });
+      const changed = absorb(draft, u.fields, { skip, overwrite: u.intent === 'correction', placeLabel: placeLabel(context) });
+      // said back at once, so the citizen sees what was taken besides the answer
+      if (changed.length) {
+        const t = tr(context);
+        const items = changed.map((f) => `${t(`summary.field.${f}`)}: ${fieldValue(context, draft, f)}`).join('; ');
+        await say(context, 'intake.alsoNoted', { items });
+      }
     }
     return undefined;
   }
 
-  private async confirmStop(innerDc: DialogContext): Promise<DialogTurnResult> {
+  /** "Weet u zeker dat u wilt stoppen?": the answer comes in the next turn (see `confirming` above). */
+  private async confirm(innerDc: DialogContext, what: 'stop' | 'restart'): Promise<DialogTurnResult> {
     const context = innerDc.context;
     const draft = await this.services.drafts.get(context);
-    draft.confirmingStop = true;
+    draft.confirming = what;
     const t = tr(context);
-    setAsked(context, 'more', [t('commands.stopYes'), t('commands.stopNo')]);
-    await context.sendActivity(
-      withButtons(context, t('commands.stopConfirm'), [
-        { title: t('commands.stopYes'), value: t('commands.stopYes') },
-        { title: t('commands.stopNo'), value: t('commands.stopNo') },
-      ]),
-    );
+    const yes = t(`commands.${what}Yes`);
+    const no = t('commands.stopNo');
+    setAsked(context, 'more', [yes, no]);
+    await context.sendActivity(withButtons(context, t(`commands.${what}Confirm`), [{ title: yes, value: yes }, { title: no, value: no }]));
     return { status: DialogTurnStatus.waiting };
+  }
+
+  private async restart(innerDc: DialogContext): Promise<DialogTurnResult> {
+    await innerDc.cancelAllDialogs();
+    await this.services.drafts.clear(innerDc.context);
+    await say(innerDc.context, 'commands.restarted');
+    return innerDc.beginDialog(MAIN_WATERFALL, {});
   }
 
   private async stop(innerDc: DialogContext): Promise<DialogTurnResult> {

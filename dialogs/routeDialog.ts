@@ -20,7 +20,7 @@ import { ask, AskPrompt, isBareYesOrNo, matchChoice, yesNo, type Answer, type Ch
 import { facts, type DialogServices } from './services';
 import { normalise } from './text';
 import { placeLabel } from './show';
-import { say, tr, turnLocale, turnUnderstanding } from './turn';
+import { say, tr, turnUnderstanding } from './turn';
 
 const ROUTE_CHOICES: ChoiceSpec[] = ROUTES.map((r) => ({ value: r, key: `route.choice.${r}` }));
 type Referral = Exclude<Route, 'complaint'>;
@@ -58,12 +58,8 @@ export class RouteDialog extends ComponentDialog {
 
   private async classifyStep(step: WaterfallStepContext) {
     const draft = await this.services.drafts.get(step.context);
-    let routes = (step.options as { routes?: Route[] } | undefined)?.routes;
-    // without an understanding of the story (a bot without an understander), the recogniser alone
-    if (routes === undefined && this.services.classifier && draft.story && !(step.options as { retry?: boolean })?.retry) {
-      const result = await this.services.classifier.classify(draft.story, turnLocale(step.context));
-      routes = result.route === 'unclear' ? [] : [result.route];
-    }
+    // the routes the understanding step found in the story (it runs the route recogniser); none: the buttons
+    const routes = (step.options as { routes?: Route[] } | undefined)?.routes;
     if (routes?.includes('complaint')) {
       draft.route = 'complaint';
       const other = routes.find((r): r is Referral => r !== 'complaint' && r !== 'other');
@@ -95,8 +91,14 @@ export class RouteDialog extends ComponentDialog {
         addToStory(draft, answer.text);
         return this.refer(step, route);
       }
+      // a second answer that fits no situation: taken as a complaint (sending a complaint away is the worst error)
+      if ((step.options as { tries?: number } | undefined)?.tries) {
+        draft.route = 'complaint';
+        await say(step.context, 'route.unsure');
+        return step.endDialog({ continue: true });
+      }
       await say(step.context, 'errors.choice');
-      return step.replaceDialog(WATERFALL, { routes: [], retry: true });
+      return step.replaceDialog(WATERFALL, { routes: [], tries: 1 });
     }
     const route = answer.choice as Route;
     draft.route = route;
@@ -109,9 +111,12 @@ export class RouteDialog extends ComponentDialog {
     draft.route = route;
     const t = tr(step.context);
     const m = this.services.municipality;
-    await step.context.sendActivity(
-      MessageFactory.text(t(`route.referral.${route}`, { ...facts(m, step.context), url: referralLink(m, route), fixiUrl: m.urls.fixi })),
-    );
+    // asked again after an unclear answer: the referral itself is not repeated
+    if (!(step.options as { again?: boolean } | undefined)?.again) {
+      await step.context.sendActivity(
+        MessageFactory.text(t(`route.referral.${route}`, { ...facts(m, step.context), url: referralLink(m, route), fixiUrl: m.urls.fixi })),
+      );
+    }
     return ask(step, ASK_PROMPT, {
       key: 'route.alsoComplaint',
       choices: yesNo({ yes: 'route.alsoComplaintYes', no: 'route.alsoComplaintNo' }),
@@ -130,12 +135,16 @@ export class RouteDialog extends ComponentDialog {
     }
     if (!exact && !isBareYesOrNo(answer.text)) {
       if (!answer.choice && !tellsAStory(answer.text)) {
-        await say(step.context, 'errors.choice');
-        return step.replaceDialog(WATERFALL, { routes: [draft.route ?? 'other'] });
+        // unclear twice: the intake goes on as a complaint (nothing is lost; the officer can still refer it)
+        if (!(step.options as { again?: boolean } | undefined)?.again) {
+          await say(step.context, 'errors.choice');
+          return step.replaceDialog(WATERFALL, { routes: [draft.route ?? 'other'], again: true });
+        }
+      } else {
+        // "ja, het is ook een klacht: niemand reageerde op mijn mails": that is the complaint, with the earlier text kept
+        addToStory(draft, answer.text);
+        absorb(draft, turnUnderstanding(step.context).fields, { markInferred: true, placeLabel: placeLabel(step.context) });
       }
-      // "ja, het is ook een klacht: niemand reageerde op mijn mails": that is the complaint, with the earlier text kept
-      addToStory(draft, answer.text);
-      absorb(draft, turnUnderstanding(step.context).fields, { markInferred: true, placeLabel: placeLabel(step.context) });
     }
     await step.context.sendActivity(tr(step.context)('route.continueIntake'));
     return step.endDialog({ continue: true });

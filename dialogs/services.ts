@@ -1,7 +1,6 @@
 /** What the dialogs need from the rest of the product, injected so tests use the real parts. */
 import type { TurnContext } from 'botbuilder';
 import type { CallbackRequest, ComplaintInput, Origin } from '../src/domain/complaint';
-import type { RouteClassifier } from '../src/domain/routes';
 import type { Municipality } from '../src/municipality';
 import type { FileResult } from '../src/store/complaintStore';
 import type { DraftStore } from './draft';
@@ -18,8 +17,6 @@ export interface DialogServices {
   drafts: DraftStore;
   filer: ComplaintFiler;
   municipality: Municipality;
-  /** optional: without one, the bot asks the citizen which situation fits */
-  classifier?: RouteClassifier;
 }
 
 export function origin(context: TurnContext): Origin {

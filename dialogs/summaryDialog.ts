@@ -97,11 +97,13 @@ export class SummaryDialog extends ComponentDialog {
 
   private async askWhich(step: WaterfallStepContext) {
     (await this.services.drafts.get(step.context)).correcting = true;
-    return ask(step, ASK_PROMPT, { key: 'summary.which', choices: FIELD_CHOICES });
+    // unclear twice: back to the summary
+    return ask(step, ASK_PROMPT, { key: 'summary.which', choices: FIELD_CHOICES, giveUpAfter: 2 });
   }
 
   private async correctStep(step: WaterfallStepContext) {
-    const field = (step.result as Answer).choice as Field;
+    const field = (step.result as Answer).choice as Field | undefined;
+    if (!field) return step.replaceDialog(WATERFALL);
     (await this.services.drafts.get(step.context)).correcting = true;
     switch (field) {
       case 'story':

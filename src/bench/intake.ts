@@ -40,17 +40,12 @@ const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:
 /** What a citizen types, from the first message to the confirmation (no call-back). */
 const SCRIPT = [
   'Ik heb drie keer gebeld over mijn paspoort en niemand belde terug, de medewerker aan de telefoon was ook erg onvriendelijk',
+  'Ja', // what the story says about where and who, confirmed
   'vorige week dinsdag',
-  'Ja',
-  'mevrouw de Vries',
   'Overslaan',
   'Nee, ga verder',
-  'Jan Jansen',
+  'Jan Jansen, Dorpsstraat 12, 1182 JR Amstelveen',
   '06 12345678',
-  'Dorpsstraat 12',
-  '1182jr',
-  'Amstelveen',
-  'Geen e-mail',
   'Ja, versturen',
 ];
 

@@ -82,6 +82,7 @@ const PROMPTS: [string, Answer][] = [
   ['place.confirm', { click: 'choices.yes' }],
   ['place.where', { type: 'place' }],
   ['place.ask', { click: 'place.kind.counter' }],
+  ['details.confirm', { click: 'details.yes' }],
   ['when.confirm', { click: 'choices.yes' }],
   ['when.overAYear', { click: 'when.fileAnyway' }],
   ['when.ask', { type: 'when' }],

@@ -1,10 +1,12 @@
 /**
  * `npm run bench:understand`: time per message of the understanding step (createUnderstander, as the bot uses it),
- * over the messages of the evaluation sets (test/fixtures/understand-eval.<locale>.jsonl), after a warm-up round.
+ * over the messages of the evaluation sets (test/fixtures/understand-eval.<locale>.jsonl) and the route recogniser's
+ * evaluation stories (test/fixtures/routes-eval.<locale>.jsonl, read as first messages), after a warm-up round.
  * Prints median, p95 and p99 in milliseconds: for all messages, for short answers/commands (no route recogniser
  * involved) and for stories (route recogniser on the whole story and on each clause), and the same messages
  * without the route recogniser. Also the time to create the understander (start-up).
  */
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import { projectRoot } from '../routing/model-file';
 import { createUnderstander } from '../understanding';
@@ -32,6 +34,12 @@ async function main(): Promise<void> {
       text: x.text, locale: x.locale, asked: x.asked, now: x.now ? parseNow(x.now) : undefined,
     })),
   );
+  // and the route recogniser's evaluation stories, as first messages (realistic lengths)
+  for (const l of ['nl', 'en'] as const) {
+    for (const line of readFileSync(join(projectRoot(), 'test', 'fixtures', `routes-eval.${l}.jsonl`), 'utf8').split('\n').filter(Boolean)) {
+      inputs.push({ text: (JSON.parse(line) as { text: string }).text, locale: l, asked: 'story' });
+    }
+  }
   for (const u of [full, bare]) for (const input of inputs) await u.understand(input); // warm-up
 
   const run = async (u: typeof full) => {

@@ -28,6 +28,7 @@ export interface BotDeps {
   conversationState: ConversationState;
   filer: ComplaintFiler;
   municipality: Municipality;
+  /** the route recogniser; the dialogs do not use it themselves (the understander runs it): kept so callers can pass one */
   classifier?: RouteClassifier;
   /** the one understanding step every citizen message goes through (src/understanding); without one the bot understands nothing but buttons */
   understander?: Understander;
@@ -63,7 +64,6 @@ export class ComplaintBot extends TeamsActivityHandler {
         drafts,
         filer: deps.filer,
         municipality: deps.municipality,
-        classifier: deps.classifier,
         setLocale: async (context, locale) => {
           const data = await this.data.get(context, {});
           data.locale = locale;

@@ -78,6 +78,7 @@ const STREET_NUMBER = new RegExp(String.raw`^(\D*?\p{L}\D*?)\s+(${NUMBER})(?:\s+
 const NUMBER_FIRST = new RegExp(String.raw`^(\d{1,5}[a-zA-Z]?\s+\p{L}[^,]*)$`, 'u');
 const FILLER =
   /^(?:(?:mijn|het|ons)\s+(?:adres|woonadres|huisadres)\s+(?:is|=|:)?|adres\s*:|ik woon (?:op|aan|in|at)|wij wonen (?:op|aan|in)|my address is|address\s*:|i live (?:at|in|on))\s*/i;
+const INNER_LEAD = /.*\b(?:i live (?:at|on|in)|live at|my address is|address is|ik woon (?:op|aan|in)|wij wonen (?:op|aan|in)|woon (?:op|aan)|mijn adres is|adres is)\s+/i;
 /** what people add to an answer that is not part of it: "zei ik net", "dat is het", "I said" */
 const TAIL_NOISE = /\s*(?:[,.!]|\s)\s*(?:zei ik (?:net|al)|heb ik (?:net|al) gezegd|zoals ik (?:al )?zei|dat is het|as i said|i said|i just said)\s*[.!]*$/i;
 
@@ -92,11 +93,13 @@ function townOnly(s: string): string | undefined {
 
 /** A street with its number at the start of `s`; the rest (a town, say) is returned too. */
 function streetFrom(s: string): { street: string; rest?: string } | undefined {
-  const t = clean(s);
-  const m = STREET_NUMBER.exec(t);
-  if (m) return { street: clean(`${m[1]} ${m[2]}`), rest: m[3] ? clean(m[3]) : undefined };
+  // "My name is John Smith and I live at 10 Baker Street": what comes after the words that lead to the address
+  const lead = INNER_LEAD.exec(s);
+  const t = clean(lead ? s.slice(lead.index + lead[0].length) : s);
   const f = NUMBER_FIRST.exec(t);
   if (f) return { street: clean(f[1]) };
+  const m = STREET_NUMBER.exec(t);
+  if (m) return { street: clean(`${m[1]} ${m[2]}`), rest: m[3] ? clean(m[3]) : undefined };
   return undefined;
 }
 

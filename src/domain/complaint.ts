@@ -67,24 +67,26 @@ export const ContactFieldsSchema = z.object({
   email: Fields.email,
 });
 
-export const ContactSchema = ContactFieldsSchema.transform((c, ctx) => {
+export const ContactSchema = ContactFieldsSchema.superRefine(
+  (c, ctx) => {
+    const postcode = typeof c.postcode === 'string' ? c.postcode : null;
+    if (c.country === undefined) {
+      const r = postcode === null ? ({ ok: false, reason: 'required' } as const) : checkPostcode(postcode);
+      if (!r.ok) ctx.addIssue({ code: 'custom', path: ['postcode'], message: r.reason });
+    } else if (postcode !== null) {
+      const r = Fields.foreignPostcode.safeParse(postcode);
+      if (!r.success) ctx.addIssue({ code: 'custom', path: ['postcode'], message: r.error.issues[0]?.message ?? 'format' });
+    }
+  },
+  // also when other fields are wrong: every wrong field is named at once
+  { when: () => true },
+).transform((c) => {
+  if (c.postcode === null) return c;
   if (c.country === undefined) {
-    const r = c.postcode === null ? ({ ok: false, reason: 'required' } as const) : checkPostcode(c.postcode);
-    if (!r.ok) {
-      ctx.addIssue({ code: 'custom', path: ['postcode'], message: r.reason });
-      return z.NEVER;
-    }
-    return { ...c, postcode: r.value };
+    const r = checkPostcode(c.postcode);
+    return { ...c, postcode: r.ok ? r.value : c.postcode };
   }
-  if (c.postcode !== null) {
-    const r = Fields.foreignPostcode.safeParse(c.postcode);
-    if (!r.success) {
-      ctx.addIssue({ code: 'custom', path: ['postcode'], message: r.error.issues[0]?.message ?? 'format' });
-      return z.NEVER;
-    }
-    return { ...c, postcode: r.data };
-  }
-  return c;
+  return { ...c, postcode: Fields.foreignPostcode.parse(c.postcode) };
 });
 export type Contact = z.infer<typeof ContactSchema>;
 

@@ -105,8 +105,8 @@ const PLACE_RULES: Rule<PlaceKind>[] = [
   {
     kind: 'phone',
     match: anyOf([
-      words('telefo(?:on|ontje|nisch|nische)|(?:op|terug)?gebeld|(?:op|terug)?belde[n]?|(?:op|terug)?bellen|aan\\s+de\\s+(?:lijn|telefoon)'),
-      words('(?:tele)?phone(?:d)?(?!\\s*(?:number|no\\b))|on\\s+the\\s+phone|(?:phone\\s+)?calls?|(?<!so-)called|calling|rang'),
+      words('telefo(?:on|ontje|nisch|nische)|(?:op|terug)?gebeld|(?:op|terug)?belde[n]?|(?:op|terug)?bellen|aan\\s+de\\s+(?:lijn|telefoon)|(?<=(?:ik|we|wij|hij|zij|ze)\\s+(?:al\\s+)?)bel(?:t)?'),
+      words('(?:tele)?phone(?:d)?(?!\\s*(?:number|no\\b))|on\\s+the\\s+phone|(?:phone\\s+)?calls?|(?<!so-)called|calling|rang|rung'),
     ]),
   },
   {
@@ -210,7 +210,7 @@ const PERSON_RULES: Rule<PersonKind>[] = [
     kind: 'staff',
     match: anyOf([
       words(`${ARTICLE}(?:\\p{L}*medewerk(?:st)?ers?|ambtena(?:ar|ren)|klachtbehandelaar|behandelaar|klantmanager|consulente?|handhavers?)`),
-      words(`${ARTICLE}(?:employees?|staff\\s+members?|members?\\s+of\\s+(?:the\\s+)?staff|civil\\s+servants?|clerks?|case\\s*workers?)`),
+      words(`${ARTICLE}(?:employees?|staff\\s+members?|members?\\s+of\\s+(?:the\\s+)?staff|civil\\s+servants?|clerks?|case\\s*workers?|(?:enforcement\\s+|parking\\s+)?officers?)`),
       // "de vrouw aan de balie", "the woman on the phone": a definite article makes it someone met there
       words('(?:de|die|deze|the|that)\\s+(?:(?:jonge|oudere|young|older)\\s+)?(?:man|vrouw|meneer|mevrouw|dame|jongen|woman|lady|guy|gentleman)(?=\\s+(?:aan|bij|op|achter|van|at|on|behind|from|in)\\s)'),
       words(OFFICIAL),

@@ -36,6 +36,7 @@ const KNOWN_TOWNS = [
   'Badhoevedorp', 'Nes aan de Amstel', 'Bovenkerk', 'Haarlem', 'Utrecht', 'Rotterdam', 'Den Haag', "'s-Gravenhage", 'Leiden', 'Zaandam',
   'Almere', 'Hilversum', 'Abcoude', 'Duivendrecht', 'Mijdrecht', 'Eindhoven', 'Groningen', 'Zwolle', 'Arnhem', 'Nijmegen', 'Breda', 'Delft',
 ];
+const TOWN_WORDS = new Set(KNOWN_TOWNS.map((t) => t.toLowerCase()));
 const TOWN_RE = new RegExp(`(?<![\\p{L}])(${KNOWN_TOWNS.map((t) => t.replace(/\./g, '\\.')).join('|')})(?![\\p{L}])`, 'iu');
 
 /** Lower-case two-letter words that look like postcode letters: "2025 en", "1999 op". */
@@ -62,7 +63,14 @@ const NAME_INFIXES = new Set(['van', 'de', 'der', 'den', 'ter', 'ten', 'te', 'in
 const NAME_LEAD = /^(?:(?:mijn|de)\s+naam\s+is|naam\s*:|ik\s+heet|ik\s+ben|dit\s+is|met|my\s+name\s+is|name\s*:|i\s+am|i'm|this\s+is|it'?s)\s+/i;
 /** "mijn naam is X", "ik heet X", "my name is X" anywhere in a message. */
 const NAME_IN_TEXT =
-  /(?:(?:[Mm]ijn|[Dd]e)\s+naam\s+is|[Ii]k\s+heet|[Mm]y\s+name\s+is|[Ii]'m|I\s+am|[Ii]k\s+ben|[Tt]his\s+is|(?:[Mm]et\s+)?(?:[Vv]riendelijke\s+)?[Gg]roet(?:en)?,?|[Kk]ind\s+regards,?|[Rr]egards,?|[Ss]incerely,?)\s+((?:(?:van|de|der|den|ter|ten|van't)\s+)*\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:van|de|der|den|ter|ten|in\s+'t|el|al|bin|ben|da|dos|del|von|la|le)\s+)*\p{Lu}[\p{L}'’-]+){0,3})/u;
+  /(?:(?:[Mm]ijn|[Dd]e)\s+naam\s+is|(?:[Mm]ijn\s+)?[Gg]egevens\s*:|(?:[Mm]y\s+)?[Dd]etails\s*:|[Nn]aam\s*:|[Nn]ame\s*:|[Ii]k\s+heet|[Mm]y\s+name\s+is|[Ii]'m|I\s+am|[Ii]k\s+ben|[Tt]his\s+is|(?:[Mm]et\s+)?(?:[Vv]riendelijke\s+)?[Gg]roet(?:en)?,?|[Kk]ind\s+regards,?|[Rr]egards,?|[Ss]incerely,?)\s+((?:(?:van|de|der|den|ter|ten|van't)[ \t]+)*\p{Lu}[\p{L}'’-]+(?:[ \t]+(?:(?:van|de|der|den|ter|ten|in[ \t]+'t|el|al|bin|ben|da|dos|del|von|la|le)[ \t]+)*\p{Lu}[\p{L}'’-]+){0,3})/u;
+
+/**
+ * A signature: a name at the start of a line or sentence, right before a phone number, e-mail address or street
+ * ("... Ik wil excuses. K. Visser, tel 020-1234567", "Tom Baker, 221B Baker Street").
+ */
+const SIGNATURE =
+  /(?:^|[.!?\n:;]\s*)((?:\p{Lu}\.[ \t]*)*\p{Lu}[\p{L}'’-]+(?:[ \t]+(?:(?:van|de|der|den|ter|ten|el|al|van't)[ \t]+)*\p{Lu}[\p{L}'’-]+){0,3})[ \t]*[,(\n][ \t]*(?=(?:tel\.?|telefoon|phone|mobiel|mobile|\+|0\d|[\p{L}\p{N}._%+-]+@|\d{1,5}[A-Za-z]?[ \t]+\p{Lu}|\p{Lu}[\p{L}'’-]*(?:[ \t]+\p{Lu}?[\p{L}'’-]+){0,3}[ \t]+\d))/gu;
 
 function clean(s: string): string {
   return s
@@ -83,9 +91,11 @@ function cut(text: string, index: number, length: number): string {
 }
 
 export function findEmail(text: string): { value: string; index: number; length: number } | undefined {
-  const m = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u.exec(text);
+  if (!text.includes('@')) return undefined; // also keeps the pattern below from scanning long texts quadratically
+  // one space on either side of the @ is a typing slip ("jan @ gmail.com")
+  const m = /[\p{L}\p{N}._%+-]+ ?@ ?[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u.exec(text);
   if (!m) return undefined;
-  const c = checkEmail(m[0]);
+  const c = checkEmail(m[0].replace(/ /g, ''));
   return c.ok ? { value: c.value, index: m.index, length: m[0].length } : undefined;
 }
 
@@ -93,7 +103,9 @@ export function findPhone(text: string): { value: string; index: number; length:
   if (!/\d{2}/.test(text)) return undefined;
   // Our own candidates first: libphonenumber misses "06-23456789" written with one dash in some contexts.
   const re = /(?<![\p{L}\p{N}@.])(?:\+|00)?\(?\d[\d\s().\-/]{7,20}\d(?![\p{N}])/gu;
+  let tries = 0;
   for (const m of text.matchAll(re)) {
+    if (++tries > 12) break; // bounded work on number-heavy input
     const digits = m[0].replace(/\D/g, '');
     if (digits.length < 9 || digits.length > 15) continue;
     if (/^\d{4}\s?[A-Za-z]{2}/.test(text.slice(m.index ?? 0))) continue;
@@ -101,6 +113,7 @@ export function findPhone(text: string): { value: string; index: number; length:
     const c = checkPhone(raw);
     if (c.ok) return { value: c.value, index: m.index ?? 0, length: m[0].length };
   }
+  if (text.length > 1000) return undefined; // libphonenumber's own scan, for short answers only
   for (const found of findPhoneNumbersInText(text, 'NL')) {
     if (found.number.isValid()) return { value: found.number.number, index: found.startsAt, length: found.endsAt - found.startsAt };
   }
@@ -108,20 +121,20 @@ export function findPhone(text: string): { value: string; index: number; length:
 }
 
 export function findPostcode(text: string, freely: boolean): { value: string; index: number; length: number } | undefined {
-  for (const m of text.matchAll(/(?<![\p{L}\p{N}])([1-9]\d{3})\s?([A-Za-z]{2})(?![\p{L}\p{N}])/gu)) {
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}])([1-9]\d{3})[\s-]?([A-Za-z]{2})(?![\p{L}\p{N}])/gu)) {
     const letters = m[2];
     const upper = letters === letters.toUpperCase();
     if (!upper) {
       if (NOT_POSTCODE_LETTERS.has(letters.toLowerCase())) continue;
       if (!freely && !/^\s*,?\s*\p{Lu}/u.test(text.slice((m.index ?? 0) + m[0].length))) continue;
     }
-    const c = checkPostcode(m[0]);
+    const c = checkPostcode(`${m[1]}${m[2]}`);
     if (c.ok) return { value: c.value, index: m.index ?? 0, length: m[0].length };
   }
   return undefined;
 }
 
-const HOUSE_NUMBER = '(\\d{1,5}(?:\\s?[a-zA-Z](?![\\p{L}]))?(?:\\s?-\\s?\\d{1,4}[a-zA-Z]?|\\s?-?\\s?(?:hs|bis|huis|[IVX]{1,3})(?![\\p{L}]))?)';
+const HOUSE_NUMBER = '(\\d{1,5}(?:\\s?[a-zA-Z](?![\\p{L}]))?(?:\\s?-\\s?\\d{1,4}[a-zA-Z]?)?(?:\\s?-?\\s?(?:hs|bis|huis|[IVX]{1,3})(?![\\p{L}]))?)';
 
 interface StreetHit {
   /** a street word, a postcode after it, or "ik woon ..." before it */
@@ -135,9 +148,12 @@ interface StreetHit {
 /** Dutch order: street then number ("Bankrasweg 88", "Laan van Kronenburg 8", "Keizersgracht 12-3 hs"). */
 function dutchStreet(text: string, freely: boolean): StreetHit | undefined {
   const re = new RegExp(`(?<![\\p{L}\\p{N}])${HOUSE_NUMBER}(?![\\p{N}])`, 'gu');
+  let tries = 0;
   for (const m of text.matchAll(re)) {
+    if (++tries > 20) break; // bounded work on number-heavy input
     const index = m.index ?? 0;
-    const before = text.slice(0, index);
+    const lineStart = Math.max(text.lastIndexOf('\n', index - 1) + 1, index - 80);
+    const before = text.slice(lineStart, index);
     const tokens = before.split(/\s+/).filter(Boolean);
     if (tokens.length === 0) continue;
     if (/[,;:]$/.test(tokens[tokens.length - 1]) && !freely) continue;
@@ -147,7 +163,8 @@ function dutchStreet(text: string, freely: boolean): StreetHit | undefined {
       const t = raw.replace(/[,;:]+$/, '');
       if (t !== raw && taken.length > 0) break; // a comma ends the street name
       const lower = t.toLowerCase();
-      if (!/^[\p{L}'’.-]+$/u.test(t)) break;
+      if (!/^[\p{L}'’.-]+$/u.test(t) && !(/^\d{1,2}(?:e|ste|de)$/i.test(t) && taken.length > 0)) break; // "1e Jan Steenstraat"
+      if (taken.length > 0 && TOWN_WORDS.has(t.toLowerCase())) break; // "1182HK Amstelveen Amsterdamseweg 120"
       if (taken.length > 0 && INFIXES.has(lower) && i > 0 && /^\p{Lu}/u.test(tokens[i - 1]) && !STREET_STOP.has(tokens[i - 1].toLowerCase())) {
         taken.unshift(t);
         continue;
@@ -168,7 +185,7 @@ function dutchStreet(text: string, freely: boolean): StreetHit | undefined {
     if (/^\d+$/.test(m[1]) && Number(m[1]) === 0) continue;
     // "om 3 uur", "15 oktober" were never streets: a month or time word after the number
     if (/^\s*(?:uur|keer|maal|minuten|dagen|weken|jaar|euro|km|procent|%|times|minutes|days|weeks|years|hours)\b/i.test(afterNumber)) continue;
-    const start = before.lastIndexOf(taken[0]);
+    const start = lineStart + before.lastIndexOf(taken[0]);
     return { strong: looksLikeStreet || postcodeFollows || cue, street, houseNumber: m[1].replace(/\s+/g, ' ').toUpperCase().replace(/(\d)\s(?=[A-Z]$)/, '$1'), index: start, length: index + m[0].length - start };
   }
   return undefined;
@@ -185,6 +202,7 @@ function englishStreet(text: string, freely: boolean): StreetHit | undefined {
   }
   if (freely) {
     const m = /^\s*(\d{1,5}[A-Za-z]?),?\s+(\p{Lu}[\p{L}'’.-]+(?:\s+\p{Lu}[\p{L}'’.-]+){0,3})/u.exec(text);
+    if (m && /^\s*[1-9]\d{3}\s?[A-Z]{2}(?![\p{L}])/u.test(text)) return undefined; // a postcode, not "12 Baker Street"
     if (m) return { strong: false, street: m[2].trim(), houseNumber: m[1].toUpperCase(), index: m.index, length: m[0].length };
   }
   return undefined;
@@ -325,6 +343,15 @@ export function extractContact(text: string, asked: Asked | undefined): ContactR
     if (n) {
       fields.name = n;
       rest = cut(rest, lead.index, lead[0].length);
+    }
+  }
+  if (!fields.name && (asked === undefined || asked === 'story' || asked === 'more' || asked === 'summary') && (fields.phone || fields.email || fields.street)) {
+    for (const m of text.matchAll(SIGNATURE)) {
+      const n = asName(m[1]);
+      if (n && n.split(/\s+/).every((w) => /^\p{Lu}/u.test(w) || NAME_INFIXES.has(w))) {
+        fields.name = n;
+        break;
+      }
     }
   }
   if (!fields.name && asked !== undefined && CONTACT_ASKED.has(asked)) {

@@ -84,7 +84,9 @@ const WEEKDAY_RE = Object.keys(WEEKDAYS).join('|');
 const DAYPART = '(?:ochtend|morgen|middag|avond|nacht)';
 const NUMBERS: Record<string, number> = {
   een: 1, één: 1, eén: 1, twee: 2, drie: 3, vier: 4, vijf: 5, zes: 6, zeven: 7, acht: 8, negen: 9, tien: 10, elf: 11, twaalf: 12,
+  dertien: 13, veertien: 14, vijftien: 15, zestien: 16, zeventien: 17, achttien: 18, negentien: 19, twintig: 20, vierentwintig: 24,
   a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, 'twenty-four': 24,
 };
 const NUMBER_RE = `\\d{1,2}|${Object.keys(NUMBERS).sort((a, b) => b.length - a.length).join('|')}`;
 
@@ -114,8 +116,29 @@ function oneEditApart(a: string, b: string): boolean {
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
+const ORDINAL_WORDS: Record<string, number> = {};
+[
+  ['eerste', 'first'], ['tweede', 'second'], ['derde', 'third'], ['vierde', 'fourth'], ['vijfde', 'fifth'], ['zesde', 'sixth'],
+  ['zevende', 'seventh'], ['achtste', 'eighth'], ['negende', 'ninth'], ['tiende', 'tenth'], ['elfde', 'eleventh'], ['twaalfde', 'twelfth'],
+  ['dertiende', 'thirteenth'], ['veertiende', 'fourteenth'], ['vijftiende', 'fifteenth'], ['zestiende', 'sixteenth'],
+  ['zeventiende', 'seventeenth'], ['achttiende', 'eighteenth'], ['negentiende', 'nineteenth'], ['twintigste', 'twentieth'],
+  ['eenentwintigste', 'twenty-first'], ['tweeëntwintigste', 'twenty-second'], ['drieëntwintigste', 'twenty-third'],
+  ['vierentwintigste', 'twenty-fourth'], ['vijfentwintigste', 'twenty-fifth'], ['zesentwintigste', 'twenty-sixth'],
+  ['zevenentwintigste', 'twenty-seventh'], ['achtentwintigste', 'twenty-eighth'], ['negenentwintigste', 'twenty-ninth'],
+  ['dertigste', 'thirtieth'], ['eenendertigste', 'thirty-first'],
+].forEach(([nl, en], i) => {
+  ORDINAL_WORDS[nl] = i + 1;
+  ORDINAL_WORDS[en] = i + 1;
+});
+const ORDINAL_WORD_RE = new RegExp(`(?<![\\p{L}-])(${Object.keys(ORDINAL_WORDS).sort((a, b) => b.length - a.length).join('|')})(?=\\s+(?:of\\s+|van\\s+)?(?:${MONTH_RE}|vorige|last|deze|this)(?![\\p{L}]))`, 'giu');
+
+/** "de tweede november" -> "de 2e      november": same length, so positions still point into the original. */
+function ordinalWordsToDigits(lower: string): string {
+  return lower.replace(ORDINAL_WORD_RE, (w) => `${ORDINAL_WORDS[w]}e`.padEnd(w.length, ' '));
+}
+
 function fixTypos(lower: string): string {
-  return lower.replace(/\p{L}{6,}/gu, (w) => {
+  return ordinalWordsToDigits(lower).replace(/\p{L}{6,}/gu, (w) => {
     if (KNOWN_WORDS.has(w) || NOT_TYPOS.has(w)) return w;
     for (const t of TYPO_BY_FIRST.get(w[0]) ?? []) if (oneEditApart(w, t)) return t;
     return w;
@@ -194,7 +217,7 @@ function monthPeriod(m: number, fromDay: number, toDay: number | 'end', yearToke
 
 const PART_START = 'begin|start|early|(?:the\\s+)?(?:beginning|start)\\s+of|begin\\s+van|aan\\s+het\\s+begin\\s+van|in\\s+het\\s+begin\\s+van';
 const PART_MID =
-  'half|halverwege|midden|medio|mid|mid-|(?:the\\s+)?middle\\s+of|(?:in\\s+)?het\\s+midden\\s+van|midden\\s+van|half\\s+van';
+  'halfway\\s+(?:through|into)|half|halverwege|midden|medio|mid|mid-|(?:the\\s+)?middle\\s+of|(?:in\\s+)?het\\s+midden\\s+van|midden\\s+van|half\\s+van';
 const PART_END = 'eind|einde|eind\\s+van|einde\\s+van|aan\\s+het\\s+eind\\s+van|(?:the\\s+)?end\\s+of|late|eindje';
 
 interface Rule {
@@ -206,7 +229,110 @@ const monthOf = (w: string | undefined) => (w ? MONTHS[w.toLowerCase().replace(/
 const num = (w: string) => (/^\d+$/.test(w) ? Number(w) : NUMBERS[w.toLowerCase()]);
 const dayResult = (r: { from: string; to: string } | undefined) => (r ? { precision: 'day' as const, ...r } : undefined);
 
+/** Easter Sunday (anonymous Gregorian algorithm). */
+function easter(y: number): string {
+  const a = y % 19, b = Math.floor(y / 100), c = y % 100, d = Math.floor(b / 4), e = b % 4;
+  const f = Math.floor((b + 8) / 25), g = Math.floor((b - f + 1) / 3), h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4), k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7, m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31), day = ((h + l - 7 * m + 114) % 31) + 1;
+  return iso(y, month, day);
+}
+/** Days people date things by: [from, to] in year y. */
+const HOLIDAYS: [RegExp, (y: number) => [string, string]][] = [
+  [/^(pasen|paasweekend|easter|easter weekend)$/, (y) => [addDays(easter(y), -1), addDays(easter(y), 1)]],
+  [/^(goede vrijdag|good friday)$/, (y) => [addDays(easter(y), -2), addDays(easter(y), -2)]],
+  [/^(hemelvaart|hemelvaartsdag|ascension day)$/, (y) => [addDays(easter(y), 39), addDays(easter(y), 39)]],
+  [/^(pinksteren|whitsun|pentecost)$/, (y) => [addDays(easter(y), 49), addDays(easter(y), 50)]],
+  [/^(koningsdag|king'?s day)$/, (y) => [iso(y, 4, 27), iso(y, 4, 27)]],
+  [/^(bevrijdingsdag|liberation day)$/, (y) => [iso(y, 5, 5), iso(y, 5, 5)]],
+  [/^(sinterklaas|pakjesavond)$/, (y) => [iso(y, 12, 5), iso(y, 12, 5)]],
+  [/^(oudejaarsavond|oudejaarsdag|oudjaar|new year'?s eve)$/, (y) => [iso(y, 12, 31), iso(y, 12, 31)]],
+  [/^(nieuwjaarsdag|new year'?s day)$/, (y) => [iso(y, 1, 1), iso(y, 1, 1)]],
+  [/^(halloween)$/, (y) => [iso(y, 10, 31), iso(y, 10, 31)]],
+  [/^(valentijnsdag|valentine'?s day)$/, (y) => [iso(y, 2, 14), iso(y, 2, 14)]],
+  [/^(kerstvakantie|christmas holidays?|christmas break)$/, (y) => [iso(y, 12, 20), iso(y + 1, 1, 3)]],
+  [/^(meivakantie|may holidays?)$/, (y) => [iso(y, 4, 25), iso(y, 5, 3)]],
+  [/^(herfstvakantie|autumn half-term|half-term)$/, (y) => [iso(y, 10, 17), iso(y, 10, 25)]],
+];
+const HOLIDAY_RE = 'pasen|paasweekend|easter weekend|easter|goede vrijdag|good friday|hemelvaartsdag|hemelvaart|ascension day|pinksteren|whitsun|pentecost|koningsdag|king\'?s day|bevrijdingsdag|liberation day|sinterklaas|pakjesavond|oudejaarsavond|oudejaarsdag|oudjaar|new year\'?s eve|nieuwjaarsdag|new year\'?s day|halloween|valentijnsdag|valentine\'?s day|kerstvakantie|christmas holidays?|christmas break|meivakantie|may holidays?|herfstvakantie|autumn half-term|half-term';
+
 const RULES: Rule[] = [
+  // holidays: the most recent one that has begun ("met Pasen", "op Koningsdag", "during the Christmas holidays")
+  {
+    re: re(`(?:(?:met|op|rond|tijdens|in\\s+de|in\\s+het|at|on|around|during|over|in)\\s+(?:the\\s+)?)?(?:(afgelopen|vorige|last|this\\s+past)\\s+)?(${HOLIDAY_RE})(?:\\s+(?:van\\s+|of\\s+)?(vorig\\s+jaar|last\\s+year|\\d{4}))?`),
+    make: (m, ctx) => {
+      const name = m[2].toLowerCase().replace(/\s+/g, ' ');
+      const h = HOLIDAYS.find(([r]) => r.test(name));
+      if (!h) return undefined;
+      const explicit = resolveYear(m[3], ctx);
+      let y = explicit.year ?? ctx.year;
+      let [from, to] = h[1](y);
+      if (explicit.year === undefined) while (from > ctx.today) [from, to] = h[1](--y);
+      return { precision: from === to ? 'day' : 'week', from, to };
+    },
+  },
+  // tussen 1 en 5 november, van 10 tot 14 november, 10-14 november, between 1 and 5 November, from 10 to 14 November
+  {
+    re: re(`(?:(?:tussen|between|van|from)\\s+)?(?:de\\s+|the\\s+)?(\\d{1,2})${ORD}?\\s*(?:en|and|tot(?:\\s+en\\s+met)?|t\\/m|to|till|until|-|–)\\s*(?:de\\s+|the\\s+)?(\\d{1,2})${ORD}?\\s*(?:of\\s+|van\\s+)?(${MONTH_RE})\\.?${YEAR_AFTER}`),
+    make: (m, ctx) => {
+      const mo = monthOf(m[3]);
+      const [a, b] = [Number(m[1]), Number(m[2])];
+      if (!mo || a < 1 || b > 31 || a >= b) return undefined;
+      const end = dayCandidate(b, mo, m[4] ?? m[5], ctx);
+      if (!end) return undefined;
+      const [y] = parts(end.from);
+      if (!isValid(y, mo, a)) return undefined;
+      return { precision: 'week', from: iso(y, mo, a), to: end.to };
+    },
+  },
+  // in de week van 9 november, the week of 9 November
+  {
+    re: re(`(?:in\\s+)?(?:de|the)\\s+week\\s+(?:van|of)\\s+(?:de\\s+|the\\s+)?(\\d{1,2})${ORD}?\\s*(?:of\\s+|van\\s+)?(${MONTH_RE})\\.?${YEAR_AFTER}`),
+    make: (m, ctx) => {
+      const mo = monthOf(m[2]);
+      if (!mo) return undefined;
+      const d = dayCandidate(Number(m[1]), mo, m[3] ?? m[4], ctx);
+      if (!d) return undefined;
+      const monday = mondayOf(d.from);
+      return { precision: 'week', from: monday, to: addDays(monday, 6) };
+    },
+  },
+  // de 15e van vorige maand, 15e vorige maand, on the 15th of last month, vorige maand op de 15e
+  {
+    re: re(`(?:(?:op\\s+)?(?:de|the)\\s+)?(\\d{1,2})${ORD}?\\s+(?:van\\s+|of\\s+)?(vorige|verleden|afgelopen|last|deze|this)\\s+(?:maand|month)|(vorige|verleden|last|deze|this)\\s+(?:maand|month)\\s+(?:op\\s+|on\\s+)?(?:de|the)\\s+(\\d{1,2})${ORD}?`),
+    make: (m, ctx) => {
+      const d = Number(m[1] ?? m[4]);
+      const which = (m[2] ?? m[3]).toLowerCase();
+      const { y, m: mo } = /^(deze|this)$/.test(which) ? { y: ctx.year, m: ctx.month } : monthsBack(ctx.today, 1);
+      if (!isValid(y, mo, d)) return undefined;
+      return { precision: 'day', from: iso(y, mo, d), to: iso(y, mo, d) };
+    },
+  },
+  // begin dit jaar, eind vorig jaar, early this year, end of last year; earlier this year; rond deze tijd vorig jaar
+  {
+    re: re(`(begin|eind|einde|halverwege|midden|medio|early|late|end\\s+of|beginning\\s+of|the\\s+end\\s+of|the\\s+beginning\\s+of|the\\s+middle\\s+of|middle\\s+of|mid|earlier)\\s+(?:van\\s+)?(dit|vorig|verleden|this|last)\\s+(?:jaar|year)|(?:(?:rond|around|about|omstreeks)\\s+)?(?:deze|this)\\s+tijd\\s+vorig\\s+jaar|(?:vorig\\s+jaar|last\\s+year)\\s+(?:rond|around|about|at)\\s+(?:deze|this)\\s+tijd|(?:around|about|at)\\s+this\\s+time\\s+last\\s+year`),
+    make: (m, ctx) => {
+      if (!m[1]) {
+        const { y, m: mo } = monthsBack(ctx.today, 12);
+        return { precision: 'month', ...wholeMonth(y, mo) };
+      }
+      const y = /^(dit|this)$/i.test(m[2]) ? ctx.year : ctx.year - 1;
+      const part = m[1].toLowerCase();
+      if (part === 'earlier') return { precision: 'season', from: iso(y, 1, 1), to: ctx.today };
+      if (/begin|early|beginning/.test(part)) return { precision: 'season', from: iso(y, 1, 1), to: iso(y, 3, 31) };
+      if (/eind|end|late/.test(part)) return { precision: 'season', from: iso(y, 10, 1), to: iso(y, 12, 31) };
+      return { precision: 'season', from: iso(y, 5, 1), to: iso(y, 8, 31) };
+    },
+  },
+  // 23 11 2026
+  {
+    re: re('(\\d{1,2})\\s(\\d{1,2})\\s(\\d{4})'),
+    make: (m, ctx) => {
+      const [d, mo] = [Number(m[1]), Number(m[2])];
+      if (mo < 1 || mo > 12) return undefined;
+      return dayResult(dayCandidate(d, mo, m[3], ctx));
+    },
+  },
   // 2026-10-15
   {
     re: re('(\\d{4})-(\\d{1,2})-(\\d{1,2})'),
@@ -259,6 +385,52 @@ const RULES: Rule[] = [
       if (d > ctx.day || !isValid(y, mo, d)) ({ y, m: mo } = monthsBack(ctx.today, 1));
       if (!isValid(y, mo, d)) ({ y, m: mo } = monthsBack(ctx.today, 2));
       return { precision: 'day', from: iso(y, mo, d), to: iso(y, mo, d) };
+    },
+  },
+  // de eerste/tweede helft van oktober, the first/second half of October
+  {
+    re: re(`(?:de\\s+|the\\s+)?(eerste|first|tweede|second|laatste|latter|last)\\s+(?:helft|half)\\s+(?:van\\s+|of\\s+)?(${MONTH_RE})\\.?${YEAR_AFTER}`),
+    make: (m, ctx) => {
+      const mo = monthOf(m[2]);
+      if (!mo) return undefined;
+      const first = /^(eerste|first)$/i.test(m[1]);
+      const r = first ? monthPeriod(mo, 1, 15, m[3] ?? m[4], ctx) : monthPeriod(mo, 16, 'end', m[3] ?? m[4], ctx);
+      return r ? { precision: 'part', ...r } : undefined;
+    },
+  },
+  // begin/eind 2025, the end of 2025
+  {
+    re: re('(begin|eind|einde|halverwege|midden|medio|early|late|end\\s+of|beginning\\s+of|the\\s+end\\s+of|the\\s+beginning\\s+of|the\\s+middle\\s+of|middle\\s+of|mid)\\s+((?:19|20)\\d{2})'),
+    make: (m, ctx) => {
+      const y = Number(m[2]);
+      if (y > ctx.year) return undefined;
+      const part = m[1].toLowerCase();
+      if (/begin|early|beginning/.test(part)) return { precision: 'season', from: iso(y, 1, 1), to: iso(y, 3, 31) };
+      if (/eind|end|late/.test(part)) return { precision: 'season', from: iso(y, 10, 1), to: iso(y, 12, 31) };
+      return { precision: 'season', from: iso(y, 5, 1), to: iso(y, 8, 31) };
+    },
+  },
+  // weekday abbreviations in a whole answer or after last/on ("last Tues", "Weds", "Sat 21st")
+  {
+    re: re('(?:(last|on|afgelopen|vorige)\\s+)?(mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\\.?(?:\\s+(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?)?'),
+    make: (m, ctx, text) => {
+      const prefixed = m[1] !== undefined;
+      if (!prefixed && !(ctx.whole && text.trim().split(/\s+/).length <= 3)) return undefined;
+      const target = { mon: 1, tue: 2, tues: 2, wed: 3, weds: 3, thu: 4, thur: 4, thurs: 4, fri: 5, sat: 6, sun: 0 }[m[2].toLowerCase()];
+      if (target === undefined) return undefined;
+      if (m[3]) {
+        // "Sat 21st": the most recent 21st that was that weekday (this month or the ones before)
+        const d = Number(m[3]);
+        for (let back = 0; back < 12; back++) {
+          const { y, m: mo } = monthsBack(ctx.today, back);
+          if (isValid(y, mo, d) && iso(y, mo, d) <= ctx.today && weekday(iso(y, mo, d)) === target) return { precision: 'day', from: iso(y, mo, d), to: iso(y, mo, d) };
+        }
+        return undefined;
+      }
+      let back = (weekday(ctx.today) - target + 7) % 7;
+      if (back === 0 && /^(last|afgelopen|vorige)$/i.test(m[1] ?? '')) back = 7;
+      const d = addDays(ctx.today, -back);
+      return { precision: 'day', from: d, to: d };
     },
   },
   // eind vorige maand, begin deze maand, the end of last month
@@ -331,7 +503,7 @@ const RULES: Rule[] = [
   },
   // week 46, wk 46 (van 2025), in week 46
   {
-    re: re('(?:in\\s+)?(?:week|wk\\.?)\\s*(\\d{1,2})(?:\\s+(?:van\\s+|of\\s+)?(\\d{4}))?'),
+    re: re('(?:in\\s+)?(?:weeknummer|weeknr\\.?|week\\s+number|week\\s+no\\.?|week|wk\\.?)\\s*(\\d{1,2})(?:\\s+(?:van\\s+|of\\s+)?(\\d{4}))?'),
     make: (m, ctx) => {
       const w = Number(m[1]);
       if (w < 1 || w > 53) return undefined;
@@ -364,14 +536,19 @@ const RULES: Rule[] = [
   // N dagen/weken/maanden/jaar geleden (terug), N days/weeks/months/years ago; anderhalf jaar geleden
   {
     re: re(
-      `(?:(?:ongeveer|zo'?n|ruim|bijna|about|around|roughly|almost|over)\\s+)?(anderhalf|anderhalve|a\\s+year\\s+and\\s+a\\s+half|one\\s+and\\s+a\\s+half|1[.,]5|een\\s+paar|paar|enkele|a\\s+few|a\\s+couple\\s+of|couple\\s+of|several|some|${NUMBER_RE})\\s+(dag|dagen|week|weken|weekje|maand|maanden|maandje|jaar|jaren|day|days|week|weeks|month|months|year|years)(?:\\s+(?:en\\s+een\\s+half|and\\s+a\\s+half))?\\s+(geleden|terug|ago|back)`,
+      `(?:(ongeveer|zo'?n|ruim|bijna|about|around|roughly|almost|over|just\\s+over|meer\\s+dan|more\\s+than|minder\\s+dan|less\\s+than|nearly|een\\s+kleine|een\\s+goede|a\\s+good)\\s+)?(anderhalf|anderhalve|a\\s+year\\s+and\\s+a\\s+half|one\\s+and\\s+a\\s+half|1[.,]5|een\\s+half|een\\s+halve|half\\s+a|a\\s+half|een\\s+paar|paar|enkele|a\\s+few|a\\s+couple\\s+of|couple\\s+of|several|some|${NUMBER_RE})\\s+(dag|dagen|week|weken|weekje|maand|maanden|maandje|jaar|jaren|day|days|week|weeks|fortnight|fortnights|month|months|year|years)(?:\\s+(?:en\\s+een\\s+half|and\\s+a\\s+half))?\\s+(geleden|terug|ago|back)`,
     ),
     make: (m, ctx) => {
-      const q = m[1].toLowerCase().replace(/\s+/g, ' ');
-      const unit = m[2].toLowerCase();
+      const qualifier = (m[1] ?? '').toLowerCase().replace(/\s+/g, ' ');
+      const q = m[2].toLowerCase().replace(/\s+/g, ' ');
+      let unit = m[3].toLowerCase();
+      const halfOnly = /^(een half|een halve|half a|a half)$/.test(q);
       const half = /en een half|and a half/i.test(m[0]) || /^(anderhalf|anderhalve|a year and a half|one and a half|1[.,]5)$/.test(q);
       const vague = /^(een paar|paar|enkele|a few|a couple of|couple of|several|some)$/.test(q);
-      const n = half ? (/^(anderhalf|anderhalve|a year and a half|one and a half|1[.,]5)$/.test(q) ? 1.5 : num(q) + 0.5) : num(q);
+      let n = halfOnly ? 0.5 : half ? (/^(anderhalf|anderhalve|a year and a half|one and a half|1[.,]5)$/.test(q) ? 1.5 : num(q) + 0.5) : num(q);
+      if (/^fortnights?$/.test(unit)) [n, unit] = [n * 2, 'weeks'];
+      // "meer dan een jaar geleden" lies further back than "een jaar geleden"; "bijna" less far
+      const shift = /^(ruim|over|just over|meer dan|more than|een goede|a good)$/.test(qualifier) ? 1 : /^(bijna|almost|minder dan|less than|nearly|een kleine)$/.test(qualifier) ? -1 : 0;
       if (/^(dag|dagen|day|days)$/.test(unit)) {
         if (vague) return { precision: 'week', from: addDays(ctx.today, -4), to: addDays(ctx.today, -2) };
         const d = addDays(ctx.today, -n);
@@ -382,7 +559,7 @@ const RULES: Rule[] = [
         const d = addDays(ctx.today, -Math.round(n * 7));
         return { precision: 'day', from: d, to: d };
       }
-      const months = /^(maand|maanden|maandje|month|months)$/.test(unit) ? Math.round(n) : Math.round(n * 12);
+      const months = (/^(maand|maanden|maandje|month|months)$/.test(unit) ? Math.round(n) : Math.round(n * 12)) + shift;
       const { y, m: mo } = monthsBack(ctx.today, months);
       return { precision: 'month', ...wholeMonth(y, mo) };
     },
@@ -403,7 +580,7 @@ const RULES: Rule[] = [
   // vandaag, gisteren, eergisteren (with a part of the day), yesterday, today, the day before yesterday
   {
     re: re(
-      `(eer)?gister(?:en)?(?:${DAYPART})?|(vandaag|vanochtend|vanmorgen|vanmiddag|vanavond|vannacht|today|this\\s+morning|this\\s+afternoon|earlier\\s+today)|(?:the\\s+)?(day\\s+before\\s+)?yesterday(?:\\s+(?:morning|afternoon|evening|night))?|(last\\s+night)|(?:het\\s+|the\\s+)?(?:afgelopen\\s+)?(weekend)`,
+      `(eer)?gister(?:en)?(?:${DAYPART})?|(vandaag|vanochtend|vanmorgen|vanmiddag|vanavond|vannacht|deze\\s+ochtend|deze\\s+middag|vanochtend\\s+vroeg|zojuist|net\\s+nog|daarnet|today|this\\s+morning|this\\s+afternoon|this\\s+evening|earlier\\s+today|just\\s+now|a\\s+moment\\s+ago)|(?:the\\s+)?((?:day|evening|night|morning|afternoon)\\s+before\\s+)?yesterday(?:\\s+(?:morning|afternoon|evening|night))?|(last\\s+night)|(?:het\\s+|the\\s+|afgelopen\\s+)(weekend)`,
     ),
     make: (m, ctx) => {
       const w = m[0].toLowerCase();
@@ -419,6 +596,15 @@ const RULES: Rule[] = [
       void w;
       const d = addDays(ctx.today, -back);
       return { precision: 'day', from: d, to: d };
+    },
+  },
+  // the weekend before last, het weekend daarvoor
+  {
+    re: re('(?:the\\s+)?weekend\\s+before\\s+last|(?:het\\s+)?weekend\\s+daarvoor|(?:het\\s+)?voorlaatste\\s+weekend|(?:het\\s+)?weekend\\s+van\\s+vorige\\s+week'),
+    make: (_m, ctx) => {
+      const back = (((weekday(ctx.today) - 6 + 7) % 7) || 7) + 7;
+      const sat = addDays(ctx.today, -back);
+      return { precision: 'week', from: sat, to: addDays(sat, 1) };
     },
   },
   // vorig/afgelopen weekend, last weekend, in het weekend
@@ -457,7 +643,7 @@ const RULES: Rule[] = [
   // seasons and Christmas
   {
     re: re(
-      `(?:(afgelopen|vorige|verleden|deze|last|this|this\\s+past|past)\\s+|(?:in\\s+de|in\\s+het|in\\s+the|in|during\\s+the|tijdens\\s+de)\\s+)?(zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|zomervakantie|summer\\s+holidays?|kerst|kerstmis|christmas|de\\s+kerstdagen|oud\\s+en\\s+nieuw|de\\s+jaarwisseling|jaarwisseling|new\\s+year'?s?(?:\\s+eve)?)(?:\\s+(?:van\\s+|of\\s+)?(vorig\\s+jaar|last\\s+year|\\d{4}))?`,
+      `(?:(afgelopen|vorige|verleden|deze|last|this|this\\s+past|past)\\s+|(?:in\\s+de|in\\s+het|in\\s+the|in|during\\s+the|tijdens\\s+de)\\s+)?(zomervakantie|summer\\s+holidays?|zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|kerst|kerstmis|christmas|de\\s+kerstdagen|oud\\s+en\\s+nieuw|de\\s+jaarwisseling|jaarwisseling|new\\s+year'?s?(?:\\s+eve)?)(?:\\s+(?:van\\s+|of\\s+)?(vorig\\s+jaar|last\\s+year|\\d{4}))?`,
     ),
     make: (m, ctx) => {
       const w = m[2].toLowerCase();
@@ -500,7 +686,7 @@ const RULES: Rule[] = [
   // Too vague for a day or a period, but clearly an answer about when
   {
     re: re(
-      "(?:een\\s+)?(?:tijdje|tijd|poosje|paar\\s+maanden|paar\\s+jaar|aantal\\s+maanden|aantal\\s+jaren?)\\s+(?:geleden|terug)|lang\\s+geleden|kort(?:\\s+)?geleden|onlangs|laatst|recent(?:elijk)?|a\\s+while\\s+(?:ago|back)|some\\s+time\\s+ago|ages\\s+ago|long\\s+ago|recently|a\\s+few\\s+months\\s+ago|ergens\\s+(?:in\\s+)?(?:het\\s+)?(?:voorjaar|najaar)?",
+      "(?:een\\s+)?(?:tijdje|tijd|poosje|paar\\s+maanden|paar\\s+jaar|aantal\\s+maanden|aantal\\s+jaren?)\\s+(?:geleden|terug)|lang\\s+geleden|kort(?:\\s+)?geleden|onlangs|laatst|recent(?:elijk)?|a\\s+while\\s+(?:ago|back)|some\\s+time\\s+ago|ages\\s+ago|long\\s+ago|recently|a\\s+few\\s+months\\s+ago|the\\s+other\\s+day|een\\s+tijdje|a\\s+while|ergens\\s+(?:in\\s+)?(?:het\\s+)?(?:voorjaar|najaar)?",
     ),
     make: () => ({ precision: 'vague' }),
   },
@@ -513,7 +699,8 @@ function findCandidates(lower: string, original: string, ctx: Ctx): Candidate[] 
   const out: Candidate[] = [];
   for (const rule of RULES) {
     rule.re.lastIndex = 0;
-    for (let m = rule.re.exec(lower); m; m = rule.re.exec(lower)) {
+    let hits = 0;
+    for (let m = rule.re.exec(lower); m && hits < 20; m = rule.re.exec(lower), hits++) {
       const made = rule.make(m, ctx, original);
       if (made) out.push({ index: m.index, end: m.index + m[0].length, ...made });
       if (m[0].length === 0) rule.re.lastIndex++;
@@ -524,7 +711,7 @@ function findCandidates(lower: string, original: string, ctx: Ctx): Candidate[] 
 
 /** Cheap test: could the text hold a date at all? */
 const MAYBE_DATE = new RegExp(
-  `\\d|${MONTH_RE}|${WEEKDAY_RE}|gister|vandaag|vanochtend|vanmiddag|vanavond|vannacht|today|yesterday|week|maand|month|jaar|year|geleden|ago|terug|back|zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|kerst|christmas|morgen|morning|afternoon|evening|night|nacht|recent|onlangs|laatst|while|tijdje|poosje|ergens`,
+  `\\d|\\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)\\b|${HOLIDAY_RE}|zojuist|daarnet|just now|the other day|fortnight|ochtend|middag|avond|tijd|time|${MONTH_RE}|${WEEKDAY_RE}|gister|vandaag|vanochtend|vanmiddag|vanavond|vannacht|today|yesterday|week|maand|month|jaar|year|geleden|ago|terug|back|zomer|winter|lente|voorjaar|herfst|najaar|summer|spring|autumn|fall|kerst|christmas|morgen|morning|afternoon|evening|night|nacht|recent|onlangs|laatst|while|tijdje|poosje|ergens`,
   'i',
 );
 
@@ -547,12 +734,25 @@ export function understandDate(message: string, opts: DateOptions): UnderstoodDa
   const ctx: Ctx = { today, year, month, day, whole: opts.whole === true };
   const lower = fixTypos(text.toLowerCase());
   const found = findCandidates(lower, text, ctx);
-  const dated = found.filter((c) => c.from !== undefined);
+  // In a story a bare year ("sinds 2010 woon ik hier") is rarely when it happened: only whole answers give one.
+  const dated = found.filter((c) => c.from !== undefined && (opts.whole || c.precision !== 'year'));
   // Most precise first, then the earliest; a candidate inside a longer one is the longer one's part.
   const contains = (a: Candidate, b: Candidate) => a.index <= b.index && a.end >= b.end && (a.end - a.index) > (b.end - b.index);
   const pool = dated.filter((c) => !dated.some((o) => contains(o, c)));
   pool.sort((a, b) => RANK[a.precision] - RANK[b.precision] || a.index - b.index);
-  const best = pool[0];
+  let best = pool[0];
+  if (best && opts.whole && (best.precision === 'part' || best.precision === 'month')) {
+    // "eind september begin oktober", "late September or early October": one period from the first to the second
+    const others = pool.filter((c) => c !== best && (c.precision === 'part' || c.precision === 'month'));
+    for (const o of others) {
+      const [a, b] = best.index < o.index ? [best, o] : [o, best];
+      const between = lower.slice(a.end, b.index);
+      if (/^\s*(?:,|of|or|en|and|tot|to|till|until|-|–|\/|t\/m|of\s+misschien|or\s+maybe)?\s*$/i.test(between) && a.from! <= b.from! && b.to! > a.to!) {
+        best = { ...a, end: b.end, to: b.to };
+        break;
+      }
+    }
+  }
   if (best) {
     const words = opts.whole ? text : text.slice(best.index, best.end).trim();
     return { text: words, from: best.from, to: best.to };
@@ -562,12 +762,17 @@ export function understandDate(message: string, opts: DateOptions): UnderstoodDa
     // Fallback: chrono-node, for the ways of saying a day that no rule above knows.
     const withoutNow = text.replace(/(?<![\p{L}])(?:nu|now|right now|momenteel|currently)(?![\p{L}])/giu, ' ').trim();
     // Only for answers with a number in them: chrono reads "Jan" (a name) as January, "zo" as Sunday.
-    if (!withoutNow || !/\d/.test(withoutNow)) return undefined;
+    if (!withoutNow || !/\d/.test(withoutNow) || withoutNow.length > 200) return undefined;
     const p = parseIncidentDate(withoutNow, { locale: opts.locale, now: opts.now });
     if (p.kind === 'date' && !NOT_A_DATE.test(text)) return { text, from: p.date, to: p.date };
     if (p.kind === 'unknown' && !/weet|idee|know|sure|zeker|remember|herinner|vergeten|forgot|unsure/i.test(text)) return { text };
   }
   return undefined;
+}
+
+/** Could the text be about when something happened (a date word, a number, a time word)? Cheap. */
+export function looksLikeDate(text: string): boolean {
+  return MAYBE_DATE.test(fixTyposIfNeeded(text)) || /\b(dag|day|days|dagen|elke|every|altijd|always|steeds|lang|long|sinds|since)\b/i.test(text);
 }
 
 function fixTyposIfNeeded(text: string): string {

@@ -1,7 +1,8 @@
 /**
  * `npm run eval:understand`: the understanding on its evaluation sets (test/fixtures/understand-eval.nl.jsonl and
  * .en.jsonl, written apart from the training corpus), with accuracy per intent, per field and for dates.
- * `--failures` also lists the lines it got wrong. Figures go to standard output.
+ * Also the hold-out sets (test/fixtures/understand-holdout.<locale>.jsonl), written after the development sets and
+ * never tuned against. `--failures` also lists the lines it got wrong. Figures go to standard output.
  */
 import { join } from 'path';
 import { projectRoot } from '../routing/model-file';
@@ -11,10 +12,11 @@ import { createUnderstander } from './index';
 async function main(): Promise<void> {
   const understander = await createUnderstander({ explain: process.argv.includes('--failures') });
   const showFailures = process.argv.includes('--failures');
-  for (const locale of ['nl', 'en']) {
-    const path = join(projectRoot(), 'test', 'fixtures', `understand-eval.${locale}.jsonl`);
+  // understand-eval: the development sets; understand-holdout: written later and never tuned against.
+  for (const name of ['understand-eval.nl', 'understand-eval.en', 'understand-holdout.nl', 'understand-holdout.en', 'understand-holdout2.nl', 'understand-holdout2.en', 'understand-holdout3.nl', 'understand-holdout3.en']) {
+    const path = join(projectRoot(), 'test', 'fixtures', `${name}.jsonl`);
     const report = await evaluate(understander, readEvalSet(path));
-    process.stdout.write(formatReport(`understand-eval.${locale}.jsonl`, report) + '\n');
+    process.stdout.write(formatReport(`${name}.jsonl`, report) + '\n');
     if (showFailures) {
       for (const f of report.failures) {
         process.stdout.write(`  x [${f.wrong.join(',')}] ${JSON.stringify({ text: f.line.text, asked: f.line.asked })}\n`);

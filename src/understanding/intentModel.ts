@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'path';
 import { LOCALES, type Locale } from '../domain/routes';
 import { FEATURE_VERSION, FeatureExtractor } from '../routing/features';
 import { NeuralNetwork, type NeuralNetworkInstance, type NeuralNetworkJson, type NeuralSettings, nlpjsVersions } from '../routing/nlpjs';
+import { trainingCorpus } from '../routing/corpus';
 import intentsEn from './corpus/intents.en.json';
 import intentsNl from './corpus/intents.nl.json';
 
@@ -64,8 +65,22 @@ export function checkIntentCorpus(raw: unknown, locale: Locale): IntentCorpus {
   return c as IntentCorpus;
 }
 
+/**
+ * The route recogniser's training stories (src/routing/corpus, routes complaint..care; not `other` and `unclear`,
+ * which hold questions and requests) are answers too: every STORY_STRIDE-th one joins the `answer` label, so that a
+ * short complaint ("ik word niet teruggebeld", "Ik ben onheus bejegend") is not taken for a command or a question.
+ */
+export const STORY_STRIDE = 2;
+const STORY_ROUTES = ['complaint', 'objection', 'tax-objection', 'report', 'damage', 'care'] as const;
+
+function withStories(corpus: IntentCorpus): IntentCorpus {
+  const routes = trainingCorpus(corpus.locale).routes;
+  const stories = STORY_ROUTES.flatMap((r) => routes[r]).filter((_, i) => i % STORY_STRIDE === 0);
+  return { ...corpus, intents: { ...corpus.intents, answer: [...corpus.intents.answer, ...stories] } };
+}
+
 export function intentCorpora(): Record<Locale, IntentCorpus> {
-  return { nl: checkIntentCorpus(intentsNl, 'nl'), en: checkIntentCorpus(intentsEn, 'en') };
+  return { nl: withStories(checkIntentCorpus(intentsNl, 'nl')), en: withStories(checkIntentCorpus(intentsEn, 'en')) };
 }
 
 export function intentFingerprint(corpora: Record<Locale, IntentCorpus> = intentCorpora()): string {

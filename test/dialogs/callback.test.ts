@@ -49,6 +49,30 @@ describe('a call-back request', () => {
     expect(cb.reference).toMatch(/^TB-2026-/);
   });
 
+  test('name and phone number in one answer; a protest is no name', async () => {
+    const host = await open({ draft: { story: STORY } });
+    await host.say('bel mij');
+    await host.say('Ja, bel mij terug');
+    expect(await host.say('Dat heb ik al gezegd!!')).toMatch(/Sorry dat ik het nog eens vraag.*Wat is uw naam\?/s);
+    expect(await host.say('Marieke Smit, 06-23456789')).toMatch(/Op welke dag/);
+    await host.say('1');
+    await host.say('middag');
+    const [cb] = await host.complaints.listCallbacksByConversation('test', 'conv-1');
+    expect(cb).toMatchObject({ name: 'Marieke Smit', phone: '+31623456789' });
+  });
+
+  test('a topic too short to say anything is stored as "uw klacht", not refused', async () => {
+    const host = await open();
+    await host.say('bel mij');
+    await host.say('Ja, bel mij terug');
+    await host.say('x');
+    await host.say('Jan Jansen 0612345678');
+    await host.say('1');
+    expect(await host.say('ochtend')).toMatch(/over: uw klacht\./);
+    const [cb] = await host.complaints.listCallbacksByConversation('test', 'conv-1');
+    expect(cb).toMatchObject({ topic: 'uw klacht', phone: '+31612345678' });
+  });
+
   test('in English the times say Dutch time (CET)', async () => {
     const host = await open({ locale: 'en', draft: { story: STORY } });
     await host.say('call me');

@@ -169,6 +169,14 @@ describe('the contact dialog', () => {
     expect(doneOf(await talk(host, ['anna@example.com']))?.contact).toMatchObject({ email: 'anna@example.com', name: 'Anna Jansen' });
   });
 
+  test('in English, name and a British address in one sentence: the street stays as written', async () => {
+    const host = await open({ locale: 'en' });
+    await host.say('hello');
+    const answers = await talk(host, ['My name is John Smith and I live at 10 Baker Street, London NW1 6XE, United Kingdom', 'skip']);
+    expect(answers[0]).toMatch(/Noted: name John Smith, address 10 Baker Street, /);
+    expect(doneOf(answers)?.contact).toMatchObject({ name: 'John Smith', street: '10 Baker Street', postcode: 'NW1 6XE', city: 'London', country: 'United Kingdom' });
+  });
+
   test('citizen text said back is escaped (no live markdown or links)', async () => {
     const host = await open();
     await host.say('hallo');

@@ -4,7 +4,7 @@
  * typing stays possible.
  */
 import type { Activity, Attachment } from 'botbuilder';
-import { CARD_MARK, contactCard, readCard } from '../../dialogs/contactCard';
+import { CARD_MARK, cardSubmit, contactCard, readCard } from '../../dialogs/contactCard';
 import { ContactDialog } from '../../dialogs/contactDialog';
 import { translator } from '../../src/i18n';
 import { DialogHost } from './contactHost';
@@ -69,6 +69,16 @@ test('reading a submit: good values normalised, wrong and missing ones named; ab
     contact: { name: 'Anna Müller', phone: null, email: null, street: 'Hauptstraße 5', postcode: '10115', city: 'Berlin', country: 'Duitsland' },
     errors: {},
   });
+});
+
+test('only a message with this card\'s mark is a card submit; odd values are dropped, long ones cut', () => {
+  expect(cardSubmit({ type: 'message', value: 'x' })).toBeUndefined();
+  expect(cardSubmit({ type: 'message', value: { name: 'Jan' } })).toBeUndefined();
+  expect(cardSubmit({ type: 'event', value: { [CARD_MARK]: 1, name: 'Jan' } })).toBeUndefined();
+  const read = cardSubmit({ type: 'message', value: { [CARD_MARK]: 1, name: ['Jan'], phone: 612345678, city: ' Amstelveen ', street: 'x'.repeat(10_000), extra: 'y' } });
+  expect(read).toEqual({ city: 'Amstelveen', street: 'x'.repeat(300) });
+  expect(readCard(read!).errors).toEqual({ name: 'contact.card.required', houseNumber: 'contact.card.required', postcode: 'contact.card.required' });
+  expect(readCard({ ...read, houseNumber: '1' }).errors).toMatchObject({ street: 'errors.street.tooLong' });
 });
 
 describe('the contact dialog with the card', () => {

@@ -32,6 +32,8 @@ describe('the intake conversation', () => {
     expect(done.join('\n')).toMatch(/uiterlijk op \*\*maandag 30 november 2026\*\*/);
     expect(done.join('\n')).toMatch(/Ombudsman Metropool Amsterdam/);
     expect(done.join('\n')).toMatch(/klacht@amstelveen\.nl/);
+    // the other ways to complain: e-mail and post (address from the municipality file)
+    expect(done.join('\n')).toMatch(/ter attentie van de klachtenfunctionarissen, Laan Nieuwer-Amstel 1/);
     const stored = await h.complaints.getByReference(reference);
     expect(stored).toMatchObject({
       reference,

@@ -6,7 +6,7 @@
  * that message only (`reading`), so the test checks what the dialog does with it.
  */
 import { Harness, tempDbFile } from '../helpers/harness';
-import { play } from '../helpers/script';
+import { play, type Step } from '../helpers/script';
 import { createRouteClassifier } from '../../src/routing/classifier';
 import { createUnderstander } from '../../src/understanding';
 import type { Understander, Understanding } from '../../src/understanding/types';
@@ -54,6 +54,13 @@ const EVERYTHING = `Gisteren stond ik een uur aan de balie bij mevrouw Jansen en
 
 /** Questions for things the first message already said: none of them may be asked again. */
 const ASKED_AGAIN = /Wat is uw naam|Op welk telefoonnummer|Wat is uw adres|straat en huisnummer|Wanneer gebeurde het|Waar gebeurde het|Over wie gaat uw klacht/;
+
+/** Plays the steps and returns every reply of every turn (play returns the last turn's). */
+async function playAll(steps: Step[]): Promise<string[]> {
+  const all: string[] = [];
+  for (const step of steps) all.push(...(await play(h, [step])));
+  return all;
+}
 
 /** The draft as it is kept in conversation state (SQLite). */
 async function draft(): Promise<Record<string, unknown>> {
@@ -113,6 +120,30 @@ describe('one message with everything', () => {
     });
   });
 
+  test('in English too: one message with everything, one confirmation, filed', async () => {
+    await open({ locale: 'en-GB' });
+    const story =
+      'Last Friday I waited two hours at the counter in the town hall and the clerk, Mr Peters, was really rude to me. ' +
+      "I'm Anna Smith, 06-12345678, Keizersgracht 12, 1015 CJ Amsterdam, anna@example.com";
+    const seen = await playAll([
+      [story, /I'm sorry this happened.*From your message I understood.*When: Last Friday, that is Friday 20 November 2026.*Where: At the counter.*About whom: Mr Peters.*Name: Anna Smith.*Address: Keizersgracht 12, 1015 CJ Amsterdam.*Is that right/s],
+      ['yes', /solve this/],
+      ['an apology would be nice', /complaints officer/],
+      ['No, continue', /This is your complaint.*Possible solution: an apology would be nice.*Is everything correct/s],
+    ]);
+    expect(seen.join('\n')).not.toMatch(/What is your name|your address|When did it happen|Where did it happen|Who is your complaint about/);
+    await play(h, [['Yes, send', /Your complaint has been sent.*KL-2026-/s]]);
+    const [c] = await h.complaints.listByConversation('test', 'conv-1');
+    expect(c).toMatchObject({
+      locale: 'en',
+      incidentDate: '2026-11-20',
+      placeKind: 'counter',
+      person: 'Mr Peters',
+      solution: 'an apology would be nice',
+      contact: { name: 'Anna Smith', phone: '+31612345678', street: 'Keizersgracht 12', postcode: '1015 CJ', city: 'Amsterdam', email: 'anna@example.com' },
+    });
+  });
+
   test('a free-worded correction at the confirmation changes the field straight away', async () => {
     await open();
     await h.say(EVERYTHING);
@@ -130,6 +161,17 @@ describe('one message with everything', () => {
       ['Waar', /Waar gebeurde het/],
       ['Aan de telefoon', /oplossen/],
     ]);
+  });
+
+  test('"annuleren" while saying which detail is wrong cancels only that', async () => {
+    await open();
+    await h.say(EVERYTHING);
+    await play(h, [
+      ['Nee, iets klopt niet', /Wat klopt er niet/],
+      ['annuleren', /ik pas niets aan.*Ik lees in uw bericht.*Klopt dat/s],
+      ['Ja', /oplossen/],
+    ]);
+    expect(await draft()).toMatchObject({ place: 'Aan de balie', story: EVERYTHING });
   });
 });
 
@@ -226,6 +268,51 @@ describe('commands and questions by meaning, at any point', () => {
     ]);
   });
 
+  test('a button is an answer even when its words could mean something else', async () => {
+    await open({
+      fixed: {
+        'Ja, bel mij terug': { intent: 'person', fields: {} },
+        'Een medewerker': { intent: 'person', fields: {} },
+      },
+    });
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['gisteren', /Over wie/],
+      ['Een medewerker', /naam van de medewerker/],
+      ['Overslaan', /oplossen/],
+      ['Overslaan', /klachtenfunctionaris praten/],
+      // the call offer's own button goes straight to the call-back, not to a second offer
+      ['Ja, bel mij terug', /naam/],
+    ]);
+  });
+
+  test('an answer that also gives another field fills it, says so, and that question is not asked', async () => {
+    await open({
+      fixed: {
+        'gisteren, aan de balie': { intent: 'answer', fields: { date: { text: 'gisteren', from: '2026-11-23', to: '2026-11-23' }, place: { kind: 'counter', text: 'aan de balie' } } },
+      },
+    });
+    const replies = await playAll([
+      ['Niemand heeft ooit gereageerd op mijn vraag over de vergunning en ik wacht al maanden', /Wanneer gebeurde het/],
+      ['gisteren, aan de balie', /Ik heb ook genoteerd: Waar: Aan de balie\..*Genoteerd: maandag 23 november 2026.*Over wie/s],
+    ]);
+    expect(replies.join('\n')).not.toMatch(/Waar gebeurde het/);
+  });
+
+  test('a wish to be called back given as the solution is the solution, and the call offer follows', async () => {
+    const wish = 'Ik wil graag dat iemand mij terugbelt en uitlegt hoe het zit';
+    await open({ fixed: { [wish]: { intent: 'person', fields: {} }, 'bel mij': { intent: 'person', fields: {} } } });
+    await h.say(EVERYTHING);
+    await play(h, [
+      ['Ja', /oplossen/],
+      ['bel mij', /Of wilt u dat wij u terugbellen/],
+      ['Nee, ga verder', /oplossen/],
+      [wish, /klachtenfunctionaris praten/],
+    ]);
+    expect(await draft()).toMatchObject({ solution: wish });
+  });
+
   test('"weet ik niet" inside an answer is part of the answer; alone it is a skip', async () => {
     await open();
     await play(h, [
@@ -269,6 +356,40 @@ describe('commands and questions by meaning, at any point', () => {
   });
 });
 
+describe('by meaning, with the real understanding step', () => {
+  test('another language asked in a sentence; a person asked for in other words; a goodbye with a complaint told is asked first', async () => {
+    await open();
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['kunnen we in het Engels verder?', /continue in English.*When did it happen/s],
+      ['yesterday', /Noted: Monday 23 November 2026.*Who is your complaint about/s],
+      ['I want to talk to a real person', /call you back/],
+      ['No, continue', /Who is your complaint about/],
+      ['doei', /Are you sure you want to stop/],
+      ['No, carry on', /carry on.*Who is your complaint about/s],
+    ]);
+    expect(await h.complaints.countComplaints()).toBe(0);
+  });
+
+  test('a bezwaar and a complaint in one story: the complaint in the citizen\'s words, and the bezwaar link too', async () => {
+    await open();
+    const story = 'Mijn vergunning is geweigerd en de ambtenaar aan de balie was daarbij ook nog eens heel onbeschoft tegen mij';
+    await play(h, [[story, /bezwaar.*bezwaarschrift-indienen.*Uw klacht neem ik nu op.*Klopt dat/s]]);
+    expect(await draft()).toMatchObject({ route: 'complaint', alsoRoute: 'objection', story });
+  });
+
+  test.each([
+    ['Dzień dobry, chcę złożyć skargę na urząd', /tylko po niderlandzku i po angielsku/],
+    ['مرحبا أريد تقديم شكوى', /الهولندية والإنجليزية/],
+  ])('"%s" gets a line in its own language, then Dutch and English', async (text, line) => {
+    await open();
+    const replies = await play(h, [[text, /alleen Nederlands en Engels.*only understand Dutch and English.*Wat is er gebeurd/s]]);
+    expect(replies.join('\n')).toMatch(line);
+    expect(replies.join('\n')).toMatch(/020 540 49 11/);
+  });
+});
+
 describe('the summary', () => {
   async function everythingToSummary() {
     await open();
@@ -287,6 +408,30 @@ describe('the summary', () => {
       ['Ja, stoppen', /Gestopt.*niet verstuurd/s],
     ]);
     expect(await h.complaints.countComplaints()).toBe(0);
+  });
+
+  test('a stop read from other words than a plain "stop" is asked first, also before the summary', async () => {
+    await open({ fixed: { 'laat ook maar zitten allemaal': { intent: 'stop', fields: {} } } });
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['laat ook maar zitten allemaal', /Weet u zeker dat u wilt stoppen/],
+      ['Nee, ga verder', /we gaan verder.*Wanneer gebeurde het/s],
+      ['stop', /Gestopt/],
+    ]);
+  });
+
+  test('a restart read from other words is asked first; the plain command restarts at once', async () => {
+    await open({ fixed: { 'ik begin liever helemaal van voren af aan': { intent: 'restart', fields: {} } } });
+    await play(h, [
+      ['Ik heb drie keer gebeld over mijn uitkering en niemand belde terug zoals beloofd', /Klopt dat/],
+      ['Ja', /Wanneer gebeurde het/],
+      ['ik begin liever helemaal van voren af aan', /Wilt u opnieuw beginnen\? Wat u tot nu toe schreef, wordt dan gewist/],
+      ['Nee, ga verder', /we gaan verder.*Wanneer gebeurde het/s],
+      ['ik begin liever helemaal van voren af aan', /Wilt u opnieuw beginnen/],
+      ['Ja, opnieuw beginnen', /opnieuw.*Wat is er gebeurd/s],
+    ]);
+    expect((await draft()).story).toBeUndefined();
   });
 
   test('free-worded corrections change the field directly', async () => {
@@ -350,6 +495,41 @@ describe('what belongs elsewhere too', () => {
   });
 });
 
+describe('no loops', () => {
+  test('unclear twice at the situation menu: taken as a complaint', async () => {
+    await open({ classifier: false });
+    await play(h, [
+      ['Het gaat over mijn aanvraag bij de gemeente van vorige maand', /Waar gaat het over/],
+      ['geen idee', /begreep ik niet.*Waar gaat het over/s],
+      ['pff', /Dan neem ik het op als klacht/],
+    ]);
+    expect(await draft()).toMatchObject({ route: 'complaint' });
+  });
+
+  test('unclear after a referral: asked once more without the referral again, then the complaint is taken', async () => {
+    await open({ classifier: false });
+    const again = await play(h, [
+      ['Ik heb een klacht over de lantaarnpaal voor mijn huis, die is al twee weken kapot', /Waar gaat het over/],
+      ['Iets op straat', /Fixi/],
+      ['hmm', /begreep ik niet.*ook/s],
+    ]);
+    expect(again.join('\n')).not.toMatch(/Fixi/);
+    await play(h, [['pff', /ook uw klacht op/]]);
+  });
+
+  test('unclear twice at the call offer: the intake goes on without a call', async () => {
+    await open();
+    await h.say(EVERYTHING);
+    await play(h, [
+      ['Ja', /oplossen/],
+      ['Nee', /klachtenfunctionaris praten/],
+      ['misschien', /begreep ik niet/],
+      ['tja', /Dit is uw klacht/],
+    ]);
+    expect(await h.complaints.listCallbacksByConversation('test', 'conv-1')).toHaveLength(0);
+  });
+});
+
 describe('tone', () => {
   const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
   test('the welcome is short in both languages', () => {
@@ -376,4 +556,15 @@ describe('after filing', () => {
     ]);
     expect(await h.complaints.countComplaints()).toBe(1);
   });
+});
+
+describe('wanting to complain is not yet the story', () => {
+  test.each(['Ik wil graag een klacht indienen over de gemeente', 'Hallo, ik heb een klacht', 'I want to file a complaint about the municipality'])(
+    '"%s" asks what happened',
+    async (text) => {
+      await open({ locale: /I want/.test(text) ? 'en-GB' : 'nl-NL' });
+      await play(h, [[text, /Wat is er gebeurd|What happened/]]);
+      expect((await draft()).story).toBeUndefined();
+    },
+  );
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import AdmZip from 'adm-zip';
-import { detectCommand } from '../../dialogs/commands';
+import { createUnderstander } from '../../src/understanding';
 import { loadMunicipality } from '../../src/municipality';
 import { AppPackageError, buildAppPackage, MANIFEST_VERSION, repoRoot, schemaValidator, validateAppPackage } from '../../src/teams/appPackage';
 import { colorIcon, outlineIcon } from '../../src/teams/icons';
@@ -99,7 +99,7 @@ describe('the manifest', () => {
     expect(v.localization('en.json', { 'name.short': 'x' })).not.toEqual([]);
   });
 
-  test('every command in the Teams command menu is one the bot understands, in both languages', () => {
+  test('every command in the Teams command menu is one the bot understands, in both languages', async () => {
     const pkg = build();
     const bots = (pkg.manifest as { bots: { commandLists: { commands: { title: string }[] }[] }[] }).bots;
     const nl = bots[0].commandLists[0].commands.map((c) => c.title);
@@ -108,7 +108,12 @@ describe('the manifest', () => {
       .map(([, v]) => v);
     expect(nl).toHaveLength(5);
     expect(en).toHaveLength(5);
-    for (const title of [...nl, ...en]) expect({ title, command: detectCommand(title) }).toEqual({ title, command: expect.anything() });
+    // the same understanding step the bot uses: each title is a command, not an answer
+    const understander = await createUnderstander({ classifier: null });
+    for (const [title, locale] of [...nl.map((t) => [t, 'nl'] as const), ...en.map((t) => [t, 'en'] as const)]) {
+      const { intent } = await understander.understand({ text: title, locale, asked: 'when' });
+      expect({ title, intent }).toEqual({ title, intent: expect.stringMatching(/^(help|person|restart|stop|language)$/) });
+    }
   });
 
   test('refuses a missing or malformed bot id', () => {

@@ -81,7 +81,9 @@ test('full intake in a personal Teams chat: routing, profile suggestions confirm
 
   all.push(...(await sayAll(h, TO_CONTACT.slice(1))));
   const contact = all.slice(-2);
-  expect(textOf(contact[0])).toContain('Nu vraag ik uw naam');
+  expect(textOf(contact[0])).toContain('Nu heb ik uw naam en adres nodig');
+  // the contact form as an Adaptive Card (Teams renders up to 1.5), typing stays possible
+  expect(contact[0].attachments?.map((a) => [a.contentType, (a.content as { version: string }).version])).toEqual([['application/vnd.microsoft.card.adaptive', '1.5']]);
   expect(textOf(contact[1])).toContain('In uw Teams-profiel staat de naam **Jan de Vries**');
   expect(titles(contact[1])).toEqual(['Ja, deze naam', 'Nee, andere naam']);
   // shown, not yet taken: the draft in conversation state holds no name
@@ -89,11 +91,10 @@ test('full intake in a personal Teams chat: routing, profile suggestions confirm
 
   const confirmName = await h.sayActivities('Ja, deze naam');
   all.push(...confirmName);
-  expect(texts(confirmName)).toEqual(['Op welk telefoonnummer kunnen we u bereiken?']);
-  all.push(...(await sayAll(h, ['0612345678', 'Dorpsstraat 12', '1182jr'])));
-  const emailQuestion = await h.sayActivities('Amstelveen');
+  expect(texts(confirmName)).toEqual([expect.stringMatching(/^Wat is uw adres\?/)]);
+  const emailQuestion = await h.sayActivities('Dorpsstraat 12, 1182jr Amstelveen');
   all.push(...emailQuestion);
-  expect(texts(emailQuestion)).toEqual([expect.stringContaining('het e-mailadres **jan\\.devries\\@example\\.nl**')]);
+  expect(texts(emailQuestion)).toEqual([expect.stringMatching(/^Genoteerd: adres Dorpsstraat 12, 1182 JR Amstelveen\..*het e-mailadres \*\*jan\\\.devries\\@example\\\.nl\*\*/s)]);
   expect(titles(emailQuestion[0])).toEqual(['Ja, dit adres', 'Ander adres', 'Geen e-mail']);
 
   const summary = await h.sayActivities('ja');
@@ -110,7 +111,8 @@ test('full intake in a personal Teams chat: routing, profile suggestions confirm
     channel: 'msteams',
     route: 'complaint',
     locale: 'nl',
-    contact: { name: 'Jan de Vries', email: 'jan.devries@example.nl', phone: '+31612345678', street: 'Dorpsstraat 12', postcode: '1182 JR', city: 'Amstelveen' },
+    // an e-mail address is enough to reach the citizen: no phone number asked
+    contact: { name: 'Jan de Vries', email: 'jan.devries@example.nl', phone: null, street: 'Dorpsstraat 12', postcode: '1182 JR', city: 'Amstelveen' },
   });
   expect(textOf(filed[0])).toContain(complaint.reference);
 
@@ -125,13 +127,28 @@ test('a call-back asked for in Teams is stored with origin msteams', async () =>
   await install(h);
   const offer = await h.sayActivities('bel mij terug');
   expect(textOf(offer[0])).toContain('Of wilt u dat wij u terugbellen?');
-  const replies = await sayAll(h, ['Ja, bel mij terug', 'Jan de Vries', '0612345678']);
+  const replies = await sayAll(h, ['Ja, bel mij terug', 'mijn paspoortaanvraag', 'Jan de Vries', '0612345678']);
   const dayQuestion = replies[replies.length - 1];
   expect(textOf(dayQuestion)).toBe('Op welke dag mogen we u bellen?');
   expect(dayQuestion.suggestedActions?.actions).toHaveLength(3);
   const stored = await sayAll(h, ['1', 'ochtend']);
-  expect(texts(stored).join('\n')).toContain('Genoteerd.');
+  expect(texts(stored).join('\n')).toMatch(/Genoteerd\..*\(Nederlandse tijd\).*over: mijn paspoortaanvraag.*TB-2026-/s);
   const [callback] = await h.complaints.listCallbacksByConversation('msteams', conversationId());
-  expect(callback).toMatchObject({ channel: 'msteams', name: 'Jan de Vries', phone: '+31612345678', partOfDay: 'morning' });
+  expect(callback).toMatchObject({ channel: 'msteams', name: 'Jan de Vries', phone: '+31612345678', partOfDay: 'morning', topic: 'mijn paspoortaanvraag' });
   expect(teamsRenderProblems([...offer, ...replies, ...stored])).toEqual([]);
+});
+
+test('the contact card submitted in Teams (a message with value, as Teams sends Action.Submit) fills the details', async () => {
+  await install(h);
+  await sayAll(h, TO_CONTACT);
+  const submitted = await h.sayActivities({
+    type: 'message',
+    value: { klachtbotContact: 1, name: 'Jan de Vries', phone: '', email: 'jan@example.nl', street: 'Dorpsstraat', houseNumber: '12', postcode: '1182jr', city: 'Amstelveen' },
+  });
+  expect(texts(submitted).join('\n')).toMatch(/- Naam: Jan de Vries/);
+  expect(textOf(submitted[submitted.length - 1])).toMatch(/Klopt alles\?/);
+  await h.sayActivities('Ja, versturen');
+  const [complaint] = await h.complaints.listByConversation('msteams', conversationId());
+  expect(complaint.contact).toEqual({ name: 'Jan de Vries', phone: null, email: 'jan@example.nl', street: 'Dorpsstraat 12', postcode: '1182 JR', city: 'Amstelveen' });
+  expect(teamsRenderProblems(submitted)).toEqual([]);
 });

@@ -56,7 +56,7 @@ describe('understand command line', () => {
     expect(out[6]).toEqual({ error: 'missing text (a string)' });
     expect(out[7].error).toMatch(/^unknown asked/);
     expect(out[8].error).toMatch(/^bad now/);
-    expect(out[9]).toEqual({ intent: 'answer', routes: ['objection', 'complaint'], fields: {} });
+    expect(out[9]).toEqual({ intent: 'answer', routes: ['objection', 'complaint'], fields: { person: { kind: 'staff', text: 'the officer' } } });
     expect(out[10]).toEqual({ intent: 'answer', fields: { name: 'Marieke Smit', phone: '+31623456789' } });
     expect(out[11]).toEqual({ intent: 'question', question: 'duration', fields: {} });
     expect(out[12]).toEqual({ error: 'expected a JSON object' });

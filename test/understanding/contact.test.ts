@@ -15,6 +15,15 @@ describe('extractContact', () => {
       street: 'Van Heuven Goedhartlaan', houseNumber: '21', postcode: '1181 LK',
     });
   });
+  test('address variants: additions, ordinals, town first, a slip around the @', () => {
+    expect(extractContact('Keizersgracht 12-3 hs', 'address').fields).toEqual({ street: 'Keizersgracht', houseNumber: '12-3 HS' });
+    expect(extractContact('1e Jan Steenstraat 45, Amsterdam', 'address').fields).toEqual({ street: '1e Jan Steenstraat', houseNumber: '45', city: 'Amsterdam' });
+    expect(extractContact('1182HK Amstelveen Amsterdamseweg 120', 'address').fields).toEqual({
+      street: 'Amsterdamseweg', houseNumber: '120', postcode: '1182 HK', city: 'Amstelveen',
+    });
+    expect(extractContact('1182-HK', 'postcode').fields).toEqual({ postcode: '1182 HK' });
+    expect(extractContact('jan @ gmail.com', 'email').fields).toEqual({ email: 'jan@gmail.com' });
+  });
   test('postcodes: normalised; lower-case letters only where asked or before a town', () => {
     expect(extractContact('1181ab', 'postcode').fields).toEqual({ postcode: '1181 AB' });
     expect(extractContact('in 2025 en daarna', undefined).fields).toEqual({});

@@ -58,6 +58,36 @@ describe('periods', () => {
     expect(span(text, locale)).toEqual([from, to]);
   });
 
+  test.each([
+    ['eind september begin oktober', 'nl', '2026-09-21', '2026-10-10'],
+    ['late September or early October', 'en', '2026-09-21', '2026-10-10'],
+    ['tweede helft van oktober', 'nl', '2026-10-16', '2026-10-31'],
+    ['the first half of October', 'en', '2026-10-01', '2026-10-15'],
+    ['eind 2025', 'nl', '2025-10-01', '2025-12-31'],
+    ['during the summer holidays', 'en', '2026-07-01', '2026-08-31'],
+    ['the weekend before last', 'en', '2026-11-14', '2026-11-15'],
+    ['tussen 1 en 5 november', 'nl', '2026-11-01', '2026-11-05'],
+    ['in de week van 9 november', 'nl', '2026-11-09', '2026-11-15'],
+    ['met Pasen', 'nl', '2026-04-04', '2026-04-06'],
+    ['meer dan een jaar geleden', 'nl', '2025-10-01', '2025-10-31'],
+  ] as [string, Locale, string, string][])('combined and named periods: %s -> %s..%s', (text, locale, from, to) => {
+    expect(span(text, locale)).toEqual([from, to]);
+  });
+
+  test.each([
+    ['last Tues', '2026-11-17'],
+    ['Weds', '2026-11-18'],
+    ['Sat 21st', '2026-11-21'],
+    ['the second of November', '2026-11-02'],
+    ['on the 15th of last month', '2026-10-15'],
+  ])('%s -> %s', (text, day) => {
+    expect(span(text, 'en')).toEqual([day, day]);
+  });
+
+  test('an abbreviation that is an ordinary word is no day', () => {
+    expect(when('I sat there for hours', 'en')).toBeUndefined();
+  });
+
   test('too vague for a day or period: text only', () => {
     expect(when('een paar maanden geleden')).toEqual({ text: 'een paar maanden geleden' });
     expect(when('a few months ago', 'en')).toEqual({ text: 'a few months ago' });

@@ -8,10 +8,15 @@ import { evaluate, readEvalSet, type EvalReport } from '../../src/understanding/
  * that makes the understanding worse fails here.
  */
 const MEASURED = {
-  nl: { intent: 0.996, fields: 0.995, date: 1.0, routes: 1.0 },
-  en: { intent: 0.981, fields: 0.995, date: 1.0, routes: 1.0 },
+  nl: { intent: 1.0, fields: 1.0, date: 1.0, routes: 1.0 },
+  en: { intent: 0.996, fields: 1.0, date: 1.0, routes: 1.0 },
 };
 const MARGIN = 0.02;
+/**
+ * The hold-out sets (written after the development sets, expectations fixed before the first run). First-run intent
+ * accuracy: holdout nl 97.4% / en 92.4%, holdout2 nl 96.4% / en 91.1%, holdout3 nl 94.9% / en 89.7% (see src/understanding/README.md).
+ */
+const HOLDOUT_MIN = { intent: 0.95, fields: 0.95, date: 0.95 };
 const rate = (t: { right: number; total: number }) => t.right / t.total;
 
 describe.each(['nl', 'en'] as const)('evaluation set %s', (locale) => {
@@ -39,8 +44,25 @@ describe.each(['nl', 'en'] as const)('evaluation set %s', (locale) => {
     expect(rate(report.date)).toBeGreaterThanOrEqual(m.date - MARGIN);
     expect(rate(report.routes)).toBeGreaterThanOrEqual(m.routes - 0.1);
     for (const [intent, t] of Object.entries(report.perIntent)) {
-      expect({ intent, rate: rate(t) }).toEqual({ intent, rate: expect.any(Number) });
       expect(rate(t)).toBeGreaterThanOrEqual(0.8);
     }
+  });
+});
+
+describe.each([
+  ['understand-holdout', 'nl'],
+  ['understand-holdout', 'en'],
+  ['understand-holdout2', 'nl'],
+  ['understand-holdout2', 'en'],
+  ['understand-holdout3', 'nl'],
+  ['understand-holdout3', 'en'],
+] as const)('hold-out set %s.%s', (name, locale) => {
+  test('intent, field and date accuracy stay above the floor', async () => {
+    const understander = await createUnderstander();
+    const report = await evaluate(understander, readEvalSet(join(__dirname, '..', 'fixtures', `${name}.${locale}.jsonl`)));
+    expect(report.lines.total).toBeGreaterThanOrEqual(35);
+    expect(rate(report.intent)).toBeGreaterThanOrEqual(HOLDOUT_MIN.intent);
+    expect(rate(report.fieldsAll)).toBeGreaterThanOrEqual(HOLDOUT_MIN.fields);
+    expect(rate(report.date)).toBeGreaterThanOrEqual(HOLDOUT_MIN.date);
   });
 });

@@ -10,6 +10,13 @@ describe('detectUnsupportedLanguage', () => {
     ['Hola, quiero poner una queja', 'es'],
     ['Здравствуйте, я хочу подать жалобу', 'ru'],
     ['merhaba', 'tr'],
+    ['Belediyeden şikayetçiyim', 'tr'],
+    ['Je veux porter plainte', 'fr'],
+    ['¿Habla español?', 'es'],
+    ['Dobrý den, mám stížnost', 'cs'],
+    ['Bună ziua, am o plângere', 'ro'],
+    ['Доброго дня, я хочу поскаржитися', 'ru'],
+    ['Добрий день, я не розмовляю нідерландською', 'uk'],
   ])('%s -> %s', (text, code) => {
     expect(detectUnsupportedLanguage(text)).toBe(code);
   });
@@ -22,4 +29,10 @@ describe('detectUnsupportedLanguage', () => {
   ])('%s is Dutch or English', (text) => {
     expect(detectUnsupportedLanguage(text)).toBeUndefined();
   });
+});
+
+test('a short answer with foreign letters is not a language when it may be a name', () => {
+  expect(detectUnsupportedLanguage('Łukasz Kowalski', { letters: false })).toBeUndefined();
+  expect(detectUnsupportedLanguage('Jürgen Müller', { letters: false })).toBeUndefined();
+  expect(detectUnsupportedLanguage('merhaba', { letters: false })).toBe('tr');
 });

@@ -455,12 +455,12 @@
     var tbody = el('tbody', { id: 'callback-rows' });
     main.appendChild(
       el('table', null,
-        el('thead', null, el('tr', null, ['Datum', 'Dagdeel', 'Naam', 'Telefoon', 'Klacht', ''].map(function (h) { return el('th', { scope: 'col' }, h); }))),
+        el('thead', null, el('tr', null, ['Datum', 'Dagdeel', 'Naam', 'Telefoon', 'Onderwerp', 'Verzoek', 'Klacht', ''].map(function (h) { return el('th', { scope: 'col' }, h); }))),
         tbody),
     );
     api('/staff/api/callbacks?status=open')
       .then(function (r) {
-        if (r.items.length === 0) tbody.appendChild(el('tr', null, el('td', { colspan: '6' }, 'Geen open terugbelverzoeken.')));
+        if (r.items.length === 0) tbody.appendChild(el('tr', null, el('td', { colspan: '8' }, 'Geen open terugbelverzoeken.')));
         r.items.forEach(function (cb) {
           var done = el('button', { type: 'button', class: 'done' }, 'Teruggebeld');
           done.addEventListener('click', function () {
@@ -474,6 +474,8 @@
               el('td', null, PART[cb.partOfDay] || cb.partOfDay),
               el('td', null, cb.name),
               el('td', null, cb.phone),
+              el('td', null, cb.topic || '—'),
+              el('td', null, cb.reference || '—'),
               el('td', null, cb.complaintReference
                 ? el('button', { type: 'button', class: 'link', onclick: function () { renderDetail(cb.complaintReference); } }, cb.complaintReference)
                 : '—'),
