@@ -189,8 +189,11 @@ export class PgCoordination implements Coordination {
     if (batch.length === 0) return;
     try {
       const client = await this.ready;
-      // one statement for the batch; each pg_notify is its own notification
-      await this.q(client, `SELECT ${batch.map((_, i) => `pg_notify('${CHANNEL}', $${i + 1})`).join(', ')}`, batch);
+      // one statement per 500; each pg_notify is its own notification
+      for (let i = 0; i < batch.length; i += 500) {
+        const part = batch.slice(i, i + 500);
+        await this.q(client, `SELECT ${part.map((_, j) => `pg_notify('${CHANNEL}', $${j + 1})`).join(', ')}`, part);
+      }
     } catch (err) {
       // the other instances' streams catch up on their next activity, resync or poll
       this.opts.log?.warn({ event: 'coordination.notifyFailed', err: { message: (err as Error).message } }, 'change notification not sent');
