@@ -8,6 +8,7 @@
  * - messages posted on both instances at once to one conversation: its turns never overlap, every
  *   activity gets its own sequence number (1..n, no gap, no repeat), and a stream on either instance
  *   gets all of them in order, each once;
+ * - a stream on an instance whose notification connection dropped misses nothing (read again after);
  * - ending idle conversations runs on one instance at a time, and the other closes its streams.
  */
 import { ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
@@ -16,6 +17,7 @@ import { DirectLineService, type StreamSink } from '../../src/directline/service
 import { LocalChannelAdapter } from '../../src/directline/localChannelAdapter';
 import { TokenService } from '../../src/directline/tokens';
 import { openStore, type Store } from '../../src/store';
+import type { PgCoordination } from '../../src/store/postgres/coordination';
 import { describePg } from '../helpers/pg';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -134,6 +136,24 @@ describePg('the Direct Line service on two instances of one database', (pg) => {
       const set = JSON.parse(await s.getActivities(principal, conv, '')) as { activities: { id: string }[] };
       expect(set.activities.map((x) => x.id)).toEqual(ids);
     }
+  }, 60_000);
+
+  test('an instance whose notification connection dropped reads the store again when it is back: its stream misses nothing', async () => {
+    const [a, b] = services;
+    const t = a.generateToken(undefined, {}, '10.0.0.4');
+    const principal = a.authenticate(`Bearer ${t.token}`);
+    const { info } = await a.startConversation(principal, {}, '10.0.0.4');
+    const claims = tokens[1].verify(info.streamToken);
+    if (!claims.ok) throw new Error('stream token');
+    const sinkB = new Sink();
+    await b.subscribe(claims.claims, '', sinkB, '10.0.0.4');
+    await a.postActivity(principal, info.conversationId, { type: 'message', text: 'voor', from: { id: 'x' } });
+    await until(() => sinkB.activities.length === 2);
+    // B's listening connection drops; what A writes meanwhile is announced to nobody on B
+    (stores[1].coordination as PgCoordination).simulateConnectionLoss();
+    for (const text of ['tijdens 1', 'tijdens 2']) await a.postActivity(principal, info.conversationId, { type: 'message', text, from: { id: 'x' } });
+    await until(() => sinkB.activities.length === 6);
+    expect(sinkB.activities.map((x) => x.text)).toEqual(['voor', 'echo voor', 'tijdens 1', 'echo tijdens 1', 'tijdens 2', 'echo tijdens 2']);
   }, 60_000);
 
   test('the idle sweep runs on one instance at a time; the other closes its streams for what ended', async () => {
