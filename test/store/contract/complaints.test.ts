@@ -1,21 +1,8 @@
 /** Contract: complaints, call-backs and transactions, the same on every backend. */
-import type { CallbackRequest, ComplaintInput, Origin } from '../../../src/domain/complaint';
+import type { CallbackRequest } from '../../../src/domain/complaint';
 import { describeStores, START } from './backends';
+import { input, origin } from './fixtures';
 
-export const input: ComplaintInput = {
-  route: 'complaint',
-  story: 'Ik ben drie keer doorverbonden en niemand kon mij helpen met mijn vraag over het paspoort.',
-  incidentDate: '2026-11-17',
-  incidentDateText: 'vorige week dinsdag',
-  placeKind: 'phone',
-  place: 'Aan de telefoon',
-  personKind: null,
-  person: null,
-  solution: null,
-  contact: { name: 'Jan Jansen', phone: '0612345678', street: 'Dorpsstraat 12', postcode: '1182jr', city: 'Amstelveen', email: null },
-  callback: null,
-};
-export const origin: Origin = { locale: 'nl', channel: 'test', conversationId: 'c1' };
 const cb: CallbackRequest = { name: 'Jan Jansen', phone: '0612345678', date: '2026-11-25', partOfDay: 'morning' };
 
 describeStores('complaints', (ctx) => {

@@ -2,7 +2,7 @@
 import { searchQueryWords } from '../../../src/store/search';
 import type { ConversationRef, Store, TranscriptEntry } from '../../../src/store/types';
 import { describeStores, START, type Ctx } from './backends';
-import { input, origin } from './complaints.test';
+import { input, origin } from './fixtures';
 
 function said(conv: ConversationRef, n: number, role: 'user' | 'bot', text: string, type = 'message'): TranscriptEntry {
   const data = JSON.stringify({ type, id: `${conv.conversationId}-${n}`, channelId: conv.channelId, conversation: { id: conv.conversationId }, from: { id: role, role }, text });
