@@ -60,14 +60,6 @@ export class EtagConflictError extends Error {
   }
 }
 
-/** The store could not be reached or written (disk full, connection lost); callers may retry later. */
-export class StoreUnavailableError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
-    super(message);
-    this.name = 'StoreUnavailableError';
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
 
@@ -489,9 +481,15 @@ export interface RetentionParticipant {
   purgeLoose?(cutoff: string, tx: Tx): Promise<number>;
 }
 
+/**
+ * The participants, asked in registration order. openStore registers transcripts, conversationState,
+ * dedupe, callbacks, staff and complaints, in that order: complaints last, so that the others can still
+ * read the complaint they purge for (inside the same transaction). A later module (the outbox, say)
+ * registers its own participant before the store is used.
+ */
 export interface RetentionRegistry {
+  /** throws when a participant of that name is registered already */
   register(participant: RetentionParticipant): void;
-  /** in registration order */
   participants(): readonly RetentionParticipant[];
 }
 
