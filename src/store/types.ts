@@ -60,6 +60,14 @@ export class EtagConflictError extends Error {
   }
 }
 
+/** A Direct Line append whose (conversation, seq) is stored already (another instance wrote it). */
+export class DuplicateActivityError extends Error {
+  constructor() {
+    super('a Direct Line activity with this sequence number is stored already');
+    this.name = 'DuplicateActivityError';
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
 
@@ -293,7 +301,8 @@ export interface DirectLineRepository {
   /**
    * Stores one activity (JSON text) under (conversationId, seq); resolves after it is committed.
    * Implementations may group appends of many conversations into one transaction (group commit).
-   * Per conversation, rows commit in the order appended. A (conversationId, seq) that exists rejects.
+   * Per conversation, rows commit in the order appended. A (conversationId, seq) that exists already
+   * rejects that append only (DuplicateActivityError); the others of its group are stored.
    */
   append(conversationId: string, seq: number, json: string): Promise<void>;
   /** activities after `afterSeq`, oldest first */

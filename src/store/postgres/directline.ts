@@ -9,7 +9,7 @@
  * that append only: the statement skips it (ON CONFLICT DO NOTHING) and the others are stored.
  */
 import { randomBytes } from 'crypto';
-import type { DirectLineConversation, DirectLineRepository, Tx } from '../types';
+import { DuplicateActivityError, type DirectLineConversation, type DirectLineRepository, type Tx } from '../types';
 import type { PgDb } from './db';
 
 interface PendingRow {
@@ -20,12 +20,7 @@ interface PendingRow {
   reject: (err: Error) => void;
 }
 
-export class DuplicateActivityError extends Error {
-  constructor() {
-    super('a Direct Line activity with this sequence number is stored already');
-    this.name = 'DuplicateActivityError';
-  }
-}
+export { DuplicateActivityError } from '../types';
 
 const KEY_NAME = 'token-hs256';
 

@@ -5,10 +5,11 @@
  *
  * Activities are written with group commit: appends wait at most one event-loop turn and go in one
  * transaction together (rows for many conversations at once), and each append resolves only after
- * its COMMIT. Per conversation, rows commit in sequence order.
+ * its COMMIT. Per conversation, rows commit in sequence order. A (conversation, seq) stored already
+ * rejects that append only (DuplicateActivityError); the others are stored.
  */
 import { randomBytes } from 'crypto';
-import type { DirectLineConversation, DirectLineRepository, Tx } from '../types';
+import { DuplicateActivityError, type DirectLineConversation, type DirectLineRepository, type Tx } from '../types';
 import type { Sql } from './sql';
 
 interface PendingRow {
@@ -141,17 +142,24 @@ export class SqliteDirectLine implements DirectLineRepository {
       const batch = this.pending;
       this.pending = [];
       try {
+        const stored = new Set<string>();
         await this.sql.atomic(undefined, async (t) => {
           for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
             const rows = batch.slice(i, i + ROWS_PER_STATEMENT);
-            await this.sql.run(
-              `INSERT INTO directline_activities (conversation_id, seq, json) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}`,
+            const inserted = await this.sql.all<{ conversation_id: string; seq: number }>(
+              `INSERT INTO directline_activities (conversation_id, seq, json) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}
+               ON CONFLICT DO NOTHING RETURNING conversation_id, seq`,
               rows.flatMap((r) => [r.conversationId, r.seq, r.json]),
               t,
             );
+            for (const r of inserted) stored.add(`${r.seq} ${r.conversation_id}`);
           }
         });
-        for (const r of batch) r.resolve();
+        for (const r of batch) {
+          // the first of duplicates within the batch is the one stored
+          if (stored.delete(`${r.seq} ${r.conversationId}`)) r.resolve();
+          else r.reject(new DuplicateActivityError());
+        }
       } catch (err) {
         for (const r of batch) r.reject(err as Error);
       }

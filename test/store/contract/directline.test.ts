@@ -1,4 +1,5 @@
 /** Contract: the built-in Direct Line's conversations and activities, and the audit log. */
+import { DuplicateActivityError } from '../../../src/store/types';
 import { describeStores, START } from './backends';
 
 describeStores('Direct Line', (ctx) => {
@@ -36,8 +37,12 @@ describeStores('Direct Line', (ctx) => {
     expect(await dl.lastSeq('c1')).toBe(30);
     expect(await dl.lastSeq('c2')).toBe(1);
     expect(await dl.lastSeq('none')).toBe(0);
-    await expect(dl.append('c1', 5, '{"again":true}')).rejects.toThrow();
+    // a taken (conversation, seq) rejects that append only; the others of its group are stored
+    const [again, fresh] = await Promise.allSettled([dl.append('c1', 5, '{"again":true}'), dl.append('c1', 31, '{"n":31}')]);
+    expect(again.status === 'rejected' && again.reason).toBeInstanceOf(DuplicateActivityError);
+    expect(fresh.status).toBe('fulfilled');
     expect(JSON.parse((await dl.activitiesAfter('c1', 4, 1))[0].json)).toEqual({ n: 5, text: 'é "quoted"' });
+    expect(await dl.lastSeq('c1')).toBe(31);
   });
 
   test('endIdle ends idle conversations except those kept (activities go, a tombstone stays); purgeEnded forgets tombstones', async () => {
