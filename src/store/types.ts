@@ -491,10 +491,10 @@ export interface RetentionParticipant {
 }
 
 /**
- * The participants, asked in registration order. openStore registers transcripts, conversationState,
- * dedupe, callbacks, staff and complaints, in that order: complaints last, so that the others can still
- * read the complaint they purge for (inside the same transaction). A later module (the outbox, say)
- * registers its own participant before the store is used.
+ * The participants, asked in registration order, except that 'complaints' is always asked last (so the
+ * others can still read the complaint they purge for, inside the same transaction). openStore registers
+ * transcripts, conversationState, dedupe, callbacks, staff and complaints; a later module (the outbox,
+ * say) registers its own participant when it starts, and is asked before complaints.
  */
 export interface RetentionRegistry {
   /** throws when a participant of that name is registered already */
