@@ -152,7 +152,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
           staffServer.once('error', reject);
           staffServer.listen(config.STAFF_PORT, config.STAFF_HOST, () => resolve((staffServer.address() as AddressInfo).port));
         });
-        log.info({ event: 'listening.staff', host: config.STAFF_HOST, port: app.staffPort }, 'staff back office on its own port');
+        log.info({ event: 'listening.staff', host: config.STAFF_HOST, staffPort: app.staffPort }, 'staff back office on its own port');
       }
       return publicPort;
     },
