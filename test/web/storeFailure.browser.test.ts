@@ -12,7 +12,7 @@ import { CITIZEN } from '../../src/bench/intakeScript';
 import { translator } from '../../src/i18n';
 import { loadMunicipality } from '../../src/municipality';
 import { start, stop, type Running } from '../directline/helpers';
-import { sqliteDb } from '../helpers/sqlite';
+import { sqliteDb, turnsSettled } from '../helpers/sqlite';
 
 jest.setTimeout(120_000);
 
@@ -50,6 +50,7 @@ test('the store fails: the citizen reads the clear message, keeps their text, an
   const page = await context.newPage();
   await page.goto(`${r.base}/`);
   await page.locator(BOT_BUBBLES, { hasText: 'computerprogramma, geen mens' }).waitFor({ timeout: 20_000 });
+  await turnsSettled(r.app); // the welcome turn still writes after its text went out
 
   await sqliteDb(r.app).exec('PRAGMA query_only = ON');
   try {
