@@ -78,13 +78,17 @@ export class Channel {
     return this.send(conversationId, { type: 'conversationUpdate', membersAdded: [{ id: `user-${conversationId}` }] } as Partial<ChannelActivity>, locale);
   }
 
-  post(url: string, body: string, contentType = 'application/json'): Promise<number> {
+  post(url: string, body: string, contentType = 'application/json', retried = false): Promise<number> {
     return new Promise((resolve, reject) => {
       const req = http.request(url, { method: 'POST', agent: this.agent, headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // a kept-alive connection the server closed just as it was reused: the request never got there; once more
+        if (!retried && req.reusedSocket && err.code === 'ECONNRESET') resolve(this.post(url, body, contentType, true));
+        else reject(err);
+      });
       req.end(body);
     });
   }
