@@ -192,6 +192,9 @@ const STORE_RETRY_SECONDS = 5;
 /** bot activities kept in memory per conversation while the store fails */
 const MAX_UNSTORED = 20;
 
+/** stored activities searched for a retried clientActivityID (several instances) */
+const RECENT_FOR_RETRIES = 20;
+
 /** how long a turn waits for the conversation's turn on another instance */
 const TURN_LOCK_TIMEOUT_MS = 30_000;
 
@@ -454,6 +457,11 @@ export class DirectLineService implements LocalChannel {
     const { from: sentFrom, ...rest } = input;
     const from: ChannelAccount = { id: live.userId, role: 'user', ...(sentFrom?.name ? { name: sentFrom.name } : {}) } as ChannelAccount;
     const result = this.enqueue(live, async () => {
+      // several instances: the first try may have gone to another instance; if it was stored and answered, it is not run again
+      if (clientActivityId && this.coordination.shared) {
+        const earlierId = await this.answeredElsewhere(live, clientActivityId);
+        if (earlierId) return { id: earlierId };
+      }
       const activity = this.baseActivity(live, { ...rest, from, locale: input.locale ?? live.locale });
       let id: string;
       let echoed: Promise<void> = Promise.resolve();
@@ -740,6 +748,28 @@ export class DirectLineService implements LocalChannel {
       if (err instanceof LockTimeoutError) throw new DirectLineError(503, 'ServiceUnavailable', 'the conversation is busy; try again', STORE_RETRY_SECONDS);
       throw err;
     }
+  }
+
+  /**
+   * The id of the user's activity with this clientActivityID among the conversation's last stored
+   * ones, if the bot answered it (a reply with that replyToId follows); undefined otherwise (not sent,
+   * not stored, or its turn died before answering: it runs again). Called under the turn lock.
+   */
+  private async answeredElsewhere(live: Live, clientActivityId: string): Promise<string | undefined> {
+    let rows: { seq: number; json: string }[];
+    try {
+      rows = await this.opts.store.activitiesAfter(live.id, Math.max(0, live.nextSeq - 1 - RECENT_FOR_RETRIES), RECENT_FOR_RETRIES);
+    } catch {
+      throw new DirectLineError(503, 'ServiceUnavailable', 'the conversation could not be read; try again', STORE_RETRY_SECONDS);
+    }
+    let echo: string | undefined;
+    for (const r of rows) {
+      const a = JSON.parse(r.json) as { id?: string; replyToId?: string; from?: { role?: string }; channelData?: { clientActivityID?: unknown } };
+      if (echo === undefined) {
+        if (a.from?.role === 'user' && a.channelData?.clientActivityID === clientActivityId) echo = a.id;
+      } else if (a.replyToId === echo) return echo;
+    }
+    return undefined;
   }
 
   /** The change feed: an activity was stored on some instance; open streams here get what they lack. */

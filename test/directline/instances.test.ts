@@ -9,6 +9,7 @@
  *   activity gets its own sequence number (1..n, no gap, no repeat), and a stream on either instance
  *   gets all of them in order, each once;
  * - a stream on an instance whose notification connection dropped misses nothing (read again after);
+ * - a message sent again to the other instance after it was answered (same clientActivityID) runs once;
  * - ending idle conversations runs on one instance at a time, and the other closes its streams.
  */
 import { ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
@@ -154,6 +155,23 @@ describePg('the Direct Line service on two instances of one database', (pg) => {
     for (const text of ['tijdens 1', 'tijdens 2']) await a.postActivity(principal, info.conversationId, { type: 'message', text, from: { id: 'x' } });
     await until(() => sinkB.activities.length === 6);
     expect(sinkB.activities.map((x) => x.text)).toEqual(['voor', 'echo voor', 'tijdens 1', 'echo tijdens 1', 'tijdens 2', 'echo tijdens 2']);
+  }, 60_000);
+
+  test('a message sent again (same clientActivityID) to the other instance after it was answered: the same id, no second turn', async () => {
+    const [a, b] = services;
+    const t = a.generateToken(undefined, {}, '10.0.0.5');
+    const principal = a.authenticate(`Bearer ${t.token}`);
+    const { info } = await a.startConversation(principal, {}, '10.0.0.5');
+    const conv = info.conversationId;
+    const message = { type: 'message', text: 'eens', from: { id: 'x' }, channelData: { clientActivityID: 'web-1' } };
+    const first = await a.postActivity(principal, conv, message);
+    const again = await b.postActivity(principal, conv, message);
+    expect(again.id).toBe(first.id);
+    const stored = await stores[0].directLine.activitiesAfter(conv, 0, 100);
+    expect(stored.map((r) => (JSON.parse(r.json) as { text: string }).text)).toEqual(['eens', 'echo eens']);
+    // another message is a new turn
+    await b.postActivity(principal, conv, { ...message, text: 'twee', channelData: { clientActivityID: 'web-2' } });
+    expect(await stores[0].directLine.lastSeq(conv)).toBe(4);
   }, 60_000);
 
   test('the idle sweep runs on one instance at a time; the other closes its streams for what ended', async () => {
