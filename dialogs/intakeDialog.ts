@@ -17,7 +17,7 @@ import {
 } from 'botbuilder-dialogs';
 import { complaintDeadlines } from '../src/domain/workingDays';
 import type { Logger } from '../src/logger';
-import { CallbackDialog } from './callbackDialog';
+import { amsterdamZone, CallbackDialog } from './callbackDialog';
 import { isIntentOnly } from './commands';
 import { ContactDialog } from './contactDialog';
 import {
@@ -183,6 +183,18 @@ export class IntakeDialog extends ComponentDialog {
         decideBy: { $date: deadlines.decideBy },
       }),
     );
+    // the call-back asked for along the way stands, with its own reference
+    const draft = await this.services.drafts.get(step.context);
+    if (draft.callback && draft.callbackReference) {
+      await step.context.sendActivity(
+        tr(step.context)('intake.filedCallback', {
+          reference: draft.callbackReference,
+          date: { $date: draft.callback.date },
+          part: tr(step.context)(`callback.part.${draft.callback.partOfDay}`),
+          zone: amsterdamZone(draft.callback.date),
+        }),
+      );
+    }
     await this.services.drafts.clear(step.context);
     return step.endDialog({ outcome: 'filed', reference: result.reference });
   }

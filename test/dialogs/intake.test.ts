@@ -224,11 +224,15 @@ describe('the intake conversation', () => {
     await play(h, [
       ['vrijdag 27 november 2026', /deel van de dag/],
       ['middag', /Genoteerd.*vrijdag 27 november 2026.*middag.*06 12345678.*Wat is uw adres/s],
-      ['Dorpsstraat 12, 1182jr Amstelveen', /Terugbellen: vrijdag 27 november 2026, middag.*Klopt alles/s],
+      // the call times are Dutch time; the request's own reference is shown
+      ['Dorpsstraat 12, 1182jr Amstelveen', /Terugbellen: vrijdag 27 november 2026, middag \(Nederlandse tijd\), verzoek TB-2026-[0-9A-Z]{6}.*Klopt alles/s],
       // an e-mail address typed at the summary is added straight away
       ['jan@example.nl', /aangepast.*E-mail: jan\\?@example\\?\.nl/s],
-      ['Ja, versturen', /KL-2026-/],
     ]);
+    const filed = (await h.say('Ja, versturen')).join('\n');
+    expect(filed).toMatch(/KL-2026-/);
+    // after filing the call-back request is named with its own reference
+    expect(filed).toMatch(/terugbelverzoek \*\*TB-2026-[0-9A-Z]{6}\*\* blijft staan.*vrijdag 27 november 2026 in de middag \(Nederlandse tijd\)/s);
     const [complaint] = await h.complaints.listByConversation('test', 'conv-1');
     expect(complaint.callback).toEqual({ name: 'Jan Jansen', phone: '+31612345678', date: '2026-11-27', partOfDay: 'afternoon', topic: expect.stringMatching(/^Ik heb drie keer gebeld/) });
     const [callback] = await h.complaints.listCallbacksByConversation('test', 'conv-1');
