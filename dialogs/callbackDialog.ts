@@ -188,6 +188,7 @@ export class CallbackDialog extends ComponentDialog {
       reference = stored.reference;
       draft.callback = request;
       draft.callbackId = id;
+      draft.callbackReference = reference;
       this.log?.info({ event: 'callback.requested', callbackId: id }, 'call-back request stored');
     } catch (err) {
       this.log?.error({ event: 'callback.failed', err: { message: (err as Error).message } }, 'call-back request not stored');

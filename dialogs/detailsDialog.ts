@@ -1,96 +1,66 @@
 /**
- * Confirms, in one question, what the bot took from the story without asking: the date (said back
- * as the day or period it was read as), the place, the person, and any contact details. A yes keeps
- * them all; a free-worded correction ("nee, het was bij de balie", "het was 15 oktober") changes the
- * field directly and shows the list again; a plain no asks which one is wrong, and that one is asked
- * again later. Result: none (the draft holds everything).
+ * The story's missing details in one question: when two or more of when / where / about whom are
+ * still unknown after the story, the bot asks for them together ("Wanneer en waar gebeurde het? En
+ * over wie gaat het?"). The understanding step reads every field from the one answer; the date is
+ * said back as the day or period it was read as, in the same turn. What is still missing after that
+ * is asked on its own by WhenDialog / PlaceDialog; a person not named in an answer to a question that
+ * asked about whom is taken as nobody in particular (it stays optional and can be added at the summary).
+ * Details the story itself gave are not asked back here: the summary shows them and takes free-worded
+ * corrections (that is their confirmation). Result: none (the draft holds everything).
  */
-import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { absorb, clearField, DRAFT_FIELDS, type DraftField } from './draft';
+import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { toAmsterdamDate } from '../src/domain/workingDays';
+import { absorb, type Draft, type DraftField } from './draft';
 import { ASK_PROMPT, DETAILS_DIALOG, WATERFALL } from './ids';
-import { ask, AskPrompt, isBareYesOrNo, type Answer, type ChoiceSpec } from './prompts';
+import { ask, AskPrompt } from './prompts';
 import type { DialogServices } from './services';
-import { fieldValue, placeLabel, whenText } from './show';
-import { citizenText } from './text';
-import { say, tr, turnUnderstanding, vals } from './turn';
+import { notedItems, placeLabel } from './show';
+import { say, turnNow, turnUnderstanding, vals } from './turn';
 
-const CONFIRM: ChoiceSpec[] = [
-  { value: 'yes', key: 'details.yes', synonyms: ['ja', 'yes', 'klopt', 'ja klopt', 'correct', 'ok', 'oke', 'prima', 'goed', 'that s right', 'right'] },
-  { value: 'no', key: 'details.no', synonyms: ['nee', 'no', 'klopt niet', 'niet', 'not right', 'wrong'] },
-];
+type StoryField = Extract<DraftField, 'when' | 'place' | 'person'>;
+const STORY_FIELDS: StoryField[] = ['when', 'place', 'person'];
+
+/** The story details still unknown. */
+export function missingDetails(draft: Draft): StoryField[] {
+  return STORY_FIELDS.filter((f) =>
+    f === 'when' ? draft.incidentDateText === undefined : f === 'place' ? draft.place === undefined : draft.person === undefined,
+  );
+}
+
+/** The i18n key of the combined question for these fields: details.ask.whenPlacePerson, details.ask.whenPlace, ... */
+const askKey = (fields: StoryField[]) => `details.ask.${fields.map((f, i) => (i === 0 ? f : f[0].toUpperCase() + f.slice(1))).join('')}`;
 
 export class DetailsDialog extends ComponentDialog {
   constructor(private readonly services: DialogServices) {
     super(DETAILS_DIALOG);
     this.addDialog(new AskPrompt(ASK_PROMPT));
-    this.addDialog(new WaterfallDialog(WATERFALL, [this.showStep.bind(this), this.answerStep.bind(this), this.whichStep.bind(this)]));
+    this.addDialog(new WaterfallDialog(WATERFALL, [this.askStep.bind(this), this.recordStep.bind(this)]));
     this.initialDialogId = WATERFALL;
   }
 
-  /** "Annuleren" while saying which detail is wrong cancels only that: the details are shown again. */
-  protected async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const draft = await this.services.drafts.peek(innerDc.context);
-    const intent = turnUnderstanding(innerDc.context).intent;
-    if (draft?.correcting && (intent === 'stop' || intent === 'goodbye')) {
-      draft.correcting = false;
-      await innerDc.cancelAllDialogs();
-      await say(innerDc.context, 'summary.correctionCancelled');
-      return innerDc.beginDialog(WATERFALL);
+  private async askStep(step: WaterfallStepContext) {
+    const draft = await this.services.drafts.get(step.context);
+    const missing = missingDetails(draft);
+    if (missing.length < 2) return step.endDialog();
+    vals(step).missing = missing;
+    // no `asked`: the answer is read for every field, none of them forced
+    return ask(step, ASK_PROMPT, { key: askKey(missing), freeText: true, check: 'text' });
+  }
+
+  private async recordStep(step: WaterfallStepContext) {
+    const draft = await this.services.drafts.get(step.context);
+    const missing = (vals(step).missing as StoryField[]) ?? [];
+    const fields = { ...turnUnderstanding(step.context).fields };
+    // a date in the future is no date of the event: the date question comes on its own and says so
+    if (fields.date?.from && fields.date.from > toAmsterdamDate(turnNow(step.context))) delete fields.date;
+    const changed = absorb(draft, fields, { placeLabel: placeLabel(step.context) });
+    const got = changed.filter((f): f is StoryField => (STORY_FIELDS as DraftField[]).includes(f));
+    // about whom was asked, something was answered, nobody was named: nobody in particular
+    if (got.length && missing.includes('person') && !got.includes('person')) {
+      draft.person = null;
+      draft.personKind = null;
     }
-    return super.onContinueDialog(innerDc);
-  }
-
-  private async showStep(step: WaterfallStepContext) {
-    const draft = await this.services.drafts.get(step.context);
-    draft.correcting = false;
-    const fields = DRAFT_FIELDS.filter((f) => draft.inferred?.includes(f));
-    if (fields.length === 0) return step.endDialog();
-    const t = tr(step.context);
-    const value = (f: DraftField) =>
-      // the date as the citizen put it and how the bot read it: "gisteren, dat is maandag 23 november 2026"
-      f === 'when' && draft.incidentDateFrom && draft.incidentDateText
-        ? t('when.said', { text: citizenText(draft.incidentDateText), when: whenText(step.context, draft) })
-        : fieldValue(step.context, draft, f);
-    const list = fields.map((f) => `- ${t(`summary.field.${f}`)}: ${value(f)}`).join('\n');
-    return ask(step, ASK_PROMPT, { key: 'details.confirm', vars: { list }, choices: CONFIRM, freeText: true, asked: 'summary' });
-  }
-
-  private async answerStep(step: WaterfallStepContext) {
-    const answer = step.result as Answer;
-    const draft = await this.services.drafts.get(step.context);
-    if (answer.choice === 'yes' && isBareYesOrNo(answer.text)) return this.done(step);
-    // a correction in the citizen's words changes the field straight away
-    const changed = absorb(draft, turnUnderstanding(step.context).fields, { overwrite: true, markInferred: true, placeLabel: placeLabel(step.context) });
-    if (changed.length) {
-      await say(step.context, 'details.changed');
-      return step.replaceDialog(WATERFALL);
-    }
-    if (answer.choice === 'yes') return this.done(step);
-    const fields = DRAFT_FIELDS.filter((f) => draft.inferred?.includes(f));
-    if (fields.length === 1) return step.next({ text: '', choice: fields[0] } satisfies Answer);
-    vals(step).fields = fields;
-    draft.correcting = true;
-    return ask(step, ASK_PROMPT, {
-      key: 'details.which',
-      choices: fields.map((f) => ({ value: f, key: `summary.field.${f}`, synonyms: FIELD_WORDS[f] })),
-      asked: 'summary',
-      // unclear twice: the details stand (they can still be changed at the summary)
-      giveUpAfter: 2,
-    });
-  }
-
-  /** The field that is wrong is forgotten: its question comes later; the rest stands. */
-  private async whichStep(step: WaterfallStepContext) {
-    const field = (step.result as Answer).choice as DraftField | undefined;
-    const draft = await this.services.drafts.get(step.context);
-    draft.correcting = false;
-    if (field) clearField(draft, field);
-    return this.done(step);
-  }
-
-  private async done(step: WaterfallStepContext) {
-    const draft = await this.services.drafts.get(step.context);
-    delete draft.inferred;
+    if (changed.length) await say(step.context, 'details.noted', { items: notedItems(step.context, draft, changed) });
     return step.endDialog();
   }
 }

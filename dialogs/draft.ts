@@ -27,6 +27,8 @@ export interface Draft extends Told {
   contact: Partial<Contact>;
   callback?: CallbackRequest;
   callbackId?: number;
+  /** the call-back request's reference as the citizen was told it (TB-2026-...) */
+  callbackReference?: string;
   callbackSeq?: number;
   /** set while the call-back dialog runs, so asking for a person again does not nest it */
   inCallback?: boolean;

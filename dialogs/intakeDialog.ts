@@ -1,8 +1,9 @@
 /**
  * The intake: what happened, where it belongs, when, where, about whom, a possible solution, the
  * offer of a call, contact details, the summary and the filing, then the acknowledgement.
- * Every field the story gives (the understanding step reads it once) goes into the draft and is
- * confirmed together in one question (DetailsDialog); each later dialog asks only what is missing.
+ * Every field the story gives (the understanding step reads it once) goes into the draft and is said
+ * back in the same turn (the summary is its confirmation); two or more missing story details are asked
+ * in one question (DetailsDialog); each later dialog asks only what is still missing.
  * Options: `{ story?: string }`: the citizen's first message, used as the story when it is one.
  * Result: `{ outcome: 'filed' | 'referred' | 'declined' | 'stopped' | 'callback-only', reference? }`.
  */
@@ -16,7 +17,7 @@ import {
 } from 'botbuilder-dialogs';
 import { complaintDeadlines } from '../src/domain/workingDays';
 import type { Logger } from '../src/logger';
-import { CallbackDialog } from './callbackDialog';
+import { amsterdamZone, CallbackDialog } from './callbackDialog';
 import { isIntentOnly } from './commands';
 import { ContactDialog } from './contactDialog';
 import {
@@ -39,7 +40,7 @@ import { DetailsDialog } from './detailsDialog';
 import { absorb, setStory } from './draft';
 import { ask, AskPrompt, type Answer } from './prompts';
 import { RouteDialog } from './routeDialog';
-import { placeLabel } from './show';
+import { notedItems, placeLabel } from './show';
 import { facts, type DialogServices } from './services';
 import { SolutionDialog } from './solutionDialog';
 import { SummaryDialog } from './summaryDialog';
@@ -105,17 +106,18 @@ export class IntakeDialog extends ComponentDialog {
     const u = turnUnderstanding(step.context);
     if (answer.choice !== 'kept') {
       setStory(draft, String(answer.value));
-      absorb(draft, u.fields, { markInferred: true, placeLabel: placeLabel(step.context) });
+      const noted = absorb(draft, u.fields, { placeLabel: placeLabel(step.context) });
       await step.context.sendActivity(tr(step.context)('intake.ack'));
+      // said back in this turn (the date as the day or period it was read as); the summary is their confirmation
+      if (noted.length) await step.context.sendActivity(tr(step.context)('details.noted', { items: notedItems(step.context, draft, noted) }));
     }
     return step.beginDialog(ROUTE_DIALOG, { routes: answer.choice === 'kept' ? undefined : u.routes });
   }
 
   private async detailsStep(step: WaterfallStepContext) {
     if (!(step.result as { continue: boolean }).continue) return this.end(step, 'referred');
-    const draft = await this.services.drafts.get(step.context);
-    if (draft.inferred?.length) return step.beginDialog(DETAILS_DIALOG);
-    return step.next();
+    // two or more of when / where / about whom still unknown: asked in one question
+    return step.beginDialog(DETAILS_DIALOG);
   }
 
   private async whenStep(step: WaterfallStepContext) {
@@ -181,6 +183,18 @@ export class IntakeDialog extends ComponentDialog {
         decideBy: { $date: deadlines.decideBy },
       }),
     );
+    // the call-back asked for along the way stands, with its own reference
+    const draft = await this.services.drafts.get(step.context);
+    if (draft.callback && draft.callbackReference) {
+      await step.context.sendActivity(
+        tr(step.context)('intake.filedCallback', {
+          reference: draft.callbackReference,
+          date: { $date: draft.callback.date },
+          part: tr(step.context)(`callback.part.${draft.callback.partOfDay}`),
+          zone: amsterdamZone(draft.callback.date),
+        }),
+      );
+    }
     await this.services.drafts.clear(step.context);
     return step.endDialog({ outcome: 'filed', reference: result.reference });
   }

@@ -14,12 +14,12 @@ import { Fields } from '../src/domain/complaint';
 import { ROUTES, type Route } from '../src/domain/routes';
 import type { Municipality } from '../src/municipality';
 import { isIntentOnly } from './commands';
-import { absorb, addToStory } from './draft';
+import { absorb, addToStory, type DraftField } from './draft';
 import { ASK_PROMPT, ROUTE_DIALOG, WATERFALL } from './ids';
 import { ask, AskPrompt, isBareYesOrNo, matchChoice, yesNo, type Answer, type ChoiceSpec } from './prompts';
 import { facts, type DialogServices } from './services';
 import { normalise } from './text';
-import { placeLabel } from './show';
+import { notedItems, placeLabel } from './show';
 import { say, tr, turnUnderstanding } from './turn';
 
 const ROUTE_CHOICES: ChoiceSpec[] = ROUTES.map((r) => ({ value: r, key: `route.choice.${r}` }));
@@ -79,11 +79,12 @@ export class RouteDialog extends ComponentDialog {
       const u = turnUnderstanding(step.context);
       if (tellsAStory(answer.text) && (u.routes === undefined || u.routes.length === 0 || u.routes.includes('complaint'))) {
         addToStory(draft, answer.text);
-        absorb(draft, u.fields, { markInferred: true, placeLabel: placeLabel(step.context) });
+        const noted = absorb(draft, u.fields, { placeLabel: placeLabel(step.context) });
         draft.route = 'complaint';
         const other = u.routes?.find((r): r is Referral => r !== 'complaint' && r !== 'other');
         if (other) await this.alsoElsewhere(step, other);
         await say(step.context, 'route.taken');
+        if (noted.length) await say(step.context, 'details.noted', { items: notedItems(step.context, draft, noted) });
         return step.endDialog({ continue: true });
       }
       const route = u.routes?.find((r): r is Referral => r !== 'complaint');
@@ -129,6 +130,7 @@ export class RouteDialog extends ComponentDialog {
     const answer = step.result as Answer;
     const draft = await this.services.drafts.get(step.context);
     const exact = matchChoice(answer.text, yesNo({ yes: 'route.alsoComplaintYes', no: 'route.alsoComplaintNo' }).map((c) => ({ ...c, exact: true })));
+    let noted: DraftField[] = [];
     if (exact?.value === 'no' || (answer.choice === 'no' && !tellsAStory(answer.text))) {
       await step.context.sendActivity(tr(step.context)('route.goodbye', facts(this.services.municipality, step.context)));
       return step.endDialog({ continue: false });
@@ -143,10 +145,12 @@ export class RouteDialog extends ComponentDialog {
       } else {
         // "ja, het is ook een klacht: niemand reageerde op mijn mails": that is the complaint, with the earlier text kept
         addToStory(draft, answer.text);
-        absorb(draft, turnUnderstanding(step.context).fields, { markInferred: true, placeLabel: placeLabel(step.context) });
+        noted = absorb(draft, turnUnderstanding(step.context).fields, { placeLabel: placeLabel(step.context) });
       }
     }
     await step.context.sendActivity(tr(step.context)('route.continueIntake'));
+    // what the addition gave is said back at once (the summary is its confirmation)
+    if (noted.length) await say(step.context, 'details.noted', { items: notedItems(step.context, draft, noted) });
     return step.endDialog({ continue: true });
   }
 

@@ -56,3 +56,9 @@ export function placeLabel(context: TurnContext): (kind: string) => string {
   const t = tr(context);
   return (kind) => t(`place.kind.${kind}`);
 }
+
+/** What the bot took from a message without asking, said back at once: "Wanneer: maandag 23 november 2026; Waar: Aan de balie". */
+export function notedItems(context: TurnContext, d: Draft, fields: DraftField[]): string {
+  const t = tr(context);
+  return fields.map((f) => `${t(`summary.field.${f}`)}: ${f === 'when' ? whenText(context, d) : fieldValue(context, d, f)}`).join('; ');
+}

@@ -22,6 +22,7 @@ import { absorb, DRAFT_FIELDS, setStory, type Draft, type DraftField } from './d
 import { ASK_PROMPT, CONTACT_DIALOG, PERSON_DIALOG, PLACE_DIALOG, SOLUTION_DIALOG, SUMMARY_DIALOG, WATERFALL, WHEN_DIALOG } from './ids';
 import { ask, AskPrompt, isBareYesOrNo, matchChoice, type Answer, type ChoiceSpec } from './prompts';
 import { facts, origin, type DialogServices } from './services';
+import { amsterdamZone } from './callbackDialog';
 import { fieldValue, placeLabel } from './show';
 import { normalise } from './text';
 import { say, tr, turnUnderstanding } from './turn';
@@ -172,7 +173,9 @@ export function summaryText(context: TurnContext, d: Draft): string {
   const t = tr(context);
   const lines = [t('summary.title'), '', ...FIELDS.map((f) => `- ${t(`summary.field.${f}`)}: ${fieldValue(context, d, f)}`)];
   if (d.callback) {
-    const m = t('summary.callback', { date: { $date: d.callback.date }, part: t(`callback.part.${d.callback.partOfDay}`) });
+    // call times are Dutch time; the request's own reference once it was given
+    const vars = { date: { $date: d.callback.date }, part: t(`callback.part.${d.callback.partOfDay}`), zone: amsterdamZone(d.callback.date), reference: d.callbackReference };
+    const m = t(d.callbackReference ? 'summary.callbackWithReference' : 'summary.callback', vars);
     lines.push(`- ${t('summary.field.callback')}: ${m}`);
   }
   return lines.join('\n');

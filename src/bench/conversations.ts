@@ -52,8 +52,7 @@ const DEFAULTS: Record<Locale, Record<string, Answer>> = {
     'intake.askStory': 'Ik heb drie keer gebeld over mijn aanvraag en niemand belde mij terug zoals beloofd.',
     'route.ask': '1',
     'route.alsoComplaint': 'Ja, ook een klacht',
-    'details.confirm': 'Ja, klopt',
-    'details.which': '1',
+    'details.ask': 'vorige week dinsdag, aan de telefoon',
     'when.ask': 'vorige week dinsdag',
     'when.overAYear': 'Ja, toch indienen',
     'place.ask': 'aan de telefoon',
@@ -83,8 +82,7 @@ const DEFAULTS: Record<Locale, Record<string, Answer>> = {
     'intake.askStory': 'I called three times about my application and nobody called me back as promised.',
     'route.ask': '1',
     'route.alsoComplaint': 'Yes, also a complaint',
-    'details.confirm': "Yes, that's right",
-    'details.which': '1',
+    'details.ask': 'last Tuesday, on the phone',
     'when.ask': 'last Tuesday',
     'when.overAYear': 'Yes, file it anyway',
     'place.ask': 'on the phone',
@@ -120,7 +118,7 @@ const QUESTIONS = [
   'contact.ask.street', 'contact.ask.phone', 'contact.ask.name',
   'callback.offer', 'callback.askTopic', 'callback.askPhone', 'callback.askDay', 'callback.askPart', 'callback.continue', 'callback.alsoComplaint',
   'intake.callOffer', 'solution.ask', 'person.confirm', 'person.whichStaff', 'person.ask', 'place.where', 'place.ask',
-  'details.which', 'details.confirm', 'when.overAYear', 'when.ask', 'route.alsoComplaint', 'route.ask', 'intake.askStory',
+  'details.ask.whenPlacePerson', 'details.ask.whenPlace', 'details.ask.whenPerson', 'details.ask.placePerson', 'when.overAYear', 'when.ask', 'route.alsoComplaint', 'route.ask', 'intake.askStory',
 ];
 
 const plain = (s: string) => s.replace(/\*\*|__|\\/g, '').replace(/\s+/g, ' ').trim();
@@ -159,14 +157,14 @@ const CITIZENS: Citizen[] = [
     id: 'nl-oudere-kort', locale: 'nl', who: 'elderly, short answers',
     first: 'Ik heb drie keer gebeld en niemand belt terug.',
     // gives only the name where name and address are asked
-    answers: { 'when.ask': 'gisteren', 'place.ask': 'telefoon', 'person.ask': 'weet ik niet', 'solution.ask': 'nee', 'intake.callOffer': 'nee', 'contact.ask.nameAddress': 'Riet de Groot', 'contact.ask.address': 'Kerklaan 4, 1181 AB Amstelveen', 'contact.ask.reach': 'nee' },
+    answers: { 'details.ask': 'gisteren, aan de telefoon', 'when.ask': 'gisteren', 'place.ask': 'telefoon', 'person.ask': 'weet ik niet', 'solution.ask': 'nee', 'intake.callOffer': 'nee', 'contact.ask.nameAddress': 'Riet de Groot', 'contact.ask.address': 'Kerklaan 4, 1181 AB Amstelveen', 'contact.ask.reach': 'nee' },
     name: 'Riet de Groot', address: 'Kerklaan 4, 1181 AB Amstelveen', reach: '',
     card: { name: 'Riet de Groot', street: 'Kerklaan', houseNumber: '4', postcode: '1181 AB', city: 'Amstelveen' },
   },
   {
     id: 'nl-vraagt-terug', locale: 'nl', who: 'asks questions back',
     first: 'Mijn aanvraag voor een parkeervergunning ligt al acht weken stil en niemand reageert op mijn mails.',
-    answers: { 'when.ask': ['hoe lang duurt het behandelen van een klacht?', 'begin oktober'], 'contact.ask.name': ['waarom heeft u mijn naam nodig?', 'Pieter Bakker'] },
+    answers: { 'details.ask': ['hoe lang duurt het behandelen van een klacht?', 'begin oktober, per mail'], 'when.ask': ['hoe lang duurt het behandelen van een klacht?', 'begin oktober'], 'contact.ask.name': ['waarom heeft u mijn naam nodig?', 'Pieter Bakker'] },
     name: 'Pieter Bakker', address: 'Dorpsstraat 12, 1182 JR Amstelveen', reach: 'pieter.bakker@example.nl',
     card: { name: 'Pieter Bakker', email: 'pieter.bakker@example.nl', street: 'Dorpsstraat', houseNumber: '12', postcode: '1182 JR', city: 'Amstelveen' },
   },
@@ -233,14 +231,14 @@ const CITIZENS: Citizen[] = [
   {
     id: 'en-short', locale: 'en', who: 'short answers',
     first: 'Nobody answers my emails about my parking permit.',
-    answers: { 'when.ask': 'last week', 'place.ask': 'email', 'person.ask': "don't know", 'solution.ask': 'no', 'intake.callOffer': 'no' },
+    answers: { 'details.ask': "last week, by email, don't know who", 'when.ask': 'last week', 'place.ask': 'email', 'person.ask': "don't know", 'solution.ask': 'no', 'intake.callOffer': 'no' },
     name: 'Tom Baker', address: 'Dorpsstraat 12, 1182 JR Amstelveen', reach: 'tom@example.com',
     card: { name: 'Tom Baker', email: 'tom@example.com', street: 'Dorpsstraat', houseNumber: '12', postcode: '1182 JR', city: 'Amstelveen' },
   },
   {
     id: 'en-asks-back', locale: 'en', who: 'asks questions back',
     first: 'I applied for a residence registration six weeks ago and nobody from the municipality has contacted me since.',
-    answers: { 'contact.ask.nameAddress': ['why do you need my address?', 'Priya Sharma, Bankrasweg 88, 1183 TR Amstelveen'], 'when.ask': ['what happens with my complaint?', 'mid October'] },
+    answers: { 'contact.ask.nameAddress': ['why do you need my address?', 'Priya Sharma, Bankrasweg 88, 1183 TR Amstelveen'], 'details.ask': ['what happens with my complaint?', 'mid October, by email'], 'when.ask': ['what happens with my complaint?', 'mid October'] },
     name: 'Priya Sharma', address: 'Bankrasweg 88, 1183 TR Amstelveen', reach: '0611122233',
     card: { name: 'Priya Sharma', phone: '0611122233', street: 'Bankrasweg', houseNumber: '88', postcode: '1183 TR', city: 'Amstelveen' },
   },
@@ -307,6 +305,8 @@ interface Outcome {
 }
 
 function answerFor(c: Citizen, key: string, used: Map<string, number>): string {
+  // the story's missing details asked in one question: one answer for whichever of them were asked
+  if (key.startsWith('details.ask.')) key = 'details.ask';
   const scripted = c.answers?.[key];
   // at "name and address?" a citizen gives both, in their own way of giving the name (a question back, a protest, a phone number with it)
   const nameAnswers = c.answers?.['contact.ask.name'] ?? c.name;

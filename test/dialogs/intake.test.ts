@@ -61,11 +61,9 @@ describe('the intake conversation', () => {
     h = await Harness.open({ file: db.file, locale: 'en-GB', conversationId: 'conv-en' });
     expect((await h.join())[0]).toMatch(/computer program, not a person/);
     await play(h, [
-      ['I called three times about my parking permit and nobody ever called me back as promised', /What is it about/],
-      ['How I was treated', /From your message I understood.*On the phone.*Is that right/s],
-      ['yes', /When did it happen/],
-      ['yesterday', /Noted: Monday 23 November 2026.*Who is your complaint about/s],
-      ['The mayor', /solve this/],
+      ['I called three times about my parking permit and nobody ever called me back as promised', /Noted: .*On the phone.*What is it about/s],
+      ['How I was treated', /When did it happen\? And who is your complaint about/],
+      ['yesterday, the mayor', /Noted: When: Monday 23 November 2026; About whom: the mayor.*solve this/s],
       ['Please just answer my emails within a week', /complaints officer/],
       ['No, continue', /name and address/],
       ['Anna Smith, Keizersgracht 12-3, 1015 CJ Amsterdam', /phone number or e-mail/],
@@ -94,15 +92,34 @@ describe('the intake conversation', () => {
     await play(h, [['Ik wil een klacht indienen', /Fijn dat u het wilt melden.*Wat is er gebeurd/s]]);
   });
 
-  test('a date in the story is confirmed instead of asked', async () => {
+  test('a date in the story is said back at once and not asked; the summary is its confirmation', async () => {
+    await h.join();
+    const told = await play(h, [
+      ['Gisteren stond ik een uur aan de balie te wachten en toen was het loket ineens dicht', /Genoteerd: Wanneer: maandag 23 november 2026; Waar: Aan de balie.*Waar gaat het over/s],
+      ['1', /Over wie gaat uw klacht/],
+    ]);
+    expect(told.join('\n')).not.toMatch(/Wanneer gebeurde het|Klopt dat/);
+  });
+
+  test('two or more missing details are asked in one question, and only what is still missing after it', async () => {
     await h.join();
     await play(h, [
-      ['Gisteren stond ik een uur aan de balie te wachten en toen was het loket ineens dicht', /Waar gaat het over/],
-      ['1', /Gisteren, dat is maandag 23 november 2026.*Aan de balie.*Klopt dat/s],
-      ['nee', /Wat klopt er niet/],
-      ['Wanneer', /Wanneer gebeurde het/],
-      ['eergisteren', /Genoteerd: zondag 22 november 2026.*Over wie/s],
+      ['Ik wacht al maanden op antwoord over mijn vergunning en niemand laat iets van zich horen', /Waar gaat het over/],
+      ['1', /Wanneer en waar gebeurde het\? En over wie gaat uw klacht/],
+      // one answer with all three: none of them is asked again
+      ['vorige week dinsdag aan de balie, een medewerker van burgerzaken', /Genoteerd: Wanneer: dinsdag 17 november 2026; Waar: Aan de balie; Over wie: .*medewerker.*oplossen/s],
     ]);
+    await h.close();
+    h = await Harness.open({ file: db.file, conversationId: 'conv-details-2' });
+    await h.join();
+    const replies = await play(h, [
+      ['Ik wacht al maanden op antwoord over mijn vergunning en niemand laat iets van zich horen', /Waar gaat het over/],
+      ['1', /Wanneer en waar gebeurde het/],
+      // only the date: the place is still missing and asked on its own; whom was asked and not named
+      ['eind oktober', /Genoteerd: Wanneer: eind oktober 2026.*Waar gebeurde het\? Kies/s],
+      ['Aan de telefoon', /oplossen/],
+    ]);
+    expect(replies.join('\n')).not.toMatch(/Over wie/);
   });
 
   test('correcting a single field from the summary changes only that field', async () => {
@@ -148,7 +165,7 @@ describe('the intake conversation', () => {
 
   test('a bot restarted mid-conversation carries on where the citizen was', async () => {
     await h.join();
-    await play(h, DUTCH_TO_SUMMARY.slice(0, 7)); // up to the address question
+    await play(h, DUTCH_TO_SUMMARY.slice(0, 6)); // up to the address question
     await h.close();
     h = await Harness.open({ file: db.file });
     await play(h, [
@@ -174,8 +191,7 @@ describe('the intake conversation', () => {
     await h.join();
     const warned = await play(h, [
       [STORY_NL, /Waar gaat het over/],
-      ['1', /Klopt dat/],
-      ['Ja', /Wanneer/],
+      ['1', /Wanneer/],
       ['3 maart 2025', /Genoteerd: maandag 3 maart 2025.*meer dan een jaar geleden.*klacht-over-de-gemeente.*toch indienen/s],
     ]);
     expect(warned.join('\n')).not.toMatch(/9:8|artikel|Algemene wet/);
@@ -183,8 +199,7 @@ describe('the intake conversation', () => {
       ['Ja, toch indienen', /oplossen/],
       ['stop', /Gestopt/],
       [STORY_NL, /Waar gaat het over/],
-      ['1', /Klopt dat/],
-      ['Ja', /Wanneer/],
+      ['1', /Wanneer/],
       ['12-03-2025', /woensdag 12 maart 2025.*meer dan een jaar/s],
       ['Nee, niet indienen', /niet verstuurd en niets opgeslagen/],
     ]);
@@ -193,7 +208,7 @@ describe('the intake conversation', () => {
 
   test('the call offer before sending stores a call-back request with the complaint', async () => {
     await h.join();
-    await play(h, DUTCH_TO_SUMMARY.slice(0, 5));
+    await play(h, DUTCH_TO_SUMMARY.slice(0, 4));
     await play(h, [
       ['Ja, bel mij terug', /Wat is uw naam/],
       ['Jan Jansen', /telefoonnummer/],
@@ -209,11 +224,15 @@ describe('the intake conversation', () => {
     await play(h, [
       ['vrijdag 27 november 2026', /deel van de dag/],
       ['middag', /Genoteerd.*vrijdag 27 november 2026.*middag.*06 12345678.*Wat is uw adres/s],
-      ['Dorpsstraat 12, 1182jr Amstelveen', /Terugbellen: vrijdag 27 november 2026, middag.*Klopt alles/s],
+      // the call times are Dutch time; the request's own reference is shown
+      ['Dorpsstraat 12, 1182jr Amstelveen', /Terugbellen: vrijdag 27 november 2026, middag \(Nederlandse tijd\), verzoek TB-2026-[0-9A-Z]{6}.*Klopt alles/s],
       // an e-mail address typed at the summary is added straight away
       ['jan@example.nl', /aangepast.*E-mail: jan\\?@example\\?\.nl/s],
-      ['Ja, versturen', /KL-2026-/],
     ]);
+    const filed = (await h.say('Ja, versturen')).join('\n');
+    expect(filed).toMatch(/KL-2026-/);
+    // after filing the call-back request is named with its own reference
+    expect(filed).toMatch(/terugbelverzoek \*\*TB-2026-[0-9A-Z]{6}\*\* blijft staan.*vrijdag 27 november 2026 in de middag \(Nederlandse tijd\)/s);
     const [complaint] = await h.complaints.listByConversation('test', 'conv-1');
     expect(complaint.callback).toEqual({ name: 'Jan Jansen', phone: '+31612345678', date: '2026-11-27', partOfDay: 'afternoon', topic: expect.stringMatching(/^Ik heb drie keer gebeld/) });
     const [callback] = await h.complaints.listCallbacksByConversation('test', 'conv-1');

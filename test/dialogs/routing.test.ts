@@ -61,11 +61,11 @@ describe('what is not a complaint is referred, and may still be a complaint', ()
   test('the referred route is kept on a complaint that continues', async () => {
     await open();
     await play(h, [
-      ['Mijn WOZ bezwaar ligt al acht maanden stil en niemand antwoordt op mijn mails', /Waar gaat het over/],
+      ['Mijn WOZ bezwaar ligt al acht maanden stil en niemand antwoordt op mijn mails', /Genoteerd: Waar: Per e-mail of brief.*Waar gaat het over/s],
       ['Belasting of WOZ', /WOZ/],
-      ['ja', /ook uw klacht op.*Per e-mail of brief.*Klopt dat/s],
-      ['Ja', /Wanneer/],
-      ['weet ik niet', /Over wie/],
+      ['ja', /ook uw klacht op.*Wanneer gebeurde het\? En over wie/s],
+      // nothing found in the answer: each still-missing detail is asked on its own
+      ['weet ik niet', /Wanneer gebeurde het\? Schrijf/],
     ]);
   });
 });
@@ -74,5 +74,5 @@ test('with the trained recogniser: a street report is referred at once, a handli
   const { createRouteClassifier } = await import('../../src/routing/classifier');
   await open(await createRouteClassifier());
   await play(h, [[LAMP, /kapot of vies.*Fixi/s], ['Nee, dat was het', /niets opgeslagen/]]);
-  await play(h, [['Ik heb de kapotte lantaarnpaal al drie keer gemeld in Fixi en niemand reageert, ik hoor gewoon niks', /Wanneer gebeurde het/]]);
+  await play(h, [['Ik heb de kapotte lantaarnpaal al drie keer gemeld in Fixi en niemand reageert, ik hoor gewoon niks', /Wanneer en waar gebeurde het/]]);
 });

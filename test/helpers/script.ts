@@ -21,12 +21,11 @@ export const STORY_NL =
 
 /**
  * The Dutch path from the story up to the summary (no call-back, no e-mail). What the story says
- * (on the phone, the staff member) is confirmed in one question and not asked again.
+ * (on the phone, the staff member) is said back at once and not asked again (the summary confirms it).
  */
 export const DUTCH_TO_SUMMARY: Step[] = [
-  [STORY_NL, /Waar gaat het over/],
-  ['Hoe ik behandeld ben', /Aan de telefoon.*de medewerker.*Klopt dat/s],
-  ['Ja', /Wanneer gebeurde het/],
+  [STORY_NL, /Genoteerd: .*Aan de telefoon.*de medewerker.*Waar gaat het over/s],
+  ['Hoe ik behandeld ben', /Wanneer gebeurde het/],
   ['vorige week dinsdag', /Genoteerd: dinsdag 17 november 2026.*oplossen/s],
   ['Overslaan', /klachtenfunctionaris praten/],
   ['Nee, ga verder', /Wat is uw naam/],
@@ -36,4 +35,4 @@ export const DUTCH_TO_SUMMARY: Step[] = [
 ];
 
 /** The same path when the route recogniser is on: a clear complaint skips the route question. */
-export const DUTCH_TO_SUMMARY_RECOGNISED: Step[] = [[STORY_NL, /Aan de telefoon.*Klopt dat/s], ...DUTCH_TO_SUMMARY.slice(2)];
+export const DUTCH_TO_SUMMARY_RECOGNISED: Step[] = [[STORY_NL, /Aan de telefoon.*Wanneer gebeurde het/s], ...DUTCH_TO_SUMMARY.slice(2)];

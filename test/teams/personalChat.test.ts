@@ -63,9 +63,11 @@ test('full intake in a personal Teams chat: routing, profile suggestions confirm
 
   // routing: seven choices; the text (Markdown) is message text, the buttons sit on hero cards of at most six
   // one sentence of acknowledgement, then the route question
-  const [ack, route] = await h.sayActivities(TO_CONTACT[0]);
-  all.push(ack, route);
+  const [ack, noted, route] = await h.sayActivities(TO_CONTACT[0]);
+  all.push(ack, noted, route);
   expect(ack.text).toMatch(/Vervelend dat u dit heeft meegemaakt/);
+  // what the story gave is said back at once (the summary is its confirmation)
+  expect(noted.text).toMatch(/^Genoteerd: .*Aan de telefoon/);
   expect(route.text).toContain('1. **Hoe ik behandeld ben**');
   expect(titles(route)).toEqual([
     'Hoe ik behandeld ben',

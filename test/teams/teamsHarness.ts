@@ -126,7 +126,6 @@ export function install(h: Harness, members = [BOT]) {
 export const TO_CONTACT = [
   'Ik heb drie keer gebeld over mijn paspoort en niemand belde terug, de medewerker aan de telefoon was ook erg onvriendelijk',
   'Hoe ik behandeld ben',
-  'Ja',
   'vorige week dinsdag',
   'Overslaan',
   'Nee, ga verder',
