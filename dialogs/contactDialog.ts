@@ -16,7 +16,6 @@
  */
 import { ComponentDialog, Prompt, WaterfallDialog, type PromptOptions, type PromptRecognizerResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { parseAddress } from '../src/domain/address';
 import { addressLine, Fields, type Contact } from '../src/domain/complaint';
 import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet, formatPhone } from '../src/domain/contact';
 import { turnProfileSuggestion, type ProfileSuggestion } from '../src/teams/profile';
@@ -403,7 +402,8 @@ export class ContactDialog extends ComponentDialog {
       return r.success ? r.data : undefined;
     };
     const addressAsked = q === 'address' || q === 'nameAddress' || q === 'street' || q === 'postcode' || q === 'postcodeCity' || q === 'city';
-    const line = addressAsked || /\b[1-9]\d{3}\s?[A-Za-z]{2}\b/.test(text) ? parseAddress(text) : {};
+    // the address as the understanding step read it (one address reader: src/understanding/address.ts via contact.ts)
+    const line = addressFromFields(text, found);
 
     // name: from the understanding, else (asked for it) from what is left of the answer
     // (a name is taken from the bare text only where the name is asked: "Amstelveen" at the town question is no name)
@@ -421,7 +421,10 @@ export class ContactDialog extends ComponentDialog {
 
     // the street as the citizen wrote it ("10 Baker Street" stays so) when the line reads as an address; else as understood
     const streetText = line.street ?? (found.street ? [found.street, found.houseNumber].filter(Boolean).join(' ') : undefined);
-    const street = parse(Fields.street, streetText) ?? (q === 'street' ? this.typed(checkStreet, text) : undefined);
+    // not read as a street, but typed where the address is asked before the postcode the understanding step found:
+    // the words before the first comma, as typed ("Wat is uw adres?" -> "Hofje 3, 1182 JR Amstelveen")
+    const typedStreet = q === 'street' ? text : addressAsked && found.postcode && !found.street && text.includes(',') ? text.split(',')[0] : undefined;
+    const street = parse(Fields.street, streetText) ?? (typedStreet ? this.typed(checkStreet, typedStreet) : undefined);
     set('street', street);
     if (line.country) {
       const country = parse(Fields.country, line.country);
@@ -532,4 +535,18 @@ export class ContactDialog extends ComponentDialog {
       country: c.country,
     };
   }
+}
+
+/**
+ * The address parts the understanding step found, as the complaint stores them: the street with its
+ * number in the citizen's order ("10 Baker Street" stays so, "Bankrasweg 88"), postcode, town, country.
+ */
+export function addressFromFields(text: string, found: UnderstoodFields): { street?: string; postcode?: string; city?: string; country?: string } {
+  const { street, houseNumber, postcode, city, country } = found;
+  let line: string | undefined;
+  if (street && houseNumber) {
+    const numberFirst = normalise(text).includes(normalise(`${houseNumber} ${street}`));
+    line = numberFirst ? `${houseNumber} ${street}` : `${street} ${houseNumber}`;
+  } else line = street;
+  return { street: line, postcode, city, country };
 }

@@ -1,4 +1,4 @@
-import { countryCode, parseAddress } from '../../src/domain/address';
+import { countryCode, parseAddress } from '../../src/understanding/address';
 
 describe('an address on one line', () => {
   test.each([

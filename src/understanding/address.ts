@@ -5,7 +5,7 @@
  * understanding step's fields when it asked for an address. Values are not validated here: the
  * complaint's zod Fields do that.
  */
-import type { Locale } from './routes';
+import type { Locale } from '../domain/routes';
 
 export interface AddressParts {
   /** street and house number, as the complaint stores it ("Bankrasweg 88") */
