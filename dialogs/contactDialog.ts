@@ -16,7 +16,8 @@
  */
 import { ComponentDialog, Prompt, WaterfallDialog, type PromptOptions, type PromptRecognizerResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { addressLine, Fields, type Contact } from '../src/domain/complaint';
+import { Fields, type Contact } from '../src/domain/complaint';
+import { formatAddress } from '../src/understanding/address';
 import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet, formatPhone } from '../src/domain/contact';
 import { turnProfileSuggestion, type ProfileSuggestion } from '../src/teams/profile';
 import type { Asked, UnderstoodFields } from '../src/understanding/types';
@@ -201,7 +202,7 @@ function itemsOf(context: TurnContext, c: Partial<Contact>, only?: ContactField[
   const show = (f: ContactField) => !only || only.includes(f);
   const parts: string[] = [];
   if (c.name && show('name')) parts.push(t('contact.field.name', { value: citizenText(c.name) }));
-  const address = addressLine({ street: c.street, postcode: c.postcode, city: c.city, country: c.country });
+  const address = formatAddress({ street: c.street, postcode: c.postcode, city: c.city, country: c.country });
   if (address && (['street', 'postcode', 'city'] as const).some(show)) parts.push(t('contact.field.address', { value: citizenText(address) }));
   if (c.phone && show('phone')) parts.push(t('contact.field.phone', { value: { $phone: c.phone } }));
   if (c.email && show('email')) parts.push(t('contact.field.email', { value: citizenText(c.email) }));
