@@ -7,7 +7,7 @@
  */
 import type { Activity, Attachment } from 'botbuilder';
 import { Fields } from '../src/domain/complaint';
-import { countryCode } from '../src/domain/address';
+import { countryCode } from '../src/understanding/address';
 import type { Translate } from '../src/i18n';
 
 export const CARD_FIELDS = ['name', 'phone', 'email', 'street', 'houseNumber', 'postcode', 'city', 'country'] as const;

@@ -16,8 +16,8 @@
  */
 import { ComponentDialog, Prompt, WaterfallDialog, type PromptOptions, type PromptRecognizerResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { parseAddress } from '../src/domain/address';
-import { addressLine, Fields, type Contact } from '../src/domain/complaint';
+import { Fields, type Contact } from '../src/domain/complaint';
+import { formatAddress } from '../src/understanding/address';
 import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet, formatPhone } from '../src/domain/contact';
 import { turnProfileSuggestion, type ProfileSuggestion } from '../src/teams/profile';
 import type { Asked, UnderstoodFields } from '../src/understanding/types';
@@ -202,7 +202,7 @@ function itemsOf(context: TurnContext, c: Partial<Contact>, only?: ContactField[
   const show = (f: ContactField) => !only || only.includes(f);
   const parts: string[] = [];
   if (c.name && show('name')) parts.push(t('contact.field.name', { value: citizenText(c.name) }));
-  const address = addressLine({ street: c.street, postcode: c.postcode, city: c.city, country: c.country });
+  const address = formatAddress({ street: c.street, postcode: c.postcode, city: c.city, country: c.country });
   if (address && (['street', 'postcode', 'city'] as const).some(show)) parts.push(t('contact.field.address', { value: citizenText(address) }));
   if (c.phone && show('phone')) parts.push(t('contact.field.phone', { value: { $phone: c.phone } }));
   if (c.email && show('email')) parts.push(t('contact.field.email', { value: citizenText(c.email) }));
@@ -403,7 +403,8 @@ export class ContactDialog extends ComponentDialog {
       return r.success ? r.data : undefined;
     };
     const addressAsked = q === 'address' || q === 'nameAddress' || q === 'street' || q === 'postcode' || q === 'postcodeCity' || q === 'city';
-    const line = addressAsked || /\b[1-9]\d{3}\s?[A-Za-z]{2}\b/.test(text) ? parseAddress(text) : {};
+    // the address as the understanding step read it (one address reader: src/understanding/address.ts via contact.ts)
+    const line = addressFromFields(text, found);
 
     // name: from the understanding, else (asked for it) from what is left of the answer
     // (a name is taken from the bare text only where the name is asked: "Amstelveen" at the town question is no name)
@@ -421,7 +422,10 @@ export class ContactDialog extends ComponentDialog {
 
     // the street as the citizen wrote it ("10 Baker Street" stays so) when the line reads as an address; else as understood
     const streetText = line.street ?? (found.street ? [found.street, found.houseNumber].filter(Boolean).join(' ') : undefined);
-    const street = parse(Fields.street, streetText) ?? (q === 'street' ? this.typed(checkStreet, text) : undefined);
+    // not read as a street, but typed where the address is asked before the postcode the understanding step found:
+    // the words before the first comma, as typed ("Wat is uw adres?" -> "Hofje 3, 1182 JR Amstelveen")
+    const typedStreet = q === 'street' ? text : addressAsked && found.postcode && !found.street && text.includes(',') ? text.split(',')[0] : undefined;
+    const street = parse(Fields.street, streetText) ?? (typedStreet ? this.typed(checkStreet, typedStreet) : undefined);
     set('street', street);
     if (line.country) {
       const country = parse(Fields.country, line.country);
@@ -532,4 +536,18 @@ export class ContactDialog extends ComponentDialog {
       country: c.country,
     };
   }
+}
+
+/**
+ * The address parts the understanding step found, as the complaint stores them: the street with its
+ * number in the citizen's order ("10 Baker Street" stays so, "Bankrasweg 88"), postcode, town, country.
+ */
+export function addressFromFields(text: string, found: UnderstoodFields): { street?: string; postcode?: string; city?: string; country?: string } {
+  const { street, houseNumber, postcode, city, country } = found;
+  let line: string | undefined;
+  if (street && houseNumber) {
+    const numberFirst = normalise(text).includes(normalise(`${houseNumber} ${street}`));
+    line = numberFirst ? `${houseNumber} ${street}` : `${street} ${houseNumber}`;
+  } else line = street;
+  return { street: line, postcode, city, country };
 }

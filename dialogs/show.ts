@@ -5,6 +5,7 @@
 import type { TurnContext } from 'botbuilder';
 import { formatPhone } from '../src/domain/contact';
 import { formatDate } from '../src/domain/dates';
+import { formatAddress } from '../src/understanding/address';
 import { formatPeriod } from '../src/understanding/dates';
 import type { Draft, DraftField } from './draft';
 import { citizenText } from './text';
@@ -43,10 +44,11 @@ export function fieldValue(context: TurnContext, d: Draft, field: DraftField | '
     case 'email':
       return show(c.email);
     case 'address': {
-      const town = [c.postcode, c.city].filter(Boolean).map((p) => citizenText(p)).join(' ');
       const country = (c as { country?: string }).country;
-      const parts = [c.street ? citizenText(c.street) : '', town, country ? citizenText(country) : ''].filter(Boolean);
-      return parts.length ? parts.join(', ') : none;
+      const esc = (v?: string | null) => (v ? citizenText(v) : undefined);
+      // the town and postcode in the order of the country ("London NW1 6XE")
+      const line = formatAddress({ street: esc(c.street), postcode: esc(c.postcode), city: esc(c.city), country: esc(country) });
+      return line || none;
     }
   }
 }

@@ -9,16 +9,17 @@
  */
 import { findPhoneNumbersInText } from 'libphonenumber-js/max';
 import { checkCity, checkEmail, checkName, checkPhone, checkPostcode } from '../domain/contact';
+import { parseAddress } from './address';
 import type { Asked, UnderstoodFields } from './types';
 
-export type ContactFields = Pick<UnderstoodFields, 'name' | 'phone' | 'email' | 'street' | 'houseNumber' | 'postcode' | 'city'>;
+export type ContactFields = Pick<UnderstoodFields, 'name' | 'phone' | 'email' | 'street' | 'houseNumber' | 'postcode' | 'city' | 'country'>;
 
 const CONTACT_ASKED: ReadonlySet<Asked> = new Set(['name', 'phone', 'address', 'street', 'postcode', 'city', 'email']);
 const ADDRESS_ASKED: ReadonlySet<Asked> = new Set(['address', 'street', 'postcode', 'city']);
 
 /** Words in Dutch and English street names' last part. */
 const STREET_SUFFIX =
-  '(?:straat|straatje|laan|weg|plein|gracht|kade|singel|dijk|hof|park|dreef|pad|steeg|markt|baan|ring|erf|veld|zijde|wal|oord|haven|burg|horst|hoek|tuin|lei|boulevard|pleintje|plantsoen|dam|polder|rak|vaart|kamp|hoven|akker|brink|stede|zoom|allee|dal|bosch|bos|ven|hout)';
+  '(?:straat|straatje|laan|weg|plein|gracht|kade|singel|dijk|hof|park|dreef|pad|steeg|markt|baan|ring|erf|veld|zijde|wal|oord|haven|burg|horst|hoek|tuin|lei|boulevard|pleintje|plantsoen|dam|polder|rak|vaart|kamp|hoven|akker|brink|stede|zoom|allee|dal|bosch|bos|ven|hout|stra(?:ß|ss)e|gasse|allee|platz|ring|damm|ufer|rue|avenue|via|calle)';
 const EN_STREET_WORD =
   '(?:Street|St\\.?|Road|Rd\\.?|Lane|Ln\\.?|Avenue|Ave\\.?|Drive|Dr\\.?|Way|Close|Court|Ct\\.?|Square|Place|Pl\\.?|Crescent|Gardens|Terrace|Hill|Row|Walk|Park|Grove|Boulevard|Blvd\\.?|Mews|Parade|Rue|Strasse|Straße|Calle|Via)';
 /** Function words allowed inside a Dutch street name ("Laan van de Helende Meesters", "Burgemeester van Sonsbeeckweg"). */
@@ -294,7 +295,18 @@ export function extractContact(text: string, asked: Asked | undefined): ContactR
     const tail = clean(afterStreet.split(/\s+(?:en|and|mijn|my|tel|telefoon|phone|e-?mail)\b/i)[0] ?? '');
     const town = townAfter(afterStreet, freelyAddress);
     if (/\d/.test(tail) && /\p{L}{2}/u.test(tail) && !TOWN_RE.test(tail)) {
-      fields.city = clean(tail);
+      // "10115 Berlin, Duitsland", "London NW1 6XE, United Kingdom": town, postcode and country apart (one address reader)
+      const abroad = parseAddress(`Straat 1, ${tail}`);
+      if (abroad.city && !/[@\d]/.test(abroad.city)) {
+        fields.city = abroad.city;
+        if (abroad.postcode) fields.postcode = abroad.postcode;
+        if (abroad.country) fields.country = abroad.country;
+      } else if (!/@/.test(tail)) {
+        // "10115 Berlin" without a country: a foreign postcode before the town
+        const lead = /^(\d{4,6})\s+(\p{L}[\p{L}\s.'-]*)$/u.exec(clean(tail));
+        if (lead) (fields.postcode = lead[1]), (fields.city = clean(lead[2]));
+        else fields.city = clean(tail);
+      }
       rest = rest.replace(tail, ' , ');
     } else if (town) {
       fields.city = town.value;

@@ -310,7 +310,9 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
 
     // A short answer to a question about a name, street or town may be a foreign name, not a foreign language.
     const nameLike = words <= 3 && (contactAsked(asked) || asked === 'who' || asked === 'where');
-    const foreign = detectUnsupportedLanguage(text, { letters: !nameLike });
+    // an address abroad at an address question ("Hauptstraße 5, 10115 Berlin") is an address, not a foreign language
+    const addressLike = (asked === 'address' || asked === 'street' || asked === 'city' || asked === 'name') && /\p{L}{3,}\s+\d{1,5}\b|\b\d{1,5}\s+\p{L}{3,}/u.test(text);
+    const foreign = addressLike ? undefined : detectUnsupportedLanguage(text, { letters: !nameLike });
     if (foreign) return { intent: 'unclear', unsupportedLanguage: foreign, fields: {}, label: 'rule' };
 
     // "nee, stop", "ok doei": a short word before a command does not change it

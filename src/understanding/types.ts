@@ -37,9 +37,11 @@ export interface UnderstoodFields {
   email?: string;
   street?: string;
   houseNumber?: string;
-  /** "1234 AB" */
+  /** "1234 AB"; abroad the postcode as written ("10115", "NW1 6XE") */
   postcode?: string;
   city?: string;
+  /** a country other than the Netherlands, as the citizen named it ("Duitsland", "United Kingdom") */
+  country?: string;
 }
 
 export interface Understanding {

@@ -121,6 +121,14 @@ describe('the contact dialog', () => {
     expect(doneOf(answers)?.contact).toMatchObject({ name: 'Anna Müller', street: 'Hauptstraße 5', postcode: '10115', city: 'Berlin', country: 'Duitsland' });
   });
 
+  test('an address in the United Kingdom is said back as the British write it, with town, postcode and country apart', async () => {
+    const host = await open();
+    await host.say('hallo');
+    const answers = await talk(host, ['Oliver Smith, 10 Baker Street, London NW1 6XE, United Kingdom', 'overslaan']);
+    expect(answers[0]).toMatch(/Genoteerd: naam Oliver Smith, adres 10 Baker Street, London NW1 6XE, United Kingdom\./);
+    expect(doneOf(answers)?.contact).toMatchObject({ street: '10 Baker Street', postcode: 'NW1 6XE', city: 'London', country: 'United Kingdom' });
+  });
+
   test('a Dutch-looking address without a valid postcode asks for it and mentions an address abroad', async () => {
     const host = await open();
     await host.say('hallo');

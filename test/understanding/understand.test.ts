@@ -224,8 +224,14 @@ describe('fields whatever was asked', () => {
 
   test('an address abroad', async () => {
     expect((await u('12 Baker Street, London NW1 6XE, United Kingdom', 'en', 'address')).fields).toEqual({
-      street: 'Baker Street', houseNumber: '12', city: 'London NW1 6XE, United Kingdom',
+      street: 'Baker Street', houseNumber: '12', city: 'London', postcode: 'NW1 6XE', country: 'United Kingdom',
     });
+    // an e-mail address or a town with its foreign postcode and country is never one town
+    expect((await u('Hauptstraße 5, 10115 Berlin, Duitsland', 'nl', 'address')).fields).toEqual({
+      street: 'Hauptstraße', houseNumber: '5', city: 'Berlin', postcode: '10115', country: 'Duitsland',
+    });
+    expect((await u('Hauptstraße 5, 10115 Berlin', 'nl', 'address')).fields).toEqual({ street: 'Hauptstraße', houseNumber: '5', city: 'Berlin', postcode: '10115' });
+    expect((await u('anna@example.de', 'nl', 'city')).fields).toEqual({ email: 'anna@example.de' });
   });
 
   test('a first message with everything gives every field and the route', async () => {
@@ -261,7 +267,7 @@ describe('fields whatever was asked', () => {
     );
     expect(r.fields).toMatchObject({
       date: { from: '2026-11-03' }, solution: "I'd like an apology", name: 'Tom Baker', street: 'Baker Street', houseNumber: '221B',
-      city: 'London NW1 6XE, UK', phone: '+442079460958',
+      city: 'London', postcode: 'NW1 6XE', country: 'UK', phone: '+442079460958',
     });
     expect((await u('Ik wil een klacht indienen over de medewerker aan de balie, die was onbeleefd')).fields.solution).toBeUndefined();
   });

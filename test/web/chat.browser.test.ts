@@ -140,7 +140,7 @@ test('a citizen files a complaint through Web Chat in Dutch, then in English; th
 
   // Dutch
   const dutch = await fileComplaint(page, 'nl', 0);
-  expect(dutch.prompts).toEqual(expect.arrayContaining(['intake.askStory', 'when.ask', 'contact.ask.nameAddress', 'summary.ask']));
+  expect(dutch.prompts).toEqual(expect.arrayContaining(['intake.askStory', 'details.ask.whenPerson', 'contact.ask.nameAddress', 'summary.ask']));
   // the route recogniser knew this was a complaint: no route question
   expect(dutch.prompts).not.toContain('route.ask');
   await page.locator(BOT_BUBBLES, { hasText: dutch.reference }).waitFor();
@@ -188,9 +188,9 @@ test('Web Chat in polling mode gets the welcome and answers too', async () => {
   await page.locator(BOT_BUBBLES, { hasText: translator('nl')('intake.askStory').slice(0, 30) }).waitFor({ timeout: 20_000 });
   await page.locator(SEND_BOX).fill(CITIZEN.nl.story);
   await page.locator(SEND_BOX).press('Enter');
-  // one sentence of acknowledgement, then what the story says is confirmed ("Ik lees in uw bericht")
+  // one sentence of acknowledgement, what the story gave said back, then the missing details in one question
   await page.locator(BOT_BUBBLES, { hasText: translator('nl')('intake.ack').slice(0, 30) }).waitFor({ timeout: 20_000 });
-  await page.locator(BOT_BUBBLES, { hasText: translator('nl')('details.confirm').slice(0, 20) }).waitFor({ timeout: 20_000 });
+  await page.locator(BOT_BUBBLES, { hasText: translator('nl')('details.ask.whenPerson').slice(0, 30) }).waitFor({ timeout: 20_000 });
   expect(problems).toEqual([]);
 });
 
@@ -209,8 +209,11 @@ describe('accessibility (axe-core, WCAG 2.1 A and AA)', () => {
     await page.locator(BOT_BUBBLES, { hasText: translator(locale)('intake.askStory').slice(0, 30) }).waitFor({ timeout: 20_000 });
     await page.locator(SEND_BOX).fill(CITIZEN[locale].story);
     await page.locator(SEND_BOX).press('Enter');
-    // the confirmation of what the story says, with its two buttons
-    await page.locator(BOT_BUBBLES, { hasText: translator(locale)('details.confirm').slice(0, 20) }).waitFor({ timeout: 20_000 });
+    // the missing details in one question, then the solution question with its button
+    await page.locator(BOT_BUBBLES, { hasText: translator(locale)('details.ask.whenPerson').slice(0, 30) }).waitFor({ timeout: 20_000 });
+    await page.locator(SEND_BOX).fill(CITIZEN[locale].details);
+    await page.locator(SEND_BOX).press('Enter');
+    await page.locator(BOT_BUBBLES, { hasText: translator(locale)('solution.ask').slice(0, 30) }).waitFor({ timeout: 20_000 });
     await page.locator('.webchat__suggested-actions button').first().waitFor({ timeout: 20_000 });
     await page.waitForTimeout(500);
     await page.evaluate(axeSource);

@@ -1,4 +1,4 @@
-import { countryCode, parseAddress } from '../../src/domain/address';
+import { countryCode, formatAddress, parseAddress } from '../../src/understanding/address';
 
 describe('an address on one line', () => {
   test.each([
@@ -39,4 +39,11 @@ describe('an address on one line', () => {
     expect(countryCode('Verenigd Koninkrijk')).toBe('GB');
     expect(countryCode('Amstelveen')).toBeUndefined();
   });
+});
+
+test('an address is shown with the town and postcode in the order of its country', () => {
+  expect(formatAddress({ street: 'Bankrasweg 88', postcode: '1183 TR', city: 'Amstelveen' })).toBe('Bankrasweg 88, 1183 TR Amstelveen');
+  expect(formatAddress({ street: 'Hauptstraße 5', postcode: '10115', city: 'Berlin', country: 'Duitsland' })).toBe('Hauptstraße 5, 10115 Berlin, Duitsland');
+  expect(formatAddress({ street: '10 Baker Street', postcode: 'NW1 6XE', city: 'London', country: 'United Kingdom' })).toBe('10 Baker Street, London NW1 6XE, United Kingdom');
+  expect(formatAddress({ street: '10 Baker Street', postcode: 'NW1 6XE', city: 'London', country: 'UK' })).toBe('10 Baker Street, London NW1 6XE, UK');
 });

@@ -5,7 +5,7 @@
  * understanding step's fields when it asked for an address. Values are not validated here: the
  * complaint's zod Fields do that.
  */
-import type { Locale } from './routes';
+import type { Locale } from '../domain/routes';
 
 export interface AddressParts {
   /** street and house number, as the complaint stores it ("Bankrasweg 88") */
@@ -182,4 +182,17 @@ export function parseAddress(input: string): AddressParts {
     }
   }
   return out;
+}
+
+/** Countries that write the town before the postcode ("London NW1 6XE", "Dublin D02 X285", "New York NY 10001"). */
+const TOWN_FIRST = new Set(['GB', 'IE', 'US', 'CA', 'AU', 'NZ', 'IN', 'SG']);
+
+/**
+ * An address on one line, the town and postcode in the order of the country: "Bankrasweg 88, 1183 TR
+ * Amstelveen", "Hauptstraße 5, 10115 Berlin, Duitsland", "10 Baker Street, London NW1 6XE, United Kingdom".
+ */
+export function formatAddress(c: { street?: string | null; postcode?: string | null; city?: string | null; country?: string | null }): string {
+  const code = c.country ? countryCode(c.country) : undefined;
+  const town = (code && TOWN_FIRST.has(code) ? [c.city, c.postcode] : [c.postcode, c.city]).filter(Boolean).join(' ');
+  return [c.street, town, c.country].filter(Boolean).join(', ');
 }
