@@ -1,13 +1,5 @@
-/** Lower case, no accents, no punctuation, single spaces: how the bot compares what people type. */
-export function normalise(s: string): string {
-  return s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+/** Lower case, no accents, no punctuation, single spaces: one definition, in the understanding step. */
+export { normalise } from '../src/understanding/normalise';
 
 /**
  * Markdown that could start in the middle of a line: escapes (\), code (`), emphasis (* _ ~), links

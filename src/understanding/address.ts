@@ -6,6 +6,7 @@
  * complaint's zod Fields do that.
  */
 import type { Locale } from '../domain/routes';
+import { normalise } from './normalise';
 
 export interface AddressParts {
   /** street and house number, as the complaint stores it ("Bankrasweg 88") */
@@ -16,14 +17,7 @@ export interface AddressParts {
   country?: string;
 }
 
-const norm = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+const norm = normalise;
 
 const REGION_CODES = (() => {
   const codes: string[] = [];

@@ -20,6 +20,7 @@ import { extractContact } from './contact';
 import { looksLikeDate, understandDate } from './dates';
 import { INTENT_LABELS, type IntentLabel, type IntentModel, type IntentScores, loadIntentModels } from './intentModel';
 import { detectUnsupportedLanguage } from './language';
+import { normalise } from './normalise';
 import { routesOf } from './routes';
 import type { Asked, Question, UnderstandInput, Understander, Understanding, UnderstoodFields } from './types';
 
@@ -57,14 +58,7 @@ export const expandSlang = (normalised: string) =>
     .filter(Boolean)
     .join(' ');
 
-export const norm = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+export const norm = normalise;
 
 type Command = Pick<Understanding, 'intent' | 'language'>;
 const EXACT: [RegExp, Command][] = [
