@@ -18,7 +18,12 @@ export async function answerLine(line: string, classifier: RouteClassifier): Pro
   return JSON.stringify(await answer(line, classifier));
 }
 
-async function answer(line: string, classifier: RouteClassifier): Promise<Record<string, unknown>> {
+/**
+ * One line of a JSON-lines protocol read as an object with a non-empty "text" (shared by `classify` and
+ * `understand`): a trailing CR is dropped; a blank line, a line over MAX_LINE_CHARS, bad JSON, no object,
+ * or a missing or empty text gives the error to answer with.
+ */
+export function readTextLine(line: string): { input: Record<string, unknown>; text: string } | { error: string } {
   const raw = line.endsWith('\r') ? line.slice(0, -1) : line;
   if (raw.trim() === '') return { error: 'blank line' };
   if (raw.length > MAX_LINE_CHARS) return { error: `line longer than ${MAX_LINE_CHARS} characters` };
@@ -29,9 +34,17 @@ async function answer(line: string, classifier: RouteClassifier): Promise<Record
     return { error: 'not valid JSON' };
   }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return { error: 'expected a JSON object' };
-  const { text, locale } = input as { text?: unknown; locale?: unknown };
+  const { text } = input as { text?: unknown };
   if (typeof text !== 'string') return { error: 'missing text (a string)' };
   if (text.trim() === '') return { error: 'empty text' };
+  return { input: input as Record<string, unknown>, text };
+}
+
+async function answer(line: string, classifier: RouteClassifier): Promise<Record<string, unknown>> {
+  const read = readTextLine(line);
+  if ('error' in read) return { error: read.error };
+  const { text } = read;
+  const { locale } = read.input;
   if (!isLocale(locale)) return { error: 'unknown locale (expected "nl" or "en")' };
   try {
     const { route, confidence } = await classifier.classify(text, locale);

@@ -8,9 +8,10 @@
  *      or bad now. Output line N always answers input line N.
  */
 import { LOCALES, type Locale } from '../domain/routes';
+import { MAX_LINE_CHARS, readTextLine } from '../routing/jsonl';
 import { ASKED, type Asked, type Understander } from './types';
 
-export const MAX_LINE_CHARS = 100_000;
+export { MAX_LINE_CHARS };
 
 /** "2026-11-24T10:00:00Z", "2026-11-24T10:00:00+01:00", "2026-11-24" (midnight UTC). */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -26,19 +27,10 @@ export async function answerLine(line: string, understander: Understander): Prom
 }
 
 async function answer(line: string, understander: Understander): Promise<Record<string, unknown>> {
-  const raw = line.endsWith('\r') ? line.slice(0, -1) : line;
-  if (raw.trim() === '') return { error: 'blank line' };
-  if (raw.length > MAX_LINE_CHARS) return { error: `line longer than ${MAX_LINE_CHARS} characters` };
-  let input: unknown;
-  try {
-    input = JSON.parse(raw);
-  } catch {
-    return { error: 'not valid JSON' };
-  }
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) return { error: 'expected a JSON object' };
-  const { text, locale, now, asked } = input as Record<string, unknown>;
-  if (typeof text !== 'string') return { error: 'missing text (a string)' };
-  if (text.trim() === '') return { error: 'empty text' };
+  const read = readTextLine(line);
+  if ('error' in read) return { error: read.error };
+  const { text } = read;
+  const { locale, now, asked } = read.input;
   if (typeof locale !== 'string' || !(LOCALES as readonly string[]).includes(locale)) {
     return { error: 'unknown locale (expected "nl" or "en")' };
   }
