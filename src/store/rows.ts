@@ -3,7 +3,8 @@
  * names of the migrations (snake_case, the same in SQLite and PostgreSQL).
  */
 import { randomInt } from 'crypto';
-import { ComplaintSchema, StoredCallbackSchema, type Complaint, type StoredCallback } from '../domain/complaint';
+import { ComplaintSchema, StoredCallbackSchema, type Complaint, type Status, type StoredCallback } from '../domain/complaint';
+import type { ComplaintSummaryRow, DirectLineConversation, HandlingRow, HistoryRow, StateChange, StateItem } from './types';
 
 /** Reference alphabet without look-alikes (0/O, 1/I/L), so it can be read out on the phone. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -70,4 +71,111 @@ export function rowToCallback(row: DbRow): StoredCallback {
     status: row.status,
     createdAt: row.created_at,
   });
+}
+
+/** A row of the staff list (SUMMARY_COLUMNS of either backend's staff.ts). */
+export interface SummaryDbRow {
+  id: number;
+  reference: string;
+  status: Status;
+  route: string;
+  locale: string;
+  channel: string;
+  name: string;
+  excerpt: string;
+  created_at: string;
+  updated_at: string;
+  extended_at: string | null;
+  resolved_at: string | null;
+}
+
+export function toSummary(r: SummaryDbRow): ComplaintSummaryRow {
+  return {
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    route: r.route,
+    locale: r.locale,
+    channel: r.channel,
+    name: r.name,
+    excerpt: r.excerpt,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    extendedAt: r.extended_at,
+    resolvedAt: r.resolved_at,
+  };
+}
+
+/** A complaint with its handling (HANDLING of either backend's staff.ts). */
+export interface HandlingDbRow {
+  id: number;
+  reference: string;
+  status: Status;
+  channel: string;
+  conversation_id: string;
+  callback_id: number | null;
+  created_at: string;
+  extended_at: string | null;
+  resolved_at: string | null;
+}
+
+export function toHandling(r: HandlingDbRow): HandlingRow {
+  return {
+    id: r.id,
+    reference: r.reference,
+    status: r.status,
+    channelId: r.channel,
+    conversationId: r.conversation_id,
+    callbackId: r.callback_id,
+    createdAt: r.created_at,
+    extendedAt: r.extended_at,
+    resolvedAt: r.resolved_at,
+  };
+}
+
+/** A row of complaint_events. */
+export interface HistoryDbRow {
+  at: string;
+  actor: string;
+  kind: HistoryRow['kind'];
+  from_status: Status | null;
+  to_status: Status | null;
+  note: string;
+}
+
+export function toHistory(e: HistoryDbRow): HistoryRow {
+  return { at: e.at, actor: e.actor, kind: e.kind, from: e.from_status, to: e.to_status, note: e.note };
+}
+
+/** A row of directline_conversations. */
+export interface DirectLineConversationDbRow {
+  id: string;
+  user_id: string;
+  locale: string | null;
+  created_at: number;
+  last_active_at: number;
+  ended_at: number | null;
+}
+
+export function toDirectLineConversation(row: DirectLineConversationDbRow): DirectLineConversation {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    locale: row.locale,
+    createdAt: row.created_at,
+    lastActiveAt: row.last_active_at,
+    endedAt: row.ended_at,
+  };
+}
+
+/** botbuilder's eTag rules: no eTag or '*' overwrites. */
+export const unconditionalEtag = (e: unknown) => e === undefined || e === null || e === '*';
+
+/** The values of a bot_state row for a change: key, data (JSON text), updated_at, channel_id, conversation_id. */
+export function stateParams(c: StateChange, now: string): (string | null)[] {
+  return [c.key, JSON.stringify(c.data), now, c.conversation?.channelId ?? null, c.conversation?.conversationId ?? null];
+}
+
+export function toStateItem(r: { key: string; etag: number; data: string }): StateItem {
+  return { key: r.key, eTag: String(r.etag), data: JSON.parse(r.data) as Record<string, unknown> };
 }

@@ -5,6 +5,7 @@
  * A conditional write is one UPDATE ... WHERE etag = $n: of two instances writing with the same eTag,
  * the second waits for the first's row lock, then finds the eTag changed and fails.
  */
+import { stateParams, toStateItem, unconditionalEtag } from '../rows';
 import { EtagConflictError, type ConversationStateRepository, type StateChange, type StateItem, type Tx } from '../types';
 import type { PgDb } from './db';
 
@@ -14,8 +15,6 @@ const UPSERT = `INSERT INTO bot_state (key, etag, data, updated_at, channel_id, 
 
 const INSERT_NEW = `INSERT INTO bot_state (key, etag, data, updated_at, channel_id, conversation_id) VALUES ($1, 1, $2, $3, $4, $5)
   ON CONFLICT (key) DO NOTHING`;
-
-const unconditional = (e: unknown) => e === undefined || e === null || e === '*';
 
 export class PgConversationState implements ConversationStateRepository {
   constructor(private readonly db: PgDb, private readonly clock: () => Date) {}
@@ -27,21 +26,21 @@ export class PgConversationState implements ConversationStateRepository {
       [keys],
       tx,
     );
-    return rows.map((r) => ({ key: r.key, eTag: String(r.etag), data: JSON.parse(r.data) as Record<string, unknown> }));
+    return rows.map(toStateItem);
   }
 
   async write(changes: StateChange[], tx?: Tx): Promise<void> {
     if (changes.length === 0) return;
     const now = this.clock().toISOString();
-    const params = (c: StateChange) => [c.key, JSON.stringify(c.data), now, c.conversation?.channelId ?? null, c.conversation?.conversationId ?? null];
+    const params = (c: StateChange) => stateParams(c, now);
     // The common case (BotState.saveChanges: one key, '*'): one upsert, no transaction round trips.
-    if (changes.length === 1 && unconditional(changes[0].eTag)) {
+    if (changes.length === 1 && unconditionalEtag(changes[0].eTag)) {
       await this.db.run(UPSERT, params(changes[0]), tx);
       return;
     }
     await this.db.inTransaction(tx, async (t) => {
       for (const c of changes) {
-        if (unconditional(c.eTag)) {
+        if (unconditionalEtag(c.eTag)) {
           await this.db.run(UPSERT, params(c), t);
           continue;
         }

@@ -9,6 +9,7 @@
  * that append only: the statement skips it (ON CONFLICT DO NOTHING) and the others are stored.
  */
 import { randomBytes } from 'crypto';
+import { toDirectLineConversation, type DirectLineConversationDbRow } from '../rows';
 import { DuplicateActivityError, type DirectLineConversation, type DirectLineRepository, type Tx } from '../types';
 import type { PgDb } from './db';
 
@@ -53,23 +54,9 @@ export class PgDirectLine implements DirectLineRepository {
   }
 
   async getConversation(id: string, tx?: Tx): Promise<DirectLineConversation | undefined> {
-    const row = await this.db.one<{
-      id: string;
-      user_id: string;
-      locale: string | null;
-      created_at: number;
-      last_active_at: number;
-      ended_at: number | null;
-    }>('SELECT * FROM directline_conversations WHERE id = $1', [id], tx);
+    const row = await this.db.one<DirectLineConversationDbRow>('SELECT * FROM directline_conversations WHERE id = $1', [id], tx);
     if (!row) return undefined;
-    return {
-      id: row.id,
-      userId: row.user_id,
-      locale: row.locale,
-      createdAt: row.created_at,
-      lastActiveAt: row.last_active_at,
-      endedAt: row.ended_at,
-    };
+    return toDirectLineConversation(row);
   }
 
   append(conversationId: string, seq: number, json: string): Promise<void> {

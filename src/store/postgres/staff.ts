@@ -4,24 +4,10 @@
  * as src/store/sqlite/staff.ts; reads that change a complaint lock its row (FOR UPDATE) inside a tx.
  */
 import type { Status } from '../../domain/complaint';
+import { toHandling, toHistory, toSummary, type HandlingDbRow, type HistoryDbRow, type SummaryDbRow } from '../rows';
 import type { ComplaintListFilter, ComplaintSummaryRow, HandlingRow, HistoryRow, StaffRepository, Tx } from '../types';
 import type { PgDb } from './db';
 import { tsquery } from './searchIndex';
-
-interface SummaryRow {
-  id: number;
-  reference: string;
-  status: Status;
-  route: string;
-  locale: string;
-  channel: string;
-  name: string;
-  excerpt: string;
-  created_at: string;
-  updated_at: string;
-  extended_at: string | null;
-  resolved_at: string | null;
-}
 
 // substr counts characters in PostgreSQL (SQLite too): the same excerpt on both
 const SUMMARY_COLUMNS = `c.id, c.reference, c.status, c.route, c.locale, c.channel, c.name, substr(c.story, 1, 160) AS excerpt,
@@ -29,32 +15,6 @@ const SUMMARY_COLUMNS = `c.id, c.reference, c.status, c.route, c.locale, c.chann
 
 const HANDLING = `SELECT c.id, c.reference, c.status, c.channel, c.conversation_id, c.callback_id, c.created_at, h.extended_at, h.resolved_at
   FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id`;
-
-interface HandlingDbRow {
-  id: number;
-  reference: string;
-  status: Status;
-  channel: string;
-  conversation_id: string;
-  callback_id: number | null;
-  created_at: string;
-  extended_at: string | null;
-  resolved_at: string | null;
-}
-
-function toHandling(r: HandlingDbRow): HandlingRow {
-  return {
-    id: r.id,
-    reference: r.reference,
-    status: r.status,
-    channelId: r.channel,
-    conversationId: r.conversation_id,
-    callbackId: r.callback_id,
-    createdAt: r.created_at,
-    extendedAt: r.extended_at,
-    resolvedAt: r.resolved_at,
-  };
-}
 
 /** documents tested one by one before the search asks the GIN index (see list) */
 const SEARCH_WINDOW = 5000;
@@ -81,7 +41,7 @@ export class PgStaff implements StaffRepository {
       where.push(f.overdue.overdue ? overdue : `NOT ${overdue}`);
     }
     if (f.reference !== undefined) where.push(`c.reference = ${p(f.reference)}`);
-    let rows: SummaryRow[];
+    let rows: SummaryDbRow[];
     if (f.search !== undefined) {
       if (f.search.length === 0) return [];
       const match = `s.document @@ ${p(tsquery(f.search))}::tsquery`;
@@ -99,7 +59,7 @@ export class PgStaff implements StaffRepository {
              JOIN complaints c ON c.id = m.complaint_id
              LEFT JOIN complaint_handling h ON h.complaint_id = c.id
             ORDER BY c.id DESC`;
-        rows = await this.db.query<SummaryRow>(
+        rows = await this.db.query<SummaryDbRow>(
           join(`SELECT w.complaint_id FROM (SELECT s.complaint_id, s.document FROM complaint_search s WHERE TRUE${after}
                   ORDER BY s.complaint_id DESC LIMIT ${SEARCH_WINDOW}) w
                  WHERE ${match.replace('s.document', 'w.document')} ORDER BY w.complaint_id DESC LIMIT ${limit}`),
@@ -107,14 +67,14 @@ export class PgStaff implements StaffRepository {
           tx,
         );
         if (rows.length < f.limit) {
-          rows = await this.db.query<SummaryRow>(
+          rows = await this.db.query<SummaryDbRow>(
             join(`SELECT s.complaint_id FROM complaint_search s WHERE ${match}${after} ORDER BY s.complaint_id + 0 DESC LIMIT ${limit}`),
             params,
             tx,
           );
         }
       } else {
-        rows = await this.db.query<SummaryRow>(
+        rows = await this.db.query<SummaryDbRow>(
           `SELECT ${SUMMARY_COLUMNS} FROM complaint_search s
              JOIN complaints c ON c.id = s.complaint_id
              LEFT JOIN complaint_handling h ON h.complaint_id = c.id
@@ -126,7 +86,7 @@ export class PgStaff implements StaffRepository {
       }
     } else {
       if (f.after) where.push(`(c.created_at, c.id) < (${p(f.after.createdAt)}, ${p(f.after.id)})`);
-      rows = await this.db.query<SummaryRow>(
+      rows = await this.db.query<SummaryDbRow>(
         `SELECT ${SUMMARY_COLUMNS} FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY c.created_at DESC, c.id DESC LIMIT ${p(f.limit)}`,
@@ -134,20 +94,7 @@ export class PgStaff implements StaffRepository {
         tx,
       );
     }
-    return rows.map((r) => ({
-      id: r.id,
-      reference: r.reference,
-      status: r.status,
-      route: r.route,
-      locale: r.locale,
-      channel: r.channel,
-      name: r.name,
-      excerpt: r.excerpt,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      extendedAt: r.extended_at,
-      resolvedAt: r.resolved_at,
-    }));
+    return rows.map(toSummary);
   }
 
   async getHandling(reference: string, tx?: Tx): Promise<HandlingRow | undefined> {
@@ -156,12 +103,12 @@ export class PgStaff implements StaffRepository {
   }
 
   async history(complaintId: number, tx?: Tx): Promise<HistoryRow[]> {
-    const rows = await this.db.query<{ at: string; actor: string; kind: HistoryRow['kind']; from_status: Status | null; to_status: Status | null; note: string }>(
+    const rows = await this.db.query<HistoryDbRow>(
       'SELECT at, actor, kind, from_status, to_status, note FROM complaint_events WHERE complaint_id = $1 ORDER BY id',
       [complaintId],
       tx,
     );
-    return rows.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, from: e.from_status, to: e.to_status, note: e.note }));
+    return rows.map(toHistory);
   }
 
   changeStatus(c: { id: number; from: Status; to: Status; actor: string; note: string; at: string }, tx?: Tx): Promise<void> {

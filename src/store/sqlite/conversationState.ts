@@ -1,12 +1,11 @@
 /** Conversation state (botbuilder's Storage items) in SQLite, with the conversation in columns next to the key. */
+import { stateParams, toStateItem, unconditionalEtag } from '../rows';
 import { EtagConflictError, type ConversationStateRepository, type StateChange, type StateItem, type Tx } from '../types';
 import { placeholders, type Sql } from './sql';
 
 const UPSERT = `INSERT INTO bot_state (key, etag, data, updated_at, channel_id, conversation_id) VALUES (?, 1, ?, ?, ?, ?)
   ON CONFLICT(key) DO UPDATE SET etag = etag + 1, data = excluded.data, updated_at = excluded.updated_at,
     channel_id = excluded.channel_id, conversation_id = excluded.conversation_id`;
-
-const unconditional = (e: unknown) => e === undefined || e === null || e === '*';
 
 export class SqliteConversationState implements ConversationStateRepository {
   constructor(private readonly sql: Sql, private readonly clock: () => Date) {}
@@ -18,21 +17,21 @@ export class SqliteConversationState implements ConversationStateRepository {
       keys,
       tx,
     );
-    return rows.map((r) => ({ key: r.key, eTag: String(r.etag), data: JSON.parse(r.data) as Record<string, unknown> }));
+    return rows.map(toStateItem);
   }
 
   async write(changes: StateChange[], tx?: Tx): Promise<void> {
     if (changes.length === 0) return;
     const now = this.clock().toISOString();
-    const params = (c: StateChange) => [c.key, JSON.stringify(c.data), now, c.conversation?.channelId ?? null, c.conversation?.conversationId ?? null];
+    const params = (c: StateChange) => stateParams(c, now);
     // The common case (BotState.saveChanges: one key, '*'): one upsert, no transaction round trips.
-    if (changes.length === 1 && unconditional(changes[0].eTag)) {
+    if (changes.length === 1 && unconditionalEtag(changes[0].eTag)) {
       await this.sql.run(UPSERT, params(changes[0]), tx);
       return;
     }
     await this.sql.atomic(tx, async (t) => {
       for (const c of changes) {
-        if (unconditional(c.eTag)) {
+        if (unconditionalEtag(c.eTag)) {
           await this.sql.run(UPSERT, params(c), t);
           continue;
         }

@@ -9,6 +9,7 @@
  * rejects that append only (DuplicateActivityError); the others are stored.
  */
 import { randomBytes } from 'crypto';
+import { toDirectLineConversation, type DirectLineConversationDbRow } from '../rows';
 import { DuplicateActivityError, type DirectLineConversation, type DirectLineRepository, type Tx } from '../types';
 import type { Sql } from './sql';
 
@@ -52,23 +53,9 @@ export class SqliteDirectLine implements DirectLineRepository {
   }
 
   async getConversation(id: string, tx?: Tx): Promise<DirectLineConversation | undefined> {
-    const row = await this.sql.get<{
-      id: string;
-      user_id: string;
-      locale: string | null;
-      created_at: number;
-      last_active_at: number;
-      ended_at: number | null;
-    }>('SELECT * FROM directline_conversations WHERE id = ?', [id], tx);
+    const row = await this.sql.get<DirectLineConversationDbRow>('SELECT * FROM directline_conversations WHERE id = ?', [id], tx);
     if (!row) return undefined;
-    return {
-      id: row.id,
-      userId: row.user_id,
-      locale: row.locale,
-      createdAt: row.created_at,
-      lastActiveAt: row.last_active_at,
-      endedAt: row.ended_at,
-    };
+    return toDirectLineConversation(row);
   }
 
   append(conversationId: string, seq: number, json: string): Promise<void> {

@@ -6,57 +6,17 @@
  * so no second copy of the text is kept. Newest first is `rowid DESC`, which FTS5 walks without sorting.
  */
 import type { Status } from '../../domain/complaint';
+import { toHandling, toHistory, toSummary, type HandlingDbRow, type HistoryDbRow, type SummaryDbRow } from '../rows';
 import type { ComplaintListFilter, ComplaintSummaryRow, HandlingRow, HistoryRow, StaffRepository, Tx } from '../types';
 import type { Db } from './db';
 import { REBUILD_SEARCH, SEARCH_TRIGGERS } from './migrations';
 import type { Sql } from './sql';
-
-interface SummaryRow {
-  id: number;
-  reference: string;
-  status: Status;
-  route: string;
-  locale: string;
-  channel: string;
-  name: string;
-  excerpt: string;
-  created_at: string;
-  updated_at: string;
-  extended_at: string | null;
-  resolved_at: string | null;
-}
 
 const SUMMARY_COLUMNS = `c.id, c.reference, c.status, c.route, c.locale, c.channel, c.name, substr(c.story, 1, 160) AS excerpt,
   c.created_at, c.updated_at, h.extended_at, h.resolved_at`;
 
 const HANDLING = `SELECT c.id, c.reference, c.status, c.channel, c.conversation_id, c.callback_id, c.created_at, h.extended_at, h.resolved_at
   FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id`;
-
-interface HandlingDbRow {
-  id: number;
-  reference: string;
-  status: Status;
-  channel: string;
-  conversation_id: string;
-  callback_id: number | null;
-  created_at: string;
-  extended_at: string | null;
-  resolved_at: string | null;
-}
-
-function toHandling(r: HandlingDbRow): HandlingRow {
-  return {
-    id: r.id,
-    reference: r.reference,
-    status: r.status,
-    channelId: r.channel,
-    conversationId: r.conversation_id,
-    callbackId: r.callback_id,
-    createdAt: r.created_at,
-    extendedAt: r.extended_at,
-    resolvedAt: r.resolved_at,
-  };
-}
 
 /** FTS5 query from search words (searchQueryWords): each quoted (no operators), all required. */
 export function ftsMatch(words: string[]): string {
@@ -108,14 +68,14 @@ export class SqliteStaff implements StaffRepository {
       where.push('c.reference = ?');
       params.push(f.reference);
     }
-    let rows: SummaryRow[];
+    let rows: SummaryDbRow[];
     if (f.search !== undefined) {
       if (f.search.length === 0) return [];
       if (f.after) {
         where.push('s.rowid < ?');
         params.push(f.after.id);
       }
-      rows = await this.sql.all<SummaryRow>(
+      rows = await this.sql.all<SummaryDbRow>(
         `SELECT ${SUMMARY_COLUMNS} FROM complaint_search s
            JOIN complaints c ON c.id = s.rowid
            LEFT JOIN complaint_handling h ON h.complaint_id = c.id
@@ -129,7 +89,7 @@ export class SqliteStaff implements StaffRepository {
         where.push('(c.created_at < ? OR (c.created_at = ? AND c.id < ?))');
         params.push(f.after.createdAt, f.after.createdAt, f.after.id);
       }
-      rows = await this.sql.all<SummaryRow>(
+      rows = await this.sql.all<SummaryDbRow>(
         `SELECT ${SUMMARY_COLUMNS} FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id
           ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
           ORDER BY c.created_at DESC, c.id DESC LIMIT ?`,
@@ -137,20 +97,7 @@ export class SqliteStaff implements StaffRepository {
         tx,
       );
     }
-    return rows.map((r) => ({
-      id: r.id,
-      reference: r.reference,
-      status: r.status,
-      route: r.route,
-      locale: r.locale,
-      channel: r.channel,
-      name: r.name,
-      excerpt: r.excerpt,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      extendedAt: r.extended_at,
-      resolvedAt: r.resolved_at,
-    }));
+    return rows.map(toSummary);
   }
 
   async getHandling(reference: string, tx?: Tx): Promise<HandlingRow | undefined> {
@@ -159,12 +106,12 @@ export class SqliteStaff implements StaffRepository {
   }
 
   async history(complaintId: number, tx?: Tx): Promise<HistoryRow[]> {
-    const rows = await this.sql.all<{ at: string; actor: string; kind: HistoryRow['kind']; from_status: Status | null; to_status: Status | null; note: string }>(
+    const rows = await this.sql.all<HistoryDbRow>(
       'SELECT at, actor, kind, from_status, to_status, note FROM complaint_events WHERE complaint_id = ? ORDER BY id',
       [complaintId],
       tx,
     );
-    return rows.map((e) => ({ at: e.at, actor: e.actor, kind: e.kind, from: e.from_status, to: e.to_status, note: e.note }));
+    return rows.map(toHistory);
   }
 
   changeStatus(c: { id: number; from: Status; to: Status; actor: string; note: string; at: string }, tx?: Tx): Promise<void> {
