@@ -4,7 +4,7 @@
  */
 import { randomInt } from 'crypto';
 import { ComplaintSchema, StoredCallbackSchema, type Complaint, type Status, type StoredCallback } from '../domain/complaint';
-import type { ComplaintSummaryRow, DirectLineConversation, HandlingRow, HistoryRow, StateChange, StateItem } from './types';
+import type { AuditRow, ComplaintSummaryRow, DirectLineConversation, HandlingRow, HistoryRow, QueuedCallback, StateChange, StateItem } from './types';
 
 /** Reference alphabet without look-alikes (0/O, 1/I/L), so it can be read out on the phone. */
 const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -178,4 +178,22 @@ export function stateParams(c: StateChange, now: string): (string | null)[] {
 
 export function toStateItem(r: { key: string; etag: number; data: string }): StateItem {
   return { key: r.key, eTag: String(r.etag), data: JSON.parse(r.data) as Record<string, unknown> };
+}
+
+/** A call-back joined with its handling (done_by, done_at), as the staff queue shows it. */
+export function rowToQueuedCallback(r: DbRow): QueuedCallback {
+  return { ...rowToCallback(r), doneBy: (r.done_by as string | null) ?? null, doneAt: (r.done_at as string | null) ?? null };
+}
+
+/** An audit_log row with the references it is about (sorted as JavaScript sorts: code units). */
+export function toAuditRow(r: { id: number; at: string; actor: string; via: string; action: string; detail: string }, references: string[]): AuditRow {
+  return {
+    id: r.id,
+    at: r.at,
+    actor: r.actor,
+    via: r.via as AuditRow['via'],
+    action: r.action,
+    references: [...references].sort(),
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+  };
 }

@@ -1,4 +1,5 @@
 /** The audit log on PostgreSQL: audit_log plus audit_subjects (the references an entry is about). */
+import { toAuditRow } from '../rows';
 import type { AuditFilter, AuditRecordInput, AuditRepository, AuditRow, Tx } from '../types';
 import type { PgDb } from './db';
 
@@ -43,16 +44,7 @@ export class PgAudit implements AuditRepository {
       params,
       tx,
     );
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      via: r.via as AuditRow['via'],
-      action: r.action,
-      // sorted as JavaScript sorts (code units), the same as on SQLite
-      references: [...r.refs].sort(),
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
-    }));
+    return rows.map((r) => toAuditRow(r, r.refs));
   }
 
   async count(filter: { action?: string } = {}, tx?: Tx): Promise<number> {

@@ -1,6 +1,6 @@
 /** Complaints and call-back requests on PostgreSQL (same behaviour as src/store/sqlite/complaints.ts). */
 import { CallbackSchema, ComplaintInputSchema, OriginSchema, type Complaint, type StoredCallback } from '../../domain/complaint';
-import { newReference, rowToCallback, rowToComplaint, type DbRow } from '../rows';
+import { newReference, rowToCallback, rowToComplaint, rowToQueuedCallback, type DbRow } from '../rows';
 import type {
   CallbackRepository,
   CallbackResult,
@@ -125,7 +125,7 @@ export class PgCallbacks implements CallbackRepository {
       [status, Math.min(Math.max(Math.trunc(limit) || 1, 1), 1000)],
       tx,
     );
-    return rows.map((r) => ({ ...rowToCallback(r), doneBy: (r.done_by as string | null) ?? null, doneAt: (r.done_at as string | null) ?? null }));
+    return rows.map(rowToQueuedCallback);
   }
 
   async lockForHandling(id: number, tx: Tx): Promise<StoredCallback | undefined> {

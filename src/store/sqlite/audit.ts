@@ -1,4 +1,5 @@
 /** The audit log in SQLite: audit_log plus audit_subjects (the references an entry is about). */
+import { toAuditRow } from '../rows';
 import type { AuditFilter, AuditRecordInput, AuditRepository, AuditRow, Tx } from '../types';
 import type { Sql } from './sql';
 
@@ -51,15 +52,7 @@ export class SqliteAudit implements AuditRepository {
       [...params, f.limit],
       tx,
     );
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actor: r.actor,
-      via: r.via as AuditRow['via'],
-      action: r.action,
-      references: r.refs ? (JSON.parse(r.refs) as string[]).sort() : [],
-      detail: JSON.parse(r.detail) as Record<string, unknown>,
-    }));
+    return rows.map((r) => toAuditRow(r, r.refs ? (JSON.parse(r.refs) as string[]) : []));
   }
 
   async count(filter: { action?: string } = {}, tx?: Tx): Promise<number> {

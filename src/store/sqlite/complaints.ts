@@ -6,7 +6,7 @@ import {
   type Complaint,
   type StoredCallback,
 } from '../../domain/complaint';
-import { newReference, rowToCallback, rowToComplaint, type DbRow } from '../rows';
+import { newReference, rowToCallback, rowToComplaint, rowToQueuedCallback, type DbRow } from '../rows';
 import type {
   CallbackRepository,
   CallbackResult,
@@ -124,7 +124,7 @@ export class SqliteCallbacks implements CallbackRepository {
       [status, Math.min(Math.max(Math.trunc(limit), 1), 1000)],
       tx,
     );
-    return rows.map((r) => ({ ...rowToCallback(r), doneBy: (r.done_by as string | null) ?? null, doneAt: (r.done_at as string | null) ?? null }));
+    return rows.map(rowToQueuedCallback);
   }
 
   async lockForHandling(id: number, tx: Tx): Promise<StoredCallback | undefined> {
