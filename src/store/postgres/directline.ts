@@ -9,27 +9,17 @@
  * that append only: the statement skips it (ON CONFLICT DO NOTHING) and the others are stored.
  */
 import { randomBytes } from 'crypto';
+import { ActivityBatcher, type ActivityRow } from '../activityBatch';
 import { toDirectLineConversation, type DirectLineConversationDbRow } from '../rows';
-import { DuplicateActivityError, type DirectLineConversation, type DirectLineRepository, type Tx } from '../types';
+import type { DirectLineConversation, DirectLineRepository, Tx } from '../types';
 import type { PgDb } from './db';
-
-interface PendingRow {
-  conversationId: string;
-  seq: number;
-  json: string;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
 
 export { DuplicateActivityError } from '../types';
 
 const KEY_NAME = 'token-hs256';
 
 export class PgDirectLine implements DirectLineRepository {
-  private pending: PendingRow[] = [];
-  private flushing = false;
-  private idle: Promise<void> = Promise.resolve();
-  private releaseIdle: (() => void) | undefined;
+  private readonly batcher = new ActivityBatcher((batch) => this.insertActivities(batch));
 
   constructor(private readonly db: PgDb) {}
 
@@ -60,14 +50,7 @@ export class PgDirectLine implements DirectLineRepository {
   }
 
   append(conversationId: string, seq: number, json: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ conversationId, seq, json, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        this.idle = new Promise<void>((r) => (this.releaseIdle = r));
-        setImmediate(() => void this.flush());
-      }
-    });
+    return this.batcher.append(conversationId, seq, json);
   }
 
   activitiesAfter(conversationId: string, afterSeq: number, limit: number, tx?: Tx): Promise<{ seq: number; json: string }[]> {
@@ -127,30 +110,15 @@ export class PgDirectLine implements DirectLineRepository {
   }
 
   drain(): Promise<void> {
-    return this.idle;
+    return this.batcher.drain();
   }
 
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        const stored = await this.db.query<{ conversation_id: string; seq: number }>(
-          `INSERT INTO directline_activities (conversation_id, seq, json)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING RETURNING conversation_id, seq`,
-          [batch.map((r) => r.conversationId), batch.map((r) => r.seq), batch.map((r) => r.json)],
-        );
-        const ok = new Set(stored.map((r) => `${r.seq} ${r.conversation_id}`));
-        for (const r of batch) {
-          const k = `${r.seq} ${r.conversationId}`;
-          if (ok.delete(k)) r.resolve(); // the first of duplicates within the batch is the one stored
-          else r.reject(new DuplicateActivityError());
-        }
-      } catch (err) {
-        for (const r of batch) r.reject(err as Error);
-      }
-    }
-    this.flushing = false;
-    this.releaseIdle?.();
+  /** one statement for the batch, atomic on its own (ActivityBatcher settles the appends after it) */
+  private insertActivities(batch: readonly ActivityRow[]): Promise<{ conversation_id: string; seq: number }[]> {
+    return this.db.query<{ conversation_id: string; seq: number }>(
+      `INSERT INTO directline_activities (conversation_id, seq, json)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING RETURNING conversation_id, seq`,
+      [batch.map((r) => r.conversationId), batch.map((r) => r.seq), batch.map((r) => r.json)],
+    );
   }
 }

@@ -9,26 +9,16 @@
  * rejects that append only (DuplicateActivityError); the others are stored.
  */
 import { randomBytes } from 'crypto';
+import { ActivityBatcher, type ActivityRow } from '../activityBatch';
 import { toDirectLineConversation, type DirectLineConversationDbRow } from '../rows';
-import { DuplicateActivityError, type DirectLineConversation, type DirectLineRepository, type Tx } from '../types';
+import type { DirectLineConversation, DirectLineRepository, Tx } from '../types';
 import type { Sql } from './sql';
-
-interface PendingRow {
-  conversationId: string;
-  seq: number;
-  json: string;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
 
 /** rows per INSERT statement (3 parameters each; well under SQLite's parameter limit) */
 const ROWS_PER_STATEMENT = 200;
 
 export class SqliteDirectLine implements DirectLineRepository {
-  private pending: PendingRow[] = [];
-  private flushing = false;
-  private idle: Promise<void> = Promise.resolve();
-  private releaseIdle: (() => void) | undefined;
+  private readonly batcher = new ActivityBatcher((batch) => this.insertActivities(batch));
 
   constructor(private readonly sql: Sql) {}
 
@@ -59,14 +49,7 @@ export class SqliteDirectLine implements DirectLineRepository {
   }
 
   append(conversationId: string, seq: number, json: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ conversationId, seq, json, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        this.idle = new Promise<void>((r) => (this.releaseIdle = r));
-        setImmediate(() => void this.flush());
-      }
-    });
+    return this.batcher.append(conversationId, seq, json);
   }
 
   activitiesAfter(conversationId: string, afterSeq: number, limit: number, tx?: Tx): Promise<{ seq: number; json: string }[]> {
@@ -121,37 +104,24 @@ export class SqliteDirectLine implements DirectLineRepository {
   }
 
   drain(): Promise<void> {
-    return this.idle;
+    return this.batcher.drain();
   }
 
-  private async flush(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        const stored = new Set<string>();
-        await this.sql.atomic(undefined, async (t) => {
-          for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
-            const rows = batch.slice(i, i + ROWS_PER_STATEMENT);
-            const inserted = await this.sql.all<{ conversation_id: string; seq: number }>(
-              `INSERT INTO directline_activities (conversation_id, seq, json) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}
-               ON CONFLICT DO NOTHING RETURNING conversation_id, seq`,
-              rows.flatMap((r) => [r.conversationId, r.seq, r.json]),
-              t,
-            );
-            for (const r of inserted) stored.add(`${r.seq} ${r.conversation_id}`);
-          }
-        });
-        for (const r of batch) {
-          // the first of duplicates within the batch is the one stored
-          if (stored.delete(`${r.seq} ${r.conversationId}`)) r.resolve();
-          else r.reject(new DuplicateActivityError());
-        }
-      } catch (err) {
-        for (const r of batch) r.reject(err as Error);
+  /** one transaction for the batch (ActivityBatcher settles the appends after its COMMIT) */
+  private async insertActivities(batch: readonly ActivityRow[]): Promise<{ conversation_id: string; seq: number }[]> {
+    const stored: { conversation_id: string; seq: number }[] = [];
+    await this.sql.atomic(undefined, async (t) => {
+      for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
+        const rows = batch.slice(i, i + ROWS_PER_STATEMENT);
+        const inserted = await this.sql.all<{ conversation_id: string; seq: number }>(
+          `INSERT INTO directline_activities (conversation_id, seq, json) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}
+           ON CONFLICT DO NOTHING RETURNING conversation_id, seq`,
+          rows.flatMap((r) => [r.conversationId, r.seq, r.json]),
+          t,
+        );
+        stored.push(...inserted);
       }
-    }
-    this.flushing = false;
-    this.releaseIdle?.();
+    });
+    return stored;
   }
 }
