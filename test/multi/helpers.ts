@@ -8,6 +8,7 @@
  * - `DirectLineClient`: a citizen on the chat page, over REST (poll) and a WebSocket stream, with its
  *   requests sent to whichever instance the test names (a load balancer without sticky sessions).
  */
+import { HoldingChannel as HoldingChannelBase } from '../helpers/holdingChannel';
 import { Client } from 'pg';
 import WebSocket from 'ws';
 import { startServer, type ServerProcess } from '../helpers/serverProcess';
@@ -221,57 +222,8 @@ export interface HeldReply extends BotReply {
   replyToId?: string;
 }
 
-/**
- * A channel on loopback that receives the bot's replies; while `holding`, it records them but never
- * answers their POST, so the turn that sent them stays in flight (until its process dies).
- */
-export class HoldingChannel {
-  private server!: import('http').Server;
-  readonly replies: HeldReply[] = [];
-  serviceUrl = '';
-  holding = false;
-  private waiters: ((r: HeldReply) => void)[] = [];
-  private readonly held: import('http').ServerResponse[] = [];
-
-  async start(): Promise<this> {
-    const http = await import('http');
-    this.server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        if (req.method !== 'POST' || !/^\/v3\/conversations\/[^/]+\/activities/.test(req.url ?? '')) {
-          res.statusCode = 404;
-          res.end();
-          return;
-        }
-        const activity = JSON.parse(body) as HeldReply;
-        this.replies.push(activity);
-        if (this.holding) {
-          this.held.push(res);
-          this.waiters.splice(0).forEach((w) => w(activity));
-          return;
-        }
-        res.statusCode = 200;
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ id: `r-${this.replies.length}` }));
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.serviceUrl = `http://127.0.0.1:${(this.server.address() as import('net').AddressInfo).port}`;
-    return this;
-  }
-
-  /** the first reply that arrives while holding */
-  nextHeld(): Promise<HeldReply> {
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  async stop(): Promise<void> {
-    for (const res of this.held) res.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
+/** The holding channel (test/helpers/holdingChannel.ts) with the replies typed. */
+export class HoldingChannel extends HoldingChannelBase<HeldReply> {}
 
 /** POSTs an activity to an instance's /api/messages; 0 when the connection failed (a killed server). */
 export function postActivity(base: string, body: unknown): Promise<number> {

@@ -13,7 +13,6 @@
  */
 import { randomUUID } from 'crypto';
 import http from 'http';
-import type { AddressInfo } from 'net';
 import { rmSync } from 'fs';
 import path from 'path';
 import sqlite3 from 'sqlite3';
@@ -27,6 +26,7 @@ import { Channel } from '../../src/tools/channel';
 import { tempDbFile } from '../helpers/harness';
 import { move } from './intakeDriver';
 import { sqliteDb } from '../helpers/sqlite';
+import { HoldingChannel as HoldingChannelBase } from '../helpers/holdingChannel';
 
 interface Reply {
   type: string;
@@ -36,53 +36,7 @@ interface Reply {
 }
 
 /** The channel's side: receives the bot's replies; can hold them (never answer the POST). */
-class HoldingChannel {
-  private server!: http.Server;
-  readonly replies: Reply[] = [];
-  serviceUrl = '';
-  /** while set, replies are recorded but their POST is never answered */
-  holding = false;
-  private heldWaiters: ((r: Reply) => void)[] = [];
-  private readonly held: http.ServerResponse[] = [];
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        if (req.method !== 'POST' || !/^\/v3\/conversations\/[^/]+\/activities/.test(req.url ?? '')) {
-          res.statusCode = 404;
-          res.end();
-          return;
-        }
-        const activity = JSON.parse(body) as Reply;
-        this.replies.push(activity);
-        if (this.holding) {
-          this.held.push(res);
-          this.heldWaiters.splice(0).forEach((w) => w(activity));
-          return;
-        }
-        res.statusCode = 200;
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ id: randomUUID() }));
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.serviceUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  /** resolves with the first reply that arrives while holding */
-  nextHeld(): Promise<Reply> {
-    return new Promise((resolve) => this.heldWaiters.push(resolve));
-  }
-
-  async stop(): Promise<void> {
-    for (const res of this.held) res.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
+class HoldingChannel extends HoldingChannelBase<Reply> {}
 
 function post(url: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
