@@ -13,8 +13,8 @@ import { servePage } from './page';
 import { CallbackDoneSchema, ExtensionSchema, StatusChangeSchema } from './schemas';
 import { isReference, StaffError } from './service';
 
-type Handler = (req: restify.Request, who: Principal) => Promise<Reply>;
-type Reply = { status?: number; body: unknown } | { raw: string; headers: Record<string, string> };
+export type StaffHandler = (req: restify.Request, who: Principal) => Promise<StaffReply>;
+export type StaffReply = { status?: number; body: unknown; headers?: Record<string, string> } | { status?: number; raw: string | Buffer; headers: Record<string, string> };
 
 function query(req: restify.Request): Record<string, string> {
   const q = (req.query ?? {}) as Record<string, unknown>;
@@ -42,11 +42,13 @@ function reference(req: restify.Request): string {
   return ref;
 }
 
-export function registerStaffRoutes(server: restify.Server, staff: Staff, log: Logger): void {
-  const { service, auth } = staff;
-
-  const api =
-    (handler: Handler): restify.RequestHandler =>
+/**
+ * Wraps a staff API handler: authentication (401/403), no caching, errors in the one JSON shape
+ * `{ error, message }`. Other modules (deliveries, letters, reports) register their routes with it.
+ */
+export function staffApiHandler(staff: Staff, log: Logger): (handler: StaffHandler) => restify.RequestHandler {
+  const { auth } = staff;
+  return (handler: StaffHandler): restify.RequestHandler =>
     (req, res, next) => {
       res.header('Cache-Control', 'no-store');
       res.header('X-Content-Type-Options', 'nosniff');
@@ -54,8 +56,8 @@ export function registerStaffRoutes(server: restify.Server, staff: Staff, log: L
         .authenticate(req.header('authorization'))
         .then((who) => handler(req, who))
         .then((reply) => {
-          if ('raw' in reply) res.sendRaw(200, reply.raw, reply.headers);
-          else res.send(reply.status ?? 200, reply.body);
+          if ('raw' in reply) res.sendRaw(reply.status ?? 200, reply.raw, reply.headers);
+          else res.send(reply.status ?? 200, reply.body, reply.headers ?? {});
         })
         .catch((err: unknown) => {
           if (err instanceof AuthError) {
@@ -70,6 +72,11 @@ export function registerStaffRoutes(server: restify.Server, staff: Staff, log: L
         })
         .finally(() => next());
     };
+}
+
+export function registerStaffRoutes(server: restify.Server, staff: Staff, log: Logger): void {
+  const { service } = staff;
+  const api = staffApiHandler(staff, log);
 
   server.get('/staff/api/me', api(async (_req, who) => ({ body: { id: who.id, via: who.via, roles: who.roles } })));
 
@@ -171,5 +178,5 @@ export function registerStaffRoutes(server: restify.Server, staff: Staff, log: L
     }),
   );
 
-  servePage(server, auth, log);
+  servePage(server, staff.auth, log);
 }
