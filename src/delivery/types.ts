@@ -66,6 +66,11 @@ export interface Delivery {
   updatedAt: string;
   /** when it was sent (status 'sent') */
   sentAt: string | null;
+  /**
+   * Start of the retry window (DELIVERY_RETRY_HOURS from here, then 'failed'): when it was stored, or
+   * when staff last retried it. Always set by the store.
+   */
+  retryFrom?: string;
 }
 
 /** What a plugin may read. Every read goes through the store; nothing here is cached across attempts. */

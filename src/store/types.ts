@@ -24,6 +24,7 @@ import type {
   StoredCallback,
 } from '../domain/complaint';
 import type { Coordination } from './coordination';
+import type { Delivery, DeliveryStatus, DeliverySubject, DeliveryTarget } from '../delivery/types';
 
 // ---------------------------------------------------------------------------------------------
 // Transactions
@@ -503,6 +504,70 @@ export interface RetentionRegistry {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Outbox (issue 13): deliveries of complaints, call-backs, letters and the daily digest
+
+/** A delivery to store: one row per (subject, target). */
+export interface EnqueueDelivery {
+  subject: DeliverySubject;
+  target: DeliveryTarget;
+  /** first due (default: now, by the store's clock) */
+  dueAt?: string;
+}
+
+export interface ClaimRequest {
+  /** the worker's id (unique per worker and process start) */
+  owner: string;
+  /** the worker's clock */
+  now: string;
+  /** how long the claim is the owner's alone: after it a crashed worker's row is due again */
+  leaseMs: number;
+  /** at most this many rows */
+  limit: number;
+  /** only rows of these targets (the plugins this worker has) */
+  targets: readonly DeliveryTarget[];
+}
+
+/**
+ * The outbox: rows written in the filing transaction, sent by the worker (src/delivery/worker.ts).
+ * - Status: pending (due at nextAttemptAt) -> sending (claimed under a lease) -> sent | pending (retry)
+ *   | failed. A 'sending' row whose lease has run out is due again (the worker that claimed it died).
+ * - `claim` takes due rows for one owner so that of several workers and instances only one gets a row:
+ *   PostgreSQL `FOR UPDATE SKIP LOCKED`, SQLite one conditional UPDATE. It counts the attempt.
+ * - The writes of a claimed row (`saveState`, `markSent`, `markRetry`, `markFailed`) succeed only while
+ *   `owner` holds it (status 'sending', same owner): they return false when the lease was lost.
+ * - `state` is merged shallowly (top-level keys of the saved object replace the stored ones).
+ * - Lists are newest first (id descending).
+ */
+export interface OutboxRepository {
+  /** Stores the rows that are not there yet (same subject and target: kept as it is); returns every asked row. */
+  enqueue(rows: EnqueueDelivery[], tx?: Tx): Promise<Delivery[]>;
+  get(id: number, tx?: Tx): Promise<Delivery | undefined>;
+  claim(req: ClaimRequest, tx?: Tx): Promise<Delivery[]>;
+  saveState(id: number, owner: string, state: Record<string, unknown>, at: string, tx?: Tx): Promise<boolean>;
+  markSent(id: number, owner: string, at: string, tx?: Tx): Promise<boolean>;
+  /** back to pending, due at `nextAttemptAt`, with the error (no personal data) */
+  markRetry(id: number, owner: string, nextAttemptAt: string, error: string, at: string, tx?: Tx): Promise<boolean>;
+  markFailed(id: number, owner: string, error: string, at: string, tx?: Tx): Promise<boolean>;
+  /** pending rows of targets not in `enabled` get `error` as last error (they stay pending); returns how many changed */
+  flagDisabled(enabled: readonly DeliveryTarget[], error: string, at: string, tx?: Tx): Promise<number>;
+  /** rows of these subjects (any kind), newest first */
+  listBySubjects(subjects: DeliverySubject[], tx?: Tx): Promise<Delivery[]>;
+  /** rows whose subject carries this reference (a complaint's own rows and its letters' rows), newest first */
+  listByReference(reference: string, tx?: Tx): Promise<Delivery[]>;
+  listByStatus(status: DeliveryStatus, limit: number, tx?: Tx): Promise<Delivery[]>;
+  /**
+   * A failed or pending row becomes pending, due at `at`, with a new retry window from `at`
+   * (retryFrom). A sent or sending row is returned unchanged; undefined when there is none.
+   */
+  retry(id: number, at: string, tx?: Tx): Promise<Delivery | undefined>;
+  /** failed rows that failed at or after `since`, oldest first (digest rows excluded) */
+  failedSince(since: string, tx?: Tx): Promise<Delivery[]>;
+  counts(tx?: Tx): Promise<Record<DeliveryStatus, number>>;
+  /** the earliest time a row of these targets is due (pending: nextAttemptAt; sending: lease end); undefined: none */
+  nextDue(targets: readonly DeliveryTarget[], tx?: Tx): Promise<string | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Bulk loading (benchmarks: npm run bench:staff fills 100,000+ complaints)
 
 /** A complaint as a benchmark makes it: stored as given (no validation, no idempotency check). */
@@ -552,6 +617,8 @@ export interface Store {
   readonly directLine: DirectLineRepository;
   readonly audit: AuditRepository;
   readonly staff: StaffRepository;
+  /** deliveries after filing (issue 13) */
+  readonly outbox: OutboxRepository;
   /** complaints, callbacks, conversationState, transcripts, dedupe and staff are registered by openStore */
   readonly retention: RetentionRegistry;
   /**

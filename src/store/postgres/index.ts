@@ -16,6 +16,7 @@ import { PgDb } from './db';
 import { PgDedupe } from './dedupe';
 import { PgDirectLine } from './directline';
 import { PG_MODULES } from './migrations';
+import { outboxParticipant, PgOutbox } from './outbox';
 import {
   callbacksParticipant,
   complaintsParticipant,
@@ -37,6 +38,7 @@ export class PostgresStore implements Store {
   readonly directLine: PgDirectLine;
   readonly audit: PgAudit;
   readonly staff: PgStaff;
+  readonly outbox: PgOutbox;
   readonly bulk: PgBulkLoader;
   readonly retention = new Registry();
 
@@ -49,12 +51,14 @@ export class PostgresStore implements Store {
     this.directLine = new PgDirectLine(db);
     this.audit = new PgAudit(db);
     this.staff = new PgStaff(db);
+    this.outbox = new PgOutbox(db, clock);
     this.bulk = new PgBulkLoader(db);
     // the same order as SQLite's: complaints last, the others may still read the complaint they purge for
     for (const p of [
       transcriptsParticipant(db),
       conversationStateParticipant(db),
       dedupeParticipant(db),
+      outboxParticipant(db), // before callbacks: it reads the call-back requests it purges for
       callbacksParticipant(db),
       staffParticipant(db),
       complaintsParticipant(db),

@@ -230,6 +230,43 @@ export const PG_STAFF_MIGRATIONS: Migration[] = [
   },
 ];
 
+/**
+ * The outbox (issue 13): one row per (subject, target), sent by src/delivery/worker.ts; claimed with
+ * FOR UPDATE SKIP LOCKED. The same columns as SQLite's; state as JSONB.
+ */
+export const PG_OUTBOX_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE outbox (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        subject_kind TEXT COLLATE "C" NOT NULL,
+        subject_ref TEXT COLLATE "C" NOT NULL,
+        subject_id BIGINT,
+        subject_key TEXT COLLATE "C" NOT NULL,
+        target TEXT COLLATE "C" NOT NULL,
+        status TEXT COLLATE "C" NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT COLLATE "C",
+        lease_owner TEXT COLLATE "C",
+        lease_until TEXT COLLATE "C",
+        last_error TEXT COLLATE "C",
+        state JSONB NOT NULL DEFAULT '{}'::jsonb,
+        retry_from TEXT COLLATE "C" NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL,
+        updated_at TEXT COLLATE "C" NOT NULL,
+        sent_at TEXT COLLATE "C",
+        failed_at TEXT COLLATE "C",
+        UNIQUE (subject_key, target)
+      );
+      CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+      CREATE INDEX outbox_lease ON outbox(status, lease_until);
+      CREATE INDEX outbox_subject_ref ON outbox(subject_ref);
+      CREATE INDEX outbox_failed ON outbox(status, failed_at);
+    `,
+  },
+];
+
 /** In the order they are applied (staff's search table refers to complaints). */
 export const PG_MODULES: [string, Migration[]][] = [
   ['complaints', PG_COMPLAINT_MIGRATIONS],
@@ -239,4 +276,5 @@ export const PG_MODULES: [string, Migration[]][] = [
   ['audit', PG_AUDIT_MIGRATIONS],
   ['directline', PG_DIRECTLINE_MIGRATIONS],
   ['staff', PG_STAFF_MIGRATIONS],
+  ['outbox', PG_OUTBOX_MIGRATIONS],
 ];

@@ -14,6 +14,7 @@ import { Db } from './db';
 import { SqliteDedupe } from './dedupe';
 import { SqliteDirectLine } from './directline';
 import { SQLITE_MODULES } from './migrations';
+import { outboxParticipant, SqliteOutbox } from './outbox';
 import {
   callbacksParticipant,
   complaintsParticipant,
@@ -36,6 +37,7 @@ export class SqliteStore implements Store {
   readonly directLine: SqliteDirectLine;
   readonly audit: SqliteAudit;
   readonly staff: SqliteStaff;
+  readonly outbox: SqliteOutbox;
   readonly retention = new Registry();
   readonly coordination = new LocalCoordination();
   readonly bulk: SqliteBulkLoader;
@@ -50,12 +52,14 @@ export class SqliteStore implements Store {
     this.directLine = new SqliteDirectLine(sql);
     this.audit = new SqliteAudit(sql);
     this.staff = new SqliteStaff(sql);
+    this.outbox = new SqliteOutbox(sql, clock);
     this.bulk = new SqliteBulkLoader(db);
     // complaints last: the others may still read the complaint they purge for
     for (const p of [
       transcriptsParticipant(sql),
       conversationStateParticipant(sql),
       dedupeParticipant(sql),
+      outboxParticipant(sql), // before callbacks: it reads the call-back requests it purges for
       callbacksParticipant(sql),
       staffParticipant(sql),
       complaintsParticipant(sql),

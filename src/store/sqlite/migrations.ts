@@ -329,6 +329,43 @@ export const STAFF_MIGRATIONS: Migration[] = [
   },
 ];
 
+/**
+ * The outbox (issue 13): one row per (subject, target), sent by src/delivery/worker.ts. A row is due
+ * when pending and next_attempt_at has come, or when sending and its lease (lease_until) has run out.
+ */
+export const OUTBOX_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        subject_kind TEXT NOT NULL,
+        subject_ref TEXT NOT NULL,
+        subject_id INTEGER,
+        subject_key TEXT NOT NULL,
+        target TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        lease_owner TEXT,
+        lease_until TEXT,
+        last_error TEXT,
+        state TEXT NOT NULL DEFAULT '{}',
+        retry_from TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        sent_at TEXT,
+        failed_at TEXT,
+        UNIQUE (subject_key, target)
+      );
+      CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+      CREATE INDEX outbox_lease ON outbox(status, lease_until);
+      CREATE INDEX outbox_subject_ref ON outbox(subject_ref);
+      CREATE INDEX outbox_failed ON outbox(status, failed_at);
+    `,
+  },
+];
+
 /** In the order they are applied: staff's search index reads complaints and transcripts. */
 export const SQLITE_MODULES: [string, Migration[]][] = [
   ['complaints', COMPLAINT_MIGRATIONS],
@@ -338,4 +375,5 @@ export const SQLITE_MODULES: [string, Migration[]][] = [
   ['audit', AUDIT_MIGRATIONS],
   ['directline', DIRECTLINE_MIGRATIONS],
   ['staff', STAFF_MIGRATIONS],
+  ['outbox', OUTBOX_MIGRATIONS],
 ];
