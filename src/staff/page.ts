@@ -2,7 +2,7 @@
  * Serves the staff page: /staff (HTML), /staff/staff.js, /staff/staff.css and /staff/config.json (how
  * to sign in; no secrets). The page builds every element with DOM methods and puts what citizens typed
  * in with textContent only; a strict Content-Security-Policy (no inline script or style) is a second
- * line of defence.
+ * line of defence. Views are hash routes (#/complaints/KL-…), so one HTML document serves them all.
  */
 import { existsSync, readFileSync } from 'fs';
 import path from 'path';
@@ -33,7 +33,8 @@ export function servePage(server: restify.Server, auth: StaffAuth, log: Logger):
       "default-src 'none'",
       "script-src 'self'",
       "style-src 'self'",
-      "img-src 'self'",
+      // blob: the report's SVG charts, fetched with the bearer token and shown as images
+      "img-src 'self' blob:",
       `connect-src 'self' ${connect.join(' ')}`.trim(),
       "form-action 'self'",
       "base-uri 'none'",

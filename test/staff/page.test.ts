@@ -105,7 +105,7 @@ test('API token sign-in, list, search, injection shown as text, status change, d
   }, injected);
 
   // the complaint: every field the citizen typed is shown literally, nothing of it became markup
-  await page.click(`tr[data-reference="${injected}"] button.open`);
+  await page.click(`tr[data-reference="${injected}"] a.open`);
   await page.waitForSelector('#story');
   await expect(page.textContent('#story')).resolves.toBe(INJECTION);
   const fields = await page.textContent('#fields');
@@ -124,9 +124,9 @@ test('API token sign-in, list, search, injection shown as text, status change, d
   await page.selectOption('#new-status', 'informal');
   await page.fill('#status-note', 'Doorgestuurd naar <Burgerzaken>');
   await page.click('#status-form button[type=submit]');
-  await page.waitForSelector('#history li');
-  await expect(page.textContent('#history li')).resolves.toContain('token:ops — Ontvangen → Informele afhandeling: Doorgestuurd naar <Burgerzaken>');
-  await expect(page.textContent('#message')).resolves.toBe('Status gewijzigd.');
+  await page.waitForSelector('#timeline li');
+  await expect(page.textContent('#timeline li')).resolves.toContain('token:ops — Ontvangen → Informele afhandeling: Doorgestuurd naar <Burgerzaken>');
+  await expect(page.textContent('#message')).resolves.toBe('De status is gewijzigd: Informele afhandeling.');
   expect((await t.app.complaints.getByReference(injected))?.status).toBe('informal');
 
   // the .transcript download
@@ -136,15 +136,15 @@ test('API token sign-in, list, search, injection shown as text, status change, d
   expect(file.map((a: { text: string }) => a.text)).toEqual([SAID, 'Antwoord 1 van de bot', INJECTION, 'Antwoord 2 van de bot']);
 
   // call-back queue: the injected name is text; mark done
-  await page.click('#nav button[data-view="callbacks"]');
+  await page.click('#nav a[data-view="callbacks"]');
   await page.waitForSelector('#callback-rows tr[data-callback]');
   await expect(page.textContent('#callback-rows tr[data-callback] td:nth-child(3)')).resolves.toBe('<img src=x onerror="window.__pwned=true">Els');
-  await page.click('#callback-rows button.done');
-  await page.waitForSelector('#callback-rows tr:not([data-callback])');
-  await expect(page.textContent('#callback-rows')).resolves.toContain('Geen open terugbelverzoeken');
+  await page.click('#callback-rows button.outcome-toggle');
+  await page.click('#callback-rows form.callback-outcome button.done');
+  await page.waitForFunction(() => document.querySelector('#callback-rows')?.textContent?.includes('Geen open terugbelverzoeken'));
 
   // the audit log page
-  await page.click('#nav button[data-view="audit"]');
+  await page.click('#nav a[data-view="audit"]');
   await page.waitForSelector('#audit-rows tr');
   await expect(page.textContent('#audit-rows')).resolves.toContain('callback.done');
 
@@ -160,7 +160,7 @@ test('sign-in with the identity provider (authorization code + PKCE); without th
   await page.click('#sign-in-oidc');
   await page.waitForSelector(`tr[data-reference="${injected}"]`);
   await expect(page.textContent('#who-name')).resolves.toBe('c.bakker');
-  expect(page.url()).toBe(`${t.base}/staff`); // code and state are gone from the address bar
+  expect(page.url()).toBe(`${t.base}/staff#/complaints`); // code and state are gone from the address bar
   await page.click('#sign-out');
   await page.waitForSelector('#sign-in-oidc');
 
