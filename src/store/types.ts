@@ -388,13 +388,19 @@ export interface ComplaintListFilter {
   /** created_at < this instant */
   createdBefore?: string;
   /**
-   * Overdue today (or, with `overdue: false`, not): not resolved and (status 'received' and created
-   * before `contact`, or not extended and created before `decide`, or extended and created before
-   * `decideExtended`).
+   * Overdue today (or, with `overdue: false`, not): not resolved and (status 'received' and received
+   * (received_at) before `contact`, or not extended and received before `decide`, or extended and
+   * received before `decideExtended`). With cut-offs of another day: "a deadline before that day".
    */
   overdue?: { overdue: boolean; contact: string; decide: string; decideExtended: string };
   /** exactly this reference (the other filters still apply) */
   reference?: string;
+  /** handling (issue 14): exactly this assignee / department / handler / intake channel; `open`: not resolved */
+  assignee?: string;
+  department?: string;
+  handler?: string;
+  intakeChannel?: string;
+  open?: boolean;
   /** search words (1..12, from searchTokens); see the search semantics above */
   search?: string[];
   /**
@@ -421,6 +427,18 @@ export interface ComplaintSummaryRow {
   resolvedAt: string | null;
 }
 
+/** A row of the staff list with its handling (issue 14). */
+export interface HandlingSummaryRow extends ComplaintSummaryRow {
+  version: number;
+  assignee: string | null;
+  department: string | null;
+  handler: string | null;
+  category: string | null;
+  outcome: string | null;
+  intakeChannel: string;
+  receivedAt: string;
+}
+
 export interface HandlingRow extends ComplaintRef, ConversationRef {
   status: Status;
   callbackId: number | null;
@@ -439,7 +457,7 @@ export interface HistoryRow {
 }
 
 export interface StaffRepository {
-  list(filter: ComplaintListFilter, tx?: Tx): Promise<ComplaintSummaryRow[]>;
+  list(filter: ComplaintListFilter, tx?: Tx): Promise<HandlingSummaryRow[]>;
   /**
    * The complaint's handling state. Inside a tx the complaint row is locked until commit (PostgreSQL:
    * SELECT ... FOR UPDATE), so concurrent status changes are serialised.
@@ -454,8 +472,143 @@ export interface StaffRepository {
   ): Promise<void>;
   /** sets extended_at and updated_at; adds an 'extension' history event */
   extend(c: { id: number; actor: string; note: string; at: string }, tx?: Tx): Promise<void>;
+  /** how many complaints match (search, paging and limit ignored) */
+  count(filter: Omit<ComplaintListFilter, 'limit' | 'after' | 'search'>, tx?: Tx): Promise<number>;
+  /**
+   * Open complaints in order of received_at ascending (oldest first), in one of three groups whose next
+   * deadline grows with received_at: 'received' (status received), 'decide' (informal/formal, not
+   * extended), 'extended' (informal/formal, extended). The service merges them into "due soon".
+   */
+  dueSoon(group: 'received' | 'decide' | 'extended', filter: Omit<ComplaintListFilter, 'after' | 'search'>, tx?: Tx): Promise<HandlingSummaryRow[]>;
   /** resolved complaints with resolved_at before `cutoff`, oldest resolution first */
   resolvedBefore(cutoff: string, tx?: Tx): Promise<(HandlingRow & { resolvedAt: string })[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handling (issue 14): version, assignment, outcome, intake, timeline, documents, call-back attempts
+
+/**
+ * Where it lives (migration module 'handling', both backends; reports read these columns directly):
+ * - table `complaints`, columns `version` (INTEGER, 1 at filing, +1 on every change: the API's ETag),
+ *   `assignee` (officer id or NULL), `department` (name from the municipality file or NULL), `handler`
+ *   (klachtbehandelaar id or NULL), `category` (code from the municipality file or NULL), `outcome`
+ *   (HANDLING_OUTCOMES in src/domain/handling.ts, set when resolved, NULL when reopened), `outcome_ground`
+ *   (Awb 9:8 code when outcome is 'niet_in_behandeling'), `intake_channel` ('chat' for bot-filed,
+ *   'phone' | 'letter' | 'email' | 'counter' for manual entry) and `received_at` (ISO instant the terms
+ *   count from; equals created_at unless entered by hand with another date; never NULL).
+ * - table `complaint_events` (the timeline; `history()` keeps returning only status/extension): id, complaint_id,
+ *   kind (TIMELINE_KINDS), from_status, to_status, actor, note, at, data (JSON text or NULL).
+ * - table `complaint_documents`: id, complaint_id, filename, content_type, size, sha256, description,
+ *   created_by, created_at, content (bytes).
+ * - table `callback_attempts`: id, callback_id, at, actor, outcome ('reached' | 'not_reached' |
+ *   'rescheduled'), note, date, part_of_day (the new slot when rescheduled; callbacks.date/part_of_day
+ *   are moved to it).
+ * Resolved: complaint_handling.resolved_at, as before (cleared on reopen).
+ */
+export const TIMELINE_KINDS = ['status', 'extension', 'note', 'document', 'assignment', 'outcome', 'reopen', 'letter', 'callback'] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export const INTAKE_CHANNELS = ['chat', 'phone', 'letter', 'email', 'counter'] as const;
+export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
+
+export const CALLBACK_OUTCOMES = ['reached', 'not_reached', 'rescheduled'] as const;
+export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
+
+/** The fields staff set on a complaint (null clears). */
+export interface HandlingFields {
+  assignee: string | null;
+  department: string | null;
+  handler: string | null;
+  category: string | null;
+  outcome: string | null;
+  outcomeGround: string | null;
+}
+
+export interface HandlingState extends HandlingRow, HandlingFields {
+  version: number;
+  intakeChannel: IntakeChannel;
+  receivedAt: string;
+  updatedAt: string;
+}
+
+export interface TimelineRow {
+  id: number;
+  at: string;
+  actor: string;
+  kind: TimelineKind;
+  from: Status | null;
+  to: Status | null;
+  note: string;
+  data: Record<string, unknown> | null;
+}
+
+export interface TimelineEventInput {
+  kind: TimelineKind;
+  from?: Status | null;
+  to?: Status | null;
+  note?: string;
+  data?: Record<string, unknown> | null;
+}
+
+/**
+ * One change of a complaint, applied only when its version is still `expectedVersion`: sets the given
+ * fields (and status: resolved sets complaint_handling.resolved_at, leaving resolved clears it), adds the
+ * timeline event, sets updated_at = `at` and version = version + 1.
+ */
+export interface HandlingChange {
+  id: number;
+  expectedVersion: number;
+  at: string;
+  actor: string;
+  status?: Status;
+  set?: Partial<HandlingFields>;
+  event: TimelineEventInput;
+}
+
+export interface DocumentMeta {
+  id: number;
+  complaintId: number;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  description: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface CallbackAttemptSummary {
+  callbackId: number;
+  attempts: number;
+  lastOutcome: CallbackOutcome | null;
+  lastNote: string | null;
+  lastAt: string | null;
+  lastBy: string | null;
+}
+
+export interface HandlingRepository {
+  /** The handling state; inside a tx the complaint row is locked until commit (PostgreSQL FOR UPDATE). */
+  get(reference: string, tx?: Tx): Promise<HandlingState | undefined>;
+  /** Applies the change; returns the new version, or undefined when the version was stale (nothing written). */
+  apply(change: HandlingChange, tx?: Tx): Promise<number | undefined>;
+  /** the whole timeline (status and extension events included), oldest first */
+  timeline(complaintId: number, tx?: Tx): Promise<TimelineRow[]>;
+  /** intake of a complaint entered by hand (right after filing, in the same tx) */
+  setIntake(id: number, intake: { channel: IntakeChannel; receivedAt: string }, tx?: Tx): Promise<void>;
+  addDocument(
+    doc: { complaintId: number; filename: string; contentType: string; description: string | null; content: Buffer; createdBy: string; at: string },
+    tx?: Tx,
+  ): Promise<DocumentMeta>;
+  /** metadata only, oldest first */
+  documents(complaintId: number, tx?: Tx): Promise<DocumentMeta[]>;
+  document(complaintId: number, id: number, tx?: Tx): Promise<(DocumentMeta & { content: Buffer }) | undefined>;
+  /** records an attempt; 'rescheduled' also moves callbacks.date/part_of_day to the new slot */
+  recordCallbackAttempt(
+    a: { callbackId: number; at: string; actor: string; outcome: CallbackOutcome; note: string | null; date?: string; partOfDay?: string },
+    tx?: Tx,
+  ): Promise<void>;
+  /** per call-back id asked: attempts so far and the last one (ids without attempts: attempts 0) */
+  callbackAttempts(callbackIds: number[], tx?: Tx): Promise<Map<number, CallbackAttemptSummary>>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -617,6 +770,8 @@ export interface Store {
   readonly directLine: DirectLineRepository;
   readonly audit: AuditRepository;
   readonly staff: StaffRepository;
+  /** the officer's workflow (issue 14): version, assignment, outcome, timeline, documents, call-back attempts */
+  readonly handling: HandlingRepository;
   /** deliveries after filing (issue 13) */
   readonly outbox: OutboxRepository;
   /** complaints, callbacks, conversationState, transcripts, dedupe and staff are registered by openStore */

@@ -15,6 +15,7 @@ import { PgCoordination } from './coordination';
 import { PgDb } from './db';
 import { PgDedupe } from './dedupe';
 import { PgDirectLine } from './directline';
+import { handlingParticipant, PgHandling } from './handling';
 import { PG_MODULES } from './migrations';
 import { outboxParticipant, PgOutbox } from './outbox';
 import {
@@ -38,6 +39,7 @@ export class PostgresStore implements Store {
   readonly directLine: PgDirectLine;
   readonly audit: PgAudit;
   readonly staff: PgStaff;
+  readonly handling: PgHandling;
   readonly outbox: PgOutbox;
   readonly bulk: PgBulkLoader;
   readonly retention = new Registry();
@@ -51,10 +53,12 @@ export class PostgresStore implements Store {
     this.directLine = new PgDirectLine(db);
     this.audit = new PgAudit(db);
     this.staff = new PgStaff(db);
+    this.handling = new PgHandling(db);
     this.outbox = new PgOutbox(db, clock);
     this.bulk = new PgBulkLoader(db);
     // the same order as SQLite's: complaints last, the others may still read the complaint they purge for
     for (const p of [
+      handlingParticipant(db), // before callbacks: it reads the call-back requests it purges for
       transcriptsParticipant(db),
       conversationStateParticipant(db),
       dedupeParticipant(db),

@@ -267,6 +267,70 @@ export const PG_OUTBOX_MIGRATIONS: Migration[] = [
   },
 ];
 
+/**
+ * Handling (issue 14), the same columns and tables as SQLite's HANDLING_MIGRATIONS (see there):
+ * complaints.version/assignee/department/handler/category/outcome/outcome_ground/intake_channel/received_at,
+ * complaint_events.data (the timeline), complaint_documents (bytes in BYTEA), callback_attempts; the
+ * search documents get the contact keys (E.164 digits, postcode without space, the reference's code).
+ */
+export const PG_HANDLING_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      ALTER TABLE complaints
+        ADD COLUMN version INTEGER NOT NULL DEFAULT 1,
+        ADD COLUMN assignee TEXT COLLATE "C",
+        ADD COLUMN department TEXT COLLATE "C",
+        ADD COLUMN handler TEXT COLLATE "C",
+        ADD COLUMN category TEXT COLLATE "C",
+        ADD COLUMN outcome TEXT COLLATE "C",
+        ADD COLUMN outcome_ground TEXT COLLATE "C",
+        ADD COLUMN intake_channel TEXT COLLATE "C" NOT NULL DEFAULT 'chat',
+        ADD COLUMN received_at TEXT COLLATE "C";
+      UPDATE complaints SET received_at = created_at;
+      CREATE FUNCTION complaints_received_at() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.received_at IS NULL THEN NEW.received_at := NEW.created_at; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER complaints_received_at BEFORE INSERT ON complaints FOR EACH ROW EXECUTE FUNCTION complaints_received_at();
+      CREATE INDEX complaints_assignee ON complaints(assignee, created_at DESC, id DESC);
+      CREATE INDEX complaints_handler ON complaints(handler, created_at DESC, id DESC);
+      CREATE INDEX complaints_department ON complaints(department, created_at DESC, id DESC);
+      CREATE INDEX complaints_open_received ON complaints(status, received_at);
+      ALTER TABLE complaint_events ADD COLUMN data TEXT COLLATE "C";
+      CREATE TABLE complaint_documents (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        complaint_id BIGINT NOT NULL,
+        filename TEXT COLLATE "C" NOT NULL,
+        content_type TEXT COLLATE "C" NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT COLLATE "C" NOT NULL,
+        description TEXT COLLATE "C",
+        created_by TEXT COLLATE "C" NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL,
+        content BYTEA NOT NULL
+      );
+      CREATE INDEX complaint_documents_complaint ON complaint_documents(complaint_id, id);
+      CREATE TABLE callback_attempts (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        callback_id BIGINT NOT NULL,
+        at TEXT COLLATE "C" NOT NULL,
+        actor TEXT COLLATE "C" NOT NULL,
+        outcome TEXT COLLATE "C" NOT NULL,
+        note TEXT COLLATE "C",
+        date TEXT COLLATE "C",
+        part_of_day TEXT COLLATE "C"
+      );
+      CREATE INDEX callback_attempts_callback ON callback_attempts(callback_id, id);
+      UPDATE complaint_search s
+         SET document = s.document || array_to_tsvector(array_remove(ARRAY[
+               lower(replace(c.phone, '+', '')), lower(replace(c.postcode, ' ', '')), lower(substr(c.reference, 9))], NULL))
+        FROM complaints c WHERE c.id = s.complaint_id;
+    `,
+  },
+];
+
 /** In the order they are applied (staff's search table refers to complaints). */
 export const PG_MODULES: [string, Migration[]][] = [
   ['complaints', PG_COMPLAINT_MIGRATIONS],
@@ -276,5 +340,6 @@ export const PG_MODULES: [string, Migration[]][] = [
   ['audit', PG_AUDIT_MIGRATIONS],
   ['directline', PG_DIRECTLINE_MIGRATIONS],
   ['staff', PG_STAFF_MIGRATIONS],
+  ['handling', PG_HANDLING_MIGRATIONS],
   ['outbox', PG_OUTBOX_MIGRATIONS],
 ];

@@ -25,9 +25,15 @@ export function lexemes(texts: Iterable<string>): string[] {
   return [...words];
 }
 
+/** The single-word keys of a complaint's contact details (the same as SQLite's SEARCH_STORY). */
+export function contactKeys(c: { phone: string | null; postcode: string | null; reference: string }): string[] {
+  return [c.phone?.replace('+', ''), c.postcode?.replace(' ', ''), c.reference.slice(8)].filter((k): k is string => Boolean(k)).map((k) => k.toLowerCase());
+}
+
 /** A tsquery that matches documents holding every word (words come from searchQueryWords). */
 export function tsquery(words: string[]): string {
-  return words.map((w) => `'${w.replace(/['\\]/g, '\\$&')}'`).join(' & ');
+  // the last word is a prefix (':*'), as SQLite's FTS5 `"word"*`
+  return words.map((w, i) => `'${w.replace(/['\\]/g, '\\$&')}'${i === words.length - 1 ? ':*' : ''}`).join(' & ');
 }
 
 /** The `text` of a transcript entry's activity JSON when it is a citizen's message (else null). */
@@ -50,7 +56,14 @@ export async function indexComplaint(db: PgDb, complaintId: number, story: strin
     [conv.channelId, conv.conversationId],
     tx,
   );
+  // the contact keys as single words (handling module): E.164 digits, postcode without space, the reference's code
+  const keys = await db.one<{ phone: string | null; postcode: string | null; reference: string }>(
+    'SELECT phone, postcode, reference FROM complaints WHERE id = $1',
+    [complaintId],
+    tx,
+  );
   const words = lexemes([story, ...said.map((r) => citizenText(r) ?? '')]);
+  if (keys) for (const k of contactKeys(keys)) if (!words.includes(k)) words.push(k);
   await db.run(
     `INSERT INTO complaint_search (complaint_id, document) VALUES ($1, array_to_tsvector($2::text[]))
      ON CONFLICT (complaint_id) DO UPDATE SET document = excluded.document`,

@@ -4,14 +4,49 @@
  * as src/store/sqlite/staff.ts; reads that change a complaint lock its row (FOR UPDATE) inside a tx.
  */
 import type { Status } from '../../domain/complaint';
-import { toHandling, toHistory, toSummary, type HandlingDbRow, type HistoryDbRow, type SummaryDbRow } from '../rows';
-import type { ComplaintListFilter, ComplaintSummaryRow, HandlingRow, HistoryRow, StaffRepository, Tx } from '../types';
+import { HANDLING_SUMMARY_COLUMNS, toHandlingSummary } from '../handlingRows';
+import { toHandling, toHistory, type HandlingDbRow, type HistoryDbRow } from '../rows';
+import type { ComplaintListFilter, HandlingRow, HandlingSummaryRow, HistoryRow, StaffRepository, Tx } from '../types';
 import type { PgDb } from './db';
 import { tsquery } from './searchIndex';
 
 // substr counts characters in PostgreSQL (SQLite too): the same excerpt on both
-const SUMMARY_COLUMNS = `c.id, c.reference, c.status, c.route, c.locale, c.channel, c.name, substr(c.story, 1, 160) AS excerpt,
-  c.created_at, c.updated_at, h.extended_at, h.resolved_at`;
+const SUMMARY_COLUMNS = HANDLING_SUMMARY_COLUMNS;
+type SummaryDbRow = Record<string, unknown>;
+
+/** The WHERE terms of a filter (not search or paging); `p` adds a parameter. */
+function filterTerms(f: Omit<ComplaintListFilter, 'limit' | 'after' | 'search'>, p: (v: unknown) => string): string[] {
+  const where: string[] = [];
+  if (f.status) where.push(`c.status = ${p(f.status)}`);
+  if (f.route) where.push(`c.route = ${p(f.route)}`);
+  if (f.createdFrom) where.push(`c.created_at >= ${p(f.createdFrom)}`);
+  if (f.createdBefore) where.push(`c.created_at < ${p(f.createdBefore)}`);
+  if (f.overdue) {
+    const overdue = `(c.status <> 'resolved' AND (
+        (c.status = 'received' AND c.received_at < ${p(f.overdue.contact)})
+        OR (h.extended_at IS NULL AND c.received_at < ${p(f.overdue.decide)})
+        OR (h.extended_at IS NOT NULL AND c.received_at < ${p(f.overdue.decideExtended)})))`;
+    where.push(f.overdue.overdue ? overdue : `NOT ${overdue}`);
+  }
+  if (f.reference !== undefined) where.push(`c.reference = ${p(f.reference)}`);
+  if (f.assignee !== undefined) where.push(`c.assignee = ${p(f.assignee)}`);
+  if (f.department !== undefined) where.push(`c.department = ${p(f.department)}`);
+  if (f.handler !== undefined) where.push(`c.handler = ${p(f.handler)}`);
+  if (f.intakeChannel !== undefined) where.push(`c.intake_channel = ${p(f.intakeChannel)}`);
+  if (f.open !== undefined) where.push(f.open ? "c.status <> 'resolved'" : "c.status = 'resolved'");
+  return where;
+}
+
+function paramList(): { params: unknown[]; p: (v: unknown) => string } {
+  const params: unknown[] = [];
+  return {
+    params,
+    p: (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    },
+  };
+}
 
 const HANDLING = `SELECT c.id, c.reference, c.status, c.channel, c.conversation_id, c.callback_id, c.created_at, h.extended_at, h.resolved_at
   FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id`;
@@ -22,25 +57,9 @@ const SEARCH_WINDOW = 5000;
 export class PgStaff implements StaffRepository {
   constructor(private readonly db: PgDb) {}
 
-  async list(f: ComplaintListFilter, tx?: Tx): Promise<ComplaintSummaryRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
-    if (f.status) where.push(`c.status = ${p(f.status)}`);
-    if (f.route) where.push(`c.route = ${p(f.route)}`);
-    if (f.createdFrom) where.push(`c.created_at >= ${p(f.createdFrom)}`);
-    if (f.createdBefore) where.push(`c.created_at < ${p(f.createdBefore)}`);
-    if (f.overdue) {
-      const overdue = `(c.status <> 'resolved' AND (
-          (c.status = 'received' AND c.created_at < ${p(f.overdue.contact)})
-          OR (h.extended_at IS NULL AND c.created_at < ${p(f.overdue.decide)})
-          OR (h.extended_at IS NOT NULL AND c.created_at < ${p(f.overdue.decideExtended)})))`;
-      where.push(f.overdue.overdue ? overdue : `NOT ${overdue}`);
-    }
-    if (f.reference !== undefined) where.push(`c.reference = ${p(f.reference)}`);
+  async list(f: ComplaintListFilter, tx?: Tx): Promise<HandlingSummaryRow[]> {
+    const { params, p } = paramList();
+    const where = filterTerms(f, p);
     let rows: SummaryDbRow[];
     if (f.search !== undefined) {
       if (f.search.length === 0) return [];
@@ -94,7 +113,36 @@ export class PgStaff implements StaffRepository {
         tx,
       );
     }
-    return rows.map(toSummary);
+    return rows.map(toHandlingSummary);
+  }
+
+  async count(f: Omit<ComplaintListFilter, 'limit' | 'after' | 'search'>, tx?: Tx): Promise<number> {
+    const { params, p } = paramList();
+    const where = filterTerms(f, p);
+    const row = await this.db.one<{ n: string | number }>(
+      `SELECT count(*) AS n FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      params,
+      tx,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async dueSoon(group: 'received' | 'decide' | 'extended', f: Omit<ComplaintListFilter, 'after' | 'search'>, tx?: Tx): Promise<HandlingSummaryRow[]> {
+    const { params, p } = paramList();
+    const where = filterTerms(f, p);
+    where.push(
+      group === 'received'
+        ? "c.status = 'received'"
+        : `c.status IN ('informal', 'formal') AND h.extended_at IS ${group === 'extended' ? 'NOT ' : ''}NULL`,
+    );
+    const rows = await this.db.query<SummaryDbRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id
+        WHERE ${where.join(' AND ')} ORDER BY c.received_at, c.id LIMIT ${p(f.limit)}`,
+      params,
+      tx,
+    );
+    return rows.map(toHandlingSummary);
   }
 
   async getHandling(reference: string, tx?: Tx): Promise<HandlingRow | undefined> {
@@ -104,7 +152,7 @@ export class PgStaff implements StaffRepository {
 
   async history(complaintId: number, tx?: Tx): Promise<HistoryRow[]> {
     const rows = await this.db.query<HistoryDbRow>(
-      'SELECT at, actor, kind, from_status, to_status, note FROM complaint_events WHERE complaint_id = $1 ORDER BY id',
+      "SELECT at, actor, kind, from_status, to_status, note FROM complaint_events WHERE complaint_id = $1 AND kind IN ('status', 'extension') ORDER BY id",
       [complaintId],
       tx,
     );

@@ -13,6 +13,7 @@ import { SqliteConversationState } from './conversationState';
 import { Db } from './db';
 import { SqliteDedupe } from './dedupe';
 import { SqliteDirectLine } from './directline';
+import { handlingParticipant, SqliteHandling } from './handling';
 import { SQLITE_MODULES } from './migrations';
 import { outboxParticipant, SqliteOutbox } from './outbox';
 import {
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
   readonly directLine: SqliteDirectLine;
   readonly audit: SqliteAudit;
   readonly staff: SqliteStaff;
+  readonly handling: SqliteHandling;
   readonly outbox: SqliteOutbox;
   readonly retention = new Registry();
   readonly coordination = new LocalCoordination();
@@ -52,10 +54,12 @@ export class SqliteStore implements Store {
     this.directLine = new SqliteDirectLine(sql);
     this.audit = new SqliteAudit(sql);
     this.staff = new SqliteStaff(sql);
+    this.handling = new SqliteHandling(sql);
     this.outbox = new SqliteOutbox(sql, clock);
     this.bulk = new SqliteBulkLoader(db);
     // complaints last: the others may still read the complaint they purge for
     for (const p of [
+      handlingParticipant(sql), // before callbacks: it reads the call-back requests it purges for
       transcriptsParticipant(sql),
       conversationStateParticipant(sql),
       dedupeParticipant(sql),

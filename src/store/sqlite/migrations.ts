@@ -269,11 +269,20 @@ const CITIZEN_TEXT = (channel: string, conversation: string) => `(
   SELECT group_concat(json_extract(t.data, '$.text'), char(10)) FROM transcript_activities t
    WHERE t.channel_id = ${channel} AND t.conversation_id = ${conversation} AND t.role = 'user' AND t.type = 'message')`;
 
+/**
+ * The 'story' column of a complaint's search document (handling module): the story plus its contact
+ * keys as single words, so a phone number in any form (the query side makes it E.164 digits), a
+ * postcode with or without space and a reference without its 'KL-2026-' prefix find it:
+ * E.164 digits ('31687654321'), the postcode without space ('1185xe'), the reference's code ('abc234').
+ */
+const SEARCH_STORY = (c: string) =>
+  `${c}.story || char(10) || coalesce(replace(${c}.phone, '+', ''), '') || ' ' || coalesce(replace(${c}.postcode, ' ', ''), '') || ' ' || substr(${c}.reference, 9)`;
+
 /** Created at every start when missing: they live on other modules' tables, which a migration may rebuild. */
 export const SEARCH_TRIGGERS = `
   CREATE TRIGGER IF NOT EXISTS complaint_search_filed AFTER INSERT ON complaints BEGIN
     INSERT INTO complaint_search (rowid, story, transcript)
-    VALUES (new.id, new.story, ${CITIZEN_TEXT('new.channel', 'new.conversation_id')});
+    VALUES (new.id, ${SEARCH_STORY('new')}, ${CITIZEN_TEXT('new.channel', 'new.conversation_id')});
   END;
   CREATE TRIGGER IF NOT EXISTS complaint_search_deleted AFTER DELETE ON complaints BEGIN
     DELETE FROM complaint_search WHERE rowid = old.id;
@@ -285,14 +294,20 @@ export const SEARCH_TRIGGERS = `
     DELETE FROM complaint_search WHERE rowid IN
       (SELECT id FROM complaints WHERE channel = new.channel_id AND conversation_id = new.conversation_id);
     INSERT INTO complaint_search (rowid, story, transcript)
-      SELECT c.id, c.story, ${CITIZEN_TEXT('c.channel', 'c.conversation_id')}
+      SELECT c.id, ${SEARCH_STORY('c')}, ${CITIZEN_TEXT('c.channel', 'c.conversation_id')}
         FROM complaints c WHERE c.channel = new.channel_id AND c.conversation_id = new.conversation_id;
   END;`;
+
+/** The search index as staff v1 made it (story only): frozen, staff migration 1 runs it. */
+const REBUILD_SEARCH_V1 = `
+  INSERT INTO complaint_search (complaint_search) VALUES ('delete-all');
+  INSERT INTO complaint_search (rowid, story, transcript)
+    SELECT c.id, c.story, ${CITIZEN_TEXT('c.channel', 'c.conversation_id')} FROM complaints c;`;
 
 export const REBUILD_SEARCH = `
   INSERT INTO complaint_search (complaint_search) VALUES ('delete-all');
   INSERT INTO complaint_search (rowid, story, transcript)
-    SELECT c.id, c.story, ${CITIZEN_TEXT('c.channel', 'c.conversation_id')} FROM complaints c;`;
+    SELECT c.id, ${SEARCH_STORY('c')}, ${CITIZEN_TEXT('c.channel', 'c.conversation_id')} FROM complaints c;`;
 
 export const STAFF_MIGRATIONS: Migration[] = [
   {
@@ -324,7 +339,7 @@ export const STAFF_MIGRATIONS: Migration[] = [
       CREATE VIRTUAL TABLE complaint_search USING fts5(
         story, transcript, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
       );
-      ${REBUILD_SEARCH}
+      ${REBUILD_SEARCH_V1}
     `,
   },
 ];
@@ -366,6 +381,73 @@ export const OUTBOX_MIGRATIONS: Migration[] = [
   },
 ];
 
+
+/**
+ * Handling (issue 14): the officer's workflow.
+ * - complaints: `version` (grows with every change; the API's ETag), `assignee` (officer id), `department`
+ *   (a name from the municipality file), `handler` (klachtbehandelaar id), `category`, `outcome`,
+ *   `outcome_ground` (Awb 9:8 code when outcome is niet_in_behandeling), `intake_channel` ('chat' for
+ *   bot-filed; phone/letter/email/counter for manual entry) and `received_at` (the day of receipt the
+ *   terms count from; filled with created_at when not given, by trigger).
+ * - complaint_events gets `data` (JSON) and carries the whole timeline: kinds status and extension (as
+ *   before) plus note, document, assignment, outcome, reopen, letter and callback.
+ * - complaint_documents: documents staff add (metadata + bytes).
+ * - callback_attempts: outcomes of call-back attempts (reached, not_reached, rescheduled).
+ * - the search document gets the contact keys (SEARCH_STORY); old triggers are dropped and made again at start.
+ */
+export const HANDLING_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    sql: `
+      ALTER TABLE complaints ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE complaints ADD COLUMN assignee TEXT;
+      ALTER TABLE complaints ADD COLUMN department TEXT;
+      ALTER TABLE complaints ADD COLUMN handler TEXT;
+      ALTER TABLE complaints ADD COLUMN category TEXT;
+      ALTER TABLE complaints ADD COLUMN outcome TEXT;
+      ALTER TABLE complaints ADD COLUMN outcome_ground TEXT;
+      ALTER TABLE complaints ADD COLUMN intake_channel TEXT NOT NULL DEFAULT 'chat';
+      ALTER TABLE complaints ADD COLUMN received_at TEXT;
+      UPDATE complaints SET received_at = created_at;
+      CREATE TRIGGER IF NOT EXISTS complaints_received_at AFTER INSERT ON complaints WHEN new.received_at IS NULL BEGIN
+        UPDATE complaints SET received_at = new.created_at WHERE id = new.id;
+      END;
+      CREATE INDEX complaints_assignee ON complaints(assignee, created_at);
+      CREATE INDEX complaints_handler ON complaints(handler, created_at);
+      CREATE INDEX complaints_department ON complaints(department, created_at);
+      CREATE INDEX complaints_open_received ON complaints(status, received_at);
+      ALTER TABLE complaint_events ADD COLUMN data TEXT;
+      CREATE TABLE complaint_documents (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        complaint_id INTEGER NOT NULL,
+        filename TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        description TEXT,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        content BLOB NOT NULL
+      );
+      CREATE INDEX complaint_documents_complaint ON complaint_documents(complaint_id, id);
+      CREATE TABLE callback_attempts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        callback_id INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        note TEXT,
+        date TEXT,
+        part_of_day TEXT
+      );
+      CREATE INDEX callback_attempts_callback ON callback_attempts(callback_id, id);
+      DROP TRIGGER IF EXISTS complaint_search_filed;
+      DROP TRIGGER IF EXISTS complaint_search_said;
+      ${REBUILD_SEARCH}
+    `,
+  },
+];
+
 /** In the order they are applied: staff's search index reads complaints and transcripts. */
 export const SQLITE_MODULES: [string, Migration[]][] = [
   ['complaints', COMPLAINT_MIGRATIONS],
@@ -375,5 +457,6 @@ export const SQLITE_MODULES: [string, Migration[]][] = [
   ['audit', AUDIT_MIGRATIONS],
   ['directline', DIRECTLINE_MIGRATIONS],
   ['staff', STAFF_MIGRATIONS],
+  ['handling', HANDLING_MIGRATIONS],
   ['outbox', OUTBOX_MIGRATIONS],
 ];

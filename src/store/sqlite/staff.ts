@@ -6,21 +6,57 @@
  * so no second copy of the text is kept. Newest first is `rowid DESC`, which FTS5 walks without sorting.
  */
 import type { Status } from '../../domain/complaint';
-import { toHandling, toHistory, toSummary, type HandlingDbRow, type HistoryDbRow, type SummaryDbRow } from '../rows';
-import type { ComplaintListFilter, ComplaintSummaryRow, HandlingRow, HistoryRow, StaffRepository, Tx } from '../types';
+import { HANDLING_SUMMARY_COLUMNS, toHandlingSummary } from '../handlingRows';
+import { toHandling, toHistory, type HandlingDbRow, type HistoryDbRow } from '../rows';
+import type { ComplaintListFilter, HandlingRow, HandlingSummaryRow, HistoryRow, StaffRepository, Tx } from '../types';
 import type { Db } from './db';
 import { REBUILD_SEARCH, SEARCH_TRIGGERS } from './migrations';
 import type { Sql } from './sql';
 
-const SUMMARY_COLUMNS = `c.id, c.reference, c.status, c.route, c.locale, c.channel, c.name, substr(c.story, 1, 160) AS excerpt,
-  c.created_at, c.updated_at, h.extended_at, h.resolved_at`;
+const SUMMARY_COLUMNS = HANDLING_SUMMARY_COLUMNS;
+type SummaryDbRow = Record<string, unknown>;
 
 const HANDLING = `SELECT c.id, c.reference, c.status, c.channel, c.conversation_id, c.callback_id, c.created_at, h.extended_at, h.resolved_at
   FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id`;
 
-/** FTS5 query from search words (searchQueryWords): each quoted (no operators), all required. */
+/** FTS5 query from search words (searchQueryWords): each quoted (no operators), all required; the last one a prefix. */
 export function ftsMatch(words: string[]): string {
-  return words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' ');
+  return words.map((w, i) => `"${w.replace(/"/g, '""')}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+}
+
+/** The WHERE terms of a filter (not search or paging). */
+function filterTerms(f: Omit<ComplaintListFilter, 'limit' | 'after' | 'search'>): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const eq = (column: string, v: unknown) => {
+    where.push(`${column} = ?`);
+    params.push(v);
+  };
+  if (f.status) eq('c.status', f.status);
+  if (f.route) eq('c.route', f.route);
+  if (f.createdFrom) {
+    where.push('c.created_at >= ?');
+    params.push(f.createdFrom);
+  }
+  if (f.createdBefore) {
+    where.push('c.created_at < ?');
+    params.push(f.createdBefore);
+  }
+  if (f.overdue) {
+    const overdue = `(c.status != 'resolved' AND (
+        (c.status = 'received' AND c.received_at < ?)
+        OR (h.extended_at IS NULL AND c.received_at < ?)
+        OR (h.extended_at IS NOT NULL AND c.received_at < ?)))`;
+    where.push(f.overdue.overdue ? overdue : `NOT ${overdue}`);
+    params.push(f.overdue.contact, f.overdue.decide, f.overdue.decideExtended);
+  }
+  if (f.reference !== undefined) eq('c.reference', f.reference);
+  if (f.assignee !== undefined) eq('c.assignee', f.assignee);
+  if (f.department !== undefined) eq('c.department', f.department);
+  if (f.handler !== undefined) eq('c.handler', f.handler);
+  if (f.intakeChannel !== undefined) eq('c.intake_channel', f.intakeChannel);
+  if (f.open !== undefined) where.push(f.open ? "c.status != 'resolved'" : "c.status = 'resolved'");
+  return { where, params };
 }
 
 /** Creates the search triggers when missing and rebuilds the index when it lags (they live on other tables). */
@@ -37,37 +73,8 @@ export async function prepareSearch(db: Db): Promise<void> {
 export class SqliteStaff implements StaffRepository {
   constructor(private readonly sql: Sql) {}
 
-  async list(f: ComplaintListFilter, tx?: Tx): Promise<ComplaintSummaryRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (f.status) {
-      where.push('c.status = ?');
-      params.push(f.status);
-    }
-    if (f.route) {
-      where.push('c.route = ?');
-      params.push(f.route);
-    }
-    if (f.createdFrom) {
-      where.push('c.created_at >= ?');
-      params.push(f.createdFrom);
-    }
-    if (f.createdBefore) {
-      where.push('c.created_at < ?');
-      params.push(f.createdBefore);
-    }
-    if (f.overdue) {
-      const overdue = `(c.status != 'resolved' AND (
-          (c.status = 'received' AND c.created_at < ?)
-          OR (h.extended_at IS NULL AND c.created_at < ?)
-          OR (h.extended_at IS NOT NULL AND c.created_at < ?)))`;
-      where.push(f.overdue.overdue ? overdue : `NOT ${overdue}`);
-      params.push(f.overdue.contact, f.overdue.decide, f.overdue.decideExtended);
-    }
-    if (f.reference !== undefined) {
-      where.push('c.reference = ?');
-      params.push(f.reference);
-    }
+  async list(f: ComplaintListFilter, tx?: Tx): Promise<HandlingSummaryRow[]> {
+    const { where, params } = filterTerms(f);
     let rows: SummaryDbRow[];
     if (f.search !== undefined) {
       if (f.search.length === 0) return [];
@@ -97,7 +104,34 @@ export class SqliteStaff implements StaffRepository {
         tx,
       );
     }
-    return rows.map(toSummary);
+    return rows.map(toHandlingSummary);
+  }
+
+  async count(f: Omit<ComplaintListFilter, 'limit' | 'after' | 'search'>, tx?: Tx): Promise<number> {
+    const { where, params } = filterTerms(f);
+    const row = await this.sql.get<{ n: number }>(
+      `SELECT count(*) AS n FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      params,
+      tx,
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  async dueSoon(group: 'received' | 'decide' | 'extended', f: Omit<ComplaintListFilter, 'after' | 'search'>, tx?: Tx): Promise<HandlingSummaryRow[]> {
+    const { where, params } = filterTerms(f);
+    where.push(
+      group === 'received'
+        ? "c.status = 'received'"
+        : `c.status IN ('informal', 'formal') AND h.extended_at IS ${group === 'extended' ? 'NOT ' : ''}NULL`,
+    );
+    const rows = await this.sql.all<SummaryDbRow>(
+      `SELECT ${SUMMARY_COLUMNS} FROM complaints c LEFT JOIN complaint_handling h ON h.complaint_id = c.id
+        WHERE ${where.join(' AND ')} ORDER BY c.received_at, c.id LIMIT ?`,
+      [...params, f.limit],
+      tx,
+    );
+    return rows.map(toHandlingSummary);
   }
 
   async getHandling(reference: string, tx?: Tx): Promise<HandlingRow | undefined> {
@@ -107,7 +141,7 @@ export class SqliteStaff implements StaffRepository {
 
   async history(complaintId: number, tx?: Tx): Promise<HistoryRow[]> {
     const rows = await this.sql.all<HistoryDbRow>(
-      'SELECT at, actor, kind, from_status, to_status, note FROM complaint_events WHERE complaint_id = ? ORDER BY id',
+      "SELECT at, actor, kind, from_status, to_status, note FROM complaint_events WHERE complaint_id = ? AND kind IN ('status', 'extension') ORDER BY id",
       [complaintId],
       tx,
     );
