@@ -86,6 +86,12 @@ export interface DeliveryDeps {
   staffLink(reference: string): string;
   /** failed deliveries (for the digest) */
   failedSince(since: string): Promise<Delivery[]>;
+  /**
+   * Another target's row for the same subject (status and stored state), e.g. the klantinteracties
+   * plugin reads the zaak URL the zgw plugin stored; undefined when there is no such row.
+   * Optional until the worker provides it: without it the klantinteracties plugin links no zaak.
+   */
+  deliveryState?(subject: DeliverySubject, target: DeliveryTarget): Promise<Pick<Delivery, 'status' | 'state'> | undefined>;
   now(): Date;
 }
 
