@@ -18,6 +18,9 @@ import type { Municipality } from './municipality';
 import { createStaff, type Staff } from './staff';
 import { Housekeeping } from './staff/housekeeping';
 import { registerStaffRoutes } from './staff/api';
+import { registerDeliveryRoutes } from './staff/deliveriesApi';
+import { createDelivery, type DeliveryService } from './delivery';
+import type { DeliveryPlugin } from './delivery/types';
 import { openStore } from './store';
 import { ComplaintStore } from './store/complaintStore';
 import type { Store } from './store/types';
@@ -33,6 +36,10 @@ export interface AppOptions {
   clock?: () => Date;
   /** the route recogniser; default: the trained one from src/routing; null: always ask with buttons */
   classifier?: RouteClassifier | null;
+  /** delivery plugins instead of the configured ones (tests); [] = none */
+  deliveryPlugins?: DeliveryPlugin[];
+  /** the delivery worker's poll interval in ms (default 30 s) */
+  deliveryPollMs?: number;
 }
 
 export interface App {
@@ -41,6 +48,8 @@ export interface App {
   store: Store;
   /** filing, as the dialogs see it */
   complaints: ComplaintStore;
+  /** deliveries after filing: plugins, the outbox worker and the daily digest (src/delivery) */
+  delivery: DeliveryService;
   storage: StateStorage;
   /** every activity in and out (TranscriptLoggerMiddleware) */
   transcripts: BotTranscriptStore;
@@ -69,7 +78,8 @@ export async function createApp(config: Config, municipality: Municipality, opts
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   setLogIdSecret(config.LOG_ID_SECRET);
   const store = await openStore(config.DATABASE_URL, { clock: opts.clock, log });
-  const complaints = new ComplaintStore(store);
+  const delivery = await createDelivery({ store, config, municipality, log, clock: opts.clock, plugins: opts.deliveryPlugins, pollMs: opts.deliveryPollMs });
+  const complaints = new ComplaintStore(store, delivery.registry);
   const storage = new StateStorage(store.conversationState);
   const dedupe = new DedupeMiddleware(store.dedupe, store.coordination.owner);
   const transcripts = new BotTranscriptStore(store.transcripts, { log, clock: opts.clock });
@@ -119,6 +129,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
   // STAFF_PORT: the back office only on its own server (STAFF_HOST, default 127.0.0.1); /staff on the public port is 404
   const staffServer = config.STAFF_PORT !== undefined ? createBaseServer('klachtbot-staff', log) : undefined;
   registerStaffRoutes(staffServer ?? server, staff, log);
+  registerDeliveryRoutes(staffServer ?? server, staff, log, { store, clock: opts.clock });
   if (!credentials && config.API_MESSAGES_OPEN) {
     log.warn(
       { event: 'security.apiMessagesOpen' },
@@ -133,11 +144,13 @@ export async function createApp(config: Config, municipality: Municipality, opts
     clock: opts.clock,
     locks: store.coordination,
   }).start();
+  delivery.start();
 
   const app: App = {
     config,
     store,
     complaints,
+    delivery,
     storage,
     transcripts,
     staff,
@@ -166,6 +179,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
     close: async () => {
       open = false;
       await housekeeping.stop();
+      await delivery.stop();
       await chat.close();
       await new Promise<void>((resolve) => (server.server.listening ? server.close(() => resolve()) : resolve()));
       await new Promise<void>((resolve) => (staffServer?.server.listening ? staffServer.close(() => resolve()) : resolve()));

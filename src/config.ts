@@ -71,6 +71,12 @@ export const ConfigSchema = z.object({
   RETENTION_RESOLVED_YEARS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(5)),
   RETENTION_ABANDONED_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   RETENTION_PURGE_EVERY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(24 * 30).default(24)),
+  // Deliveries after filing (issue 13, src/delivery): the outbox worker and the daily digest of failures.
+  STAFF_PUBLIC_URL: opt(z.url({ protocol: /^https?$/ })),
+  DELIVERY_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(600_000).default(30_000)),
+  DELIVERY_RETRY_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(5)),
+  DELIVERY_RETRY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(24 * 30).default(48)),
+  DIGEST_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(23).default(8)),
 });
 /** databaseFile: the SQLite file of a sqlite: DATABASE_URL; '' for PostgreSQL (the store opens DATABASE_URL itself) */
 export type Config = z.infer<typeof ConfigSchema> & { databaseFile: string };

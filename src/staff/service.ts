@@ -15,6 +15,7 @@ import type { BotTranscriptStore } from '../bot/transcriptStore';
 import { searchQueryWords } from '../store/search';
 import type { ComplaintSummaryRow, Store } from '../store/types';
 import type { Actor, AuditLog } from './audit';
+import { complaintDeliveries } from './deliveriesApi';
 import { addCalendarDays, amsterdamMidnight, deadlinesFor, overdueCutoffs } from './deadlines';
 import {
   CallbackItemSchema,
@@ -143,7 +144,8 @@ export class StaffService {
   async get(actor: Actor, reference: string): Promise<ComplaintDetail> {
     const detail = await this.load(reference);
     await this.audit.record(actor, { action: 'complaint.read', references: [detail.reference] });
-    return detail;
+    // its outbox rows (issue 13): status and last error of each delivery
+    return Object.assign(detail, { deliveries: await complaintDeliveries(this.store, detail.reference) });
   }
 
   private async load(reference: string): Promise<ComplaintDetail> {

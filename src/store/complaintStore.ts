@@ -1,27 +1,59 @@
 /**
  * Filing, as the dialogs see it (dialogs/services.ts ComplaintFiler), over the store's complaint and
  * call-back repositories. No SQL: a complaint filed with the call-back request of its intake is one
- * transaction (the complaint, and the call-back's link to it).
+ * transaction (the complaint, the call-back's link to it, and its outbox rows: issue 13). After the
+ * commit the delivery worker is woken through the change feed; the citizen never waits for a delivery.
  */
+import type { DeliverySubject } from '../delivery/types';
 import type { CallbackRequest, Complaint, ComplaintInput, Origin, StoredCallback } from '../domain/complaint';
-import type { CallbackResult, FileResult, Store } from './types';
+import type { CallbackResult, EnqueueDelivery, FileResult, Store, Tx } from './types';
+
+/** The change-feed topic the delivery worker listens on (message: how many rows were enqueued). */
+export const OUTBOX_TOPIC = 'outbox';
+
+/**
+ * Which outbox rows a newly filed subject gets (src/delivery/index.ts DeliveryRegistry asks the
+ * enabled plugins' `wants`). Runs inside the filing transaction: no I/O.
+ */
+export interface DeliveryPlanner {
+  plan(subject: DeliverySubject, facts: { email: string | null }): EnqueueDelivery[];
+}
 
 export { newReference } from './rows';
 export type { CallbackResult, FileResult } from './types';
 
 export class ComplaintStore {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** without one nothing is enqueued (tests of filing alone) */
+    private readonly deliveries?: DeliveryPlanner,
+  ) {}
+
+  /** Enqueues the planned rows inside `tx`; returns how many were asked for. */
+  private async enqueue(subject: DeliverySubject, facts: { email: string | null }, tx: Tx): Promise<number> {
+    const rows = this.deliveries?.plan(subject, facts) ?? [];
+    if (rows.length > 0) await this.store.outbox.enqueue(rows, tx);
+    return rows.length;
+  }
+
+  private wake(n: number): void {
+    if (n > 0) this.store.coordination.publish(OUTBOX_TOPIC, String(n));
+  }
 
   /**
    * Stores the complaint once per idempotency key: a repeated confirmation or a re-delivered activity
    * returns the first reference and stores nothing new.
    */
-  file(input: ComplaintInput, origin: Origin, idempotencyKey: string, callbackId?: number): Promise<FileResult> {
-    return this.store.transaction(async (tx) => {
+  async file(input: ComplaintInput, origin: Origin, idempotencyKey: string, callbackId?: number): Promise<FileResult> {
+    const { result, enqueued } = await this.store.transaction(async (tx) => {
       const result = await this.store.complaints.file({ input, origin, idempotencyKey, callbackId }, tx);
-      if (result.created && callbackId !== undefined) await this.store.callbacks.linkComplaint(callbackId, result.reference, tx);
-      return result;
+      if (!result.created) return { result, enqueued: 0 };
+      if (callbackId !== undefined) await this.store.callbacks.linkComplaint(callbackId, result.reference, tx);
+      const enqueued = await this.enqueue({ kind: 'complaint', reference: result.reference }, { email: input.contact.email ?? null }, tx);
+      return { result, enqueued };
     });
+    this.wake(enqueued);
+    return result;
   }
 
   /** Stores a call-back request once per idempotency key and returns its id. */
@@ -30,8 +62,15 @@ export class ComplaintStore {
   }
 
   /** Stores a call-back request once per idempotency key; returns its id and the reference the citizen is told. */
-  fileCallback(request: CallbackRequest, origin: Origin, idempotencyKey: string): Promise<CallbackResult> {
-    return this.store.callbacks.file({ request, origin, idempotencyKey });
+  async fileCallback(request: CallbackRequest, origin: Origin, idempotencyKey: string): Promise<CallbackResult> {
+    const { result, enqueued } = await this.store.transaction(async (tx) => {
+      const result = await this.store.callbacks.file({ request, origin, idempotencyKey }, tx);
+      // a repeated filing finds its rows there already: enqueue keeps them as they are
+      const enqueued = await this.enqueue({ kind: 'callback', reference: result.reference, id: result.id }, { email: null }, tx);
+      return { result, enqueued };
+    });
+    this.wake(enqueued);
+    return result;
   }
 
   getByReference(reference: string): Promise<Complaint | undefined> {

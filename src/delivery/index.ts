@@ -1,0 +1,130 @@
+/**
+ * Deliveries after filing (issue 13), put together from configuration: the enabled plugins (mail when
+ * SMTP_URL is set, zgw when ZGW_ZAKEN_URL is set, klantinteracties when KLANTINTERACTIES_URL is set;
+ * none by default), the registry that plans a new subject's outbox rows (ComplaintStore asks it inside
+ * the filing transaction), the worker that sends them, and the daily digest of failures.
+ * Tests pass their own plugin list (`plugins`) instead of the configured ones.
+ */
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { Municipality } from '../municipality';
+import type { DeliveryPlanner } from '../store/complaintStore';
+import type { EnqueueDelivery, Store } from '../store/types';
+import { createDeliveryDeps } from './deps';
+import { DigestScheduler } from './digest';
+import type { DeliveryDeps, DeliveryPlugin, DeliverySubject, DeliveryTarget } from './types';
+import { DeliveryWorker } from './worker';
+
+/** The enabled plugins by target; plans which rows a newly filed subject gets. */
+export class DeliveryRegistry implements DeliveryPlanner {
+  private readonly byTarget = new Map<DeliveryTarget, DeliveryPlugin>();
+
+  constructor(plugins: readonly DeliveryPlugin[]) {
+    for (const p of plugins) {
+      if (this.byTarget.has(p.target)) throw new Error(`delivery: two plugins for target ${p.target}`);
+      this.byTarget.set(p.target, p);
+    }
+  }
+
+  get plugins(): DeliveryPlugin[] {
+    return [...this.byTarget.values()];
+  }
+
+  get targets(): DeliveryTarget[] {
+    return [...this.byTarget.keys()];
+  }
+
+  has(target: DeliveryTarget): boolean {
+    return this.byTarget.has(target);
+  }
+
+  plan(subject: DeliverySubject, facts: { email: string | null }): EnqueueDelivery[] {
+    return this.plugins.filter((p) => p.wants(subject, facts)).map((p) => ({ subject, target: p.target }));
+  }
+}
+
+type Factory = (config: Config, deps: DeliveryDeps) => DeliveryPlugin | DeliveryPlugin[] | Promise<DeliveryPlugin | DeliveryPlugin[]>;
+
+/**
+ * A plugin module's factory, loaded only when its configuration is set. Each module is written on its
+ * own (src/delivery/mail, zgw, klantinteracties); a configured module that is missing is an error.
+ */
+async function factory(module: string, name: string): Promise<Factory> {
+  const loaded = (await import(module)) as Record<string, unknown>;
+  const f = loaded[name];
+  if (typeof f !== 'function') throw new Error(`delivery: ${module} does not export ${name}`);
+  return f as Factory;
+}
+
+/** The plugins the configuration turns on (none by default). */
+export async function pluginsFromConfig(config: Config, deps: DeliveryDeps): Promise<DeliveryPlugin[]> {
+  const env = config as Config & Record<string, unknown>;
+  const wanted: [unknown, string, string][] = [
+    [env.SMTP_URL, './mail', 'createMailPlugins'],
+    [env.ZGW_ZAKEN_URL, './zgw', 'createZgwPlugin'],
+    [env.KLANTINTERACTIES_URL, './klantinteracties', 'createKlantinteractiesPlugin'],
+  ];
+  const plugins: DeliveryPlugin[] = [];
+  for (const [setting, module, name] of wanted) {
+    if (!setting) continue;
+    const made = await (await factory(module, name))(config, deps);
+    plugins.push(...(Array.isArray(made) ? made : [made]));
+  }
+  return plugins;
+}
+
+export interface DeliveryOptions {
+  store: Store;
+  config: Config;
+  municipality: Municipality;
+  log: Logger;
+  clock?: () => Date;
+  /** instead of the configured plugins (tests) */
+  plugins?: DeliveryPlugin[];
+  /** the worker's poll interval (default 30 s) */
+  pollMs?: number;
+}
+
+export interface DeliveryService {
+  registry: DeliveryRegistry;
+  deps: DeliveryDeps;
+  worker: DeliveryWorker;
+  digest: DigestScheduler;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export async function createDelivery(opts: DeliveryOptions): Promise<DeliveryService> {
+  const { store, config } = opts;
+  const deps = createDeliveryDeps(store, opts.municipality, { staffPublicUrl: config.STAFF_PUBLIC_URL, clock: opts.clock });
+  const registry = new DeliveryRegistry(opts.plugins ?? (await pluginsFromConfig(config, deps)));
+  const worker = new DeliveryWorker({
+    store,
+    plugins: registry.plugins,
+    deps,
+    log: opts.log,
+    clock: opts.clock,
+    timeoutMs: config.DELIVERY_TIMEOUT_MS,
+    retryMinutes: config.DELIVERY_RETRY_MINUTES,
+    retryHours: config.DELIVERY_RETRY_HOURS,
+    pollMs: opts.pollMs,
+  });
+  const digest = new DigestScheduler({ store, hour: config.DIGEST_HOUR, enabled: registry.has('mail.digest'), log: opts.log, clock: opts.clock });
+  if (registry.targets.length > 0) {
+    opts.log.info({ event: 'delivery.plugins', targets: registry.targets }, 'delivery plugins enabled');
+  }
+  return {
+    registry,
+    deps,
+    worker,
+    digest,
+    start: () => {
+      worker.start();
+      digest.start();
+    },
+    stop: async () => {
+      await digest.stop();
+      await worker.stop();
+    },
+  };
+}
