@@ -6,7 +6,7 @@
 jest.mock('jose', () => require('module')._load(require.resolve('jose'), null, false));
 
 import type * as Jose from 'jose';
-import { createZgwPlugin, splitName, type ZgwConfig } from '../../src/delivery/zgw';
+import { createZgwPlugin, splitName, zgwToken, type ZgwConfig } from '../../src/delivery/zgw';
 import { PermanentDeliveryError } from '../../src/delivery/types';
 import { OpenApiServer, sampleComplaint, TestRow } from '../helpers/openapiServer';
 
@@ -236,5 +236,40 @@ describe('zgw plugin (contract test: Zaken 1.5.1, Documenten 1.4.2)', () => {
     expect(splitName('Anna Maria van der Berg')).toEqual({ voornamen: 'Anna Maria', voorvoegsel: 'van der', geslachtsnaam: 'Berg' });
     expect(splitName('Şahin')).toEqual({ geslachtsnaam: 'Şahin' });
     expect(splitName('Łukasz Nowak')).toEqual({ voornamen: 'Łukasz', geslachtsnaam: 'Nowak' });
+  });
+
+  describe('the contract server refuses what the specification refuses (so the tests above would fail loudly)', () => {
+    async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<number> {
+      const token = await zgwToken(CLIENT_ID, new TextEncoder().encode(SECRET), 'test');
+      const res = await fetch(`${server.base('zaken')}${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      return res.status;
+    }
+    const zaak = () => ({ bronorganisatie: '002220647', verantwoordelijkeOrganisatie: '002220647', zaaktype: config().zaaktypeUrl, startdatum: '2026-11-24' });
+
+    test('contract test: a zaak without Content-Crs, without startdatum, with a too long omschrijving or a bad date', async () => {
+      expect(await post('/zaken', zaak())).toBe(412);
+      expect(await post('/zaken', { ...zaak(), startdatum: undefined }, { 'Content-Crs': 'EPSG:4326' })).toBe(400);
+      expect(await post('/zaken', { ...zaak(), omschrijving: 'x'.repeat(81) }, { 'Content-Crs': 'EPSG:4326' })).toBe(400);
+      expect(await post('/zaken', { ...zaak(), startdatum: '24-11-2026' }, { 'Content-Crs': 'EPSG:4326' })).toBe(400);
+      expect(await post('/zaken', zaak(), { 'Content-Crs': 'EPSG:4326' })).toBe(201);
+      expect(server.violations).toHaveLength(4);
+      expect(server.responseViolations).toEqual([]);
+    });
+
+    test('contract test: a rol by its discriminator (betrokkeneType), a contactpersoonRol without naam, a missing or wrong JWT', async () => {
+      const rol = { zaak: 'http://127.0.0.1/zaken/api/v1/zaken/1', roltype: config().roltypeInitiatorUrl, roltoelichting: 'x' };
+      expect(await post('/rollen', { ...rol, betrokkeneType: 'buitenaards' })).toBe(400);
+      expect(await post('/rollen', { ...rol, betrokkeneType: 'natuurlijk_persoon', contactpersoonRol: { emailadres: 'a@example.org' } })).toBe(400);
+      expect(await post('/rollen', { ...rol, betrokkeneType: 'natuurlijk_persoon', betrokkeneIdentificatie: { inpBsn: '12' } })).toBe(400);
+      expect(await post('/rollen', { ...rol, betrokkeneType: 'natuurlijk_persoon', contactpersoonRol: { naam: 'A' } })).toBe(201);
+      expect(await post('/rollen', { ...rol, betrokkeneType: 'natuurlijk_persoon' }, { Authorization: 'Bearer x.y.z' })).toBe(403);
+      const res = await fetch(`${server.base('zaken')}/rollen`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      expect(res.status).toBe(401);
+      expect(server.violations).toHaveLength(5);
+    });
   });
 });

@@ -244,6 +244,7 @@ export class OpenApiServer {
   }
 
   inject(fault: Fault): void {
+    if (typeof fault.match === 'string' && !this.ops.some((o) => o.operationId === fault.match)) throw new Error(`no operation ${fault.match}`);
     this.faults.push({ times: 1, ...fault });
   }
 
@@ -394,6 +395,17 @@ export class OpenApiServer {
       }
     }
 
+    // Klantinteracties: a foreign key ({uuid}) must name an existing resource, as in Open Klant
+    if (spec.security === 'token' && body && typeof body === 'object') {
+      for (const [name, v] of Object.entries(body as Json)) {
+        for (const ref of Array.isArray(v) ? v : [v]) {
+          if (ref && typeof ref === 'object' && typeof (ref as Json).uuid === 'string' && !this.findByUuid(String((ref as Json).uuid))) {
+            return reject(400, 'does_not_exist', `${name}: uuid ${String((ref as Json).uuid)} bestaat niet`);
+          }
+        }
+      }
+    }
+
     // faults
     const fault = this.faults.find((f) => (f.times ?? 1) > 0 && (typeof f.match === 'string' ? f.match === op.operationId : f.match({ operationId: op.operationId, method, path: relPath })));
     if (fault) {
@@ -504,9 +516,18 @@ export class OpenApiServer {
         if (!((r.kenmerken as Json[] | undefined) ?? []).some((k) => k.bron === value)) return false;
         continue;
       }
+      // Klantinteracties: a foreign key's uuid/url (klantcontact__uuid on a bijlage is wasBijlageVanKlantcontact)
       const fk = /^(\w+)__(uuid|url)$/.exec(name);
-      if (fk && r[fk[1]] && typeof r[fk[1]] === 'object') {
-        if ((r[fk[1]] as Json)[fk[2]] !== value) return false;
+      const fkName = fk && (fk[1] in r ? fk[1] : fk[1] === 'klantcontact' && 'wasBijlageVanKlantcontact' in r ? 'wasBijlageVanKlantcontact' : undefined);
+      if (fk && fkName) {
+        if (!r[fkName] || (r[fkName] as Json)[fk[2]] !== value) return false;
+        continue;
+      }
+      // Klantinteracties: a field of an identificator (onderwerpobjectidentificatorObjectId)
+      const ident = /^(onderwerpobjectidentificator|bijlageidentificator|actoridentificator)([A-Z])(\w*)$/.exec(name);
+      if (ident) {
+        const obj = r[ident[1]] as Json | undefined;
+        if (!obj || obj[ident[2].toLowerCase() + ident[3]] !== value) return false;
         continue;
       }
       if (!(name in r) && name.includes('__')) throw new Error(`filter ${name} is not modelled by the fake server`);
@@ -555,6 +576,14 @@ export class OpenApiServer {
         }
       }
     }
+  }
+
+  private findByUuid(uuid: string): Json | undefined {
+    for (const list of this.resources.values()) {
+      const hit = list.find((r) => r.uuid === uuid);
+      if (hit) return hit;
+    }
+    return undefined;
   }
 
   /** a nested object: a foreign key {uuid} gets its url from the stored resource */
