@@ -219,7 +219,7 @@ export function createKlantinteractiesPlugin(config: KlantinteractiesConfig): De
 }
 
 /** points at a ZGW resource: its URL when it fits (≤ 200), else its uuid */
-function identificator(url: string, codeObjecttype: string): Json {
+function identificator(url: string, codeObjecttype: string): { objectId: string; codeObjecttype: string; codeRegister: string; codeSoortObjectId: string } {
   const byUrl = url.length <= 200;
   return { objectId: byUrl ? url : uuidOf(url), codeObjecttype, codeRegister: 'openzaak', codeSoortObjectId: byUrl ? 'url' : 'uuid' };
 }
