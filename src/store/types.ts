@@ -562,7 +562,8 @@ export interface HandlingChange {
   actor: string;
   status?: Status;
   set?: Partial<HandlingFields>;
-  event: TimelineEventInput;
+  /** the timeline event of the change (absent: the caller wrote its own, e.g. StaffRepository.extend) */
+  event?: TimelineEventInput;
 }
 
 export interface DocumentMeta {
@@ -584,6 +585,8 @@ export interface CallbackAttemptSummary {
   lastNote: string | null;
   lastAt: string | null;
   lastBy: string | null;
+  /** the note given when it was marked done (callback_handling.note) */
+  doneNote: string | null;
 }
 
 export interface HandlingRepository {
@@ -721,6 +724,111 @@ export interface OutboxRepository {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Referrals: how often the bot sent a citizen to another procedure (for the annual report, Awb 9:12a)
+
+/** One referral as counted: the Amsterdam day, the route (objection, report, damage, care, ...), locale, channel. */
+export interface ReferralKey {
+  day: string;
+  route: string;
+  locale: string;
+  channel: string;
+}
+
+/**
+ * Counters, one row per (day, route, locale, channel) with how many referrals the bot gave. No
+ * conversation id, no text, nothing about the citizen: anonymous aggregates. Retention: kept (they are
+ * what the yearly report is made of and hold no personal data); they are not a retention participant.
+ */
+export interface ReferralRepository {
+  /** adds one to the counter of this key (creating it at 1) */
+  record(key: ReferralKey, tx?: Tx): Promise<void>;
+  /** the counters of days `fromDay`..`toDay` (inclusive), by day, route, locale, channel */
+  list(fromDay: string, toDay: string, tx?: Tx): Promise<(ReferralKey & { count: number })[]>;
+  /** totals per route for days `fromDay`..`toDay` (inclusive), by route */
+  countByRoute(fromDay: string, toDay: string, tx?: Tx): Promise<{ key: string; count: number }[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports (src/staff/reports: the annual report, Awb 9:12a)
+
+/** Complaints received in [from, before) (ISO instants, compared with complaints.received_at). */
+export interface ReportPeriod {
+  from: string;
+  before: string;
+}
+
+/** A count per value of one column; `key` null counts the complaints without a value. Sorted by key (null last). */
+export interface KeyCount {
+  key: string | null;
+  count: number;
+}
+
+/** Aggregates of the complaints received in a period, each one GROUP BY in SQL; identical on both backends. */
+export interface ReportAggregates {
+  total: number;
+  byCategory: KeyCount[];
+  byDepartment: KeyCount[];
+  /** the intake channel (phone, letter, email, counter) or, for complaints filed in a chat, the bot's channel id */
+  byChannel: KeyCount[];
+  byOutcome: KeyCount[];
+  byStatus: KeyCount[];
+  byRoute: KeyCount[];
+  /** 'formal' (formal now or ever), 'informal' (informal now or ever, never formal), null (not taken into handling yet) */
+  byHandling: KeyCount[];
+}
+
+/** A closed complaint as the term and time-to-close figures need it (no content). */
+export interface ClosedComplaintRow {
+  receivedAt: string;
+  resolvedAt: string;
+  extended: boolean;
+}
+
+export interface ReportRepository {
+  aggregates(period: ReportPeriod, tx?: Tx): Promise<ReportAggregates>;
+  /** the complaints received in the period that are resolved, by receivedAt then resolvedAt */
+  closed(period: ReportPeriod, tx?: Tx): Promise<ClosedComplaintRow[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Letters (Awb 9:6 receipt, 9:11 extension, 9:10 hearing, 9:12 decision), written by staff
+
+export const LETTER_KINDS = ['receipt', 'extension', 'hearing', 'decision'] as const;
+export type LetterKind = (typeof LETTER_KINDS)[number];
+
+export interface NewLetter {
+  complaintId: number;
+  kind: LetterKind;
+  locale: string;
+  /** the officer who made it (Actor.id) */
+  createdBy: string;
+  createdAt: string;
+  /** what the letter was made with (hearingAt, newDate, extensionReason, ...): JSON, shown to staff */
+  details: Record<string, unknown>;
+  /** the e-mail address it is sent to (null: printed / not sent by e-mail) */
+  sentTo: string | null;
+  /** the rendered letter (tagged PDF), kept as sent */
+  pdf: Buffer;
+}
+
+export interface LetterRow extends Omit<NewLetter, 'pdf'> {
+  id: number;
+  reference: string;
+  /** size of the PDF in bytes */
+  size: number;
+}
+
+/** Letters as stored; purged with their complaint (retention participant 'letters'). */
+export interface LetterRepository {
+  /** returns the new letter's id */
+  add(letter: NewLetter, tx?: Tx): Promise<number>;
+  get(id: number, tx?: Tx): Promise<LetterRow | undefined>;
+  pdf(id: number, tx?: Tx): Promise<Buffer | undefined>;
+  /** oldest first */
+  listByComplaint(complaintId: number, tx?: Tx): Promise<LetterRow[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Bulk loading (benchmarks: npm run bench:staff fills 100,000+ complaints)
 
 /** A complaint as a benchmark makes it: stored as given (no validation, no idempotency check). */
@@ -783,6 +891,12 @@ export interface Store {
   readonly coordination: Coordination;
   /** bulk loading for benchmarks (optional: a benchmark may fill through the repositories instead) */
   readonly bulk?: BulkLoader;
+  /** the bot's referrals to other procedures, counted (annual report) */
+  readonly referrals: ReferralRepository;
+  /** aggregates for the annual report (Awb 9:12a) */
+  readonly reports: ReportRepository;
+  /** letters written by staff; registered with retention as 'letters' by openStore */
+  readonly letters: LetterRepository;
   /**
    * Runs `fn` in one transaction: committed when its promise resolves, rolled back when it rejects
    * (the rejection is passed on). SQLite: BEGIN IMMEDIATE, one at a time. PostgreSQL: READ COMMITTED

@@ -15,6 +15,7 @@ import { PgCoordination } from './coordination';
 import { PgDb } from './db';
 import { PgDedupe } from './dedupe';
 import { PgDirectLine } from './directline';
+import { lettersParticipant, PgLetters } from './letters';
 import { handlingParticipant, PgHandling } from './handling';
 import { PG_MODULES } from './migrations';
 import { outboxParticipant, PgOutbox } from './outbox';
@@ -26,6 +27,8 @@ import {
   staffParticipant,
   transcriptsParticipant,
 } from './retention';
+import { PgReferrals } from './referrals';
+import { PgReports } from './reports';
 import { PgStaff } from './staff';
 import { PgTranscripts } from './transcripts';
 
@@ -40,6 +43,9 @@ export class PostgresStore implements Store {
   readonly audit: PgAudit;
   readonly staff: PgStaff;
   readonly handling: PgHandling;
+  readonly referrals: PgReferrals;
+  readonly reports: PgReports;
+  readonly letters: PgLetters;
   readonly outbox: PgOutbox;
   readonly bulk: PgBulkLoader;
   readonly retention = new Registry();
@@ -54,6 +60,9 @@ export class PostgresStore implements Store {
     this.audit = new PgAudit(db);
     this.staff = new PgStaff(db);
     this.handling = new PgHandling(db);
+    this.referrals = new PgReferrals(db);
+    this.reports = new PgReports(db);
+    this.letters = new PgLetters(db);
     this.outbox = new PgOutbox(db, clock);
     this.bulk = new PgBulkLoader(db);
     // the same order as SQLite's: complaints last, the others may still read the complaint they purge for
@@ -65,6 +74,7 @@ export class PostgresStore implements Store {
       outboxParticipant(db), // before callbacks: it reads the call-back requests it purges for
       callbacksParticipant(db),
       staffParticipant(db),
+      lettersParticipant(db),
       complaintsParticipant(db),
     ]) {
       this.retention.register(p);

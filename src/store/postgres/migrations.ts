@@ -10,6 +10,8 @@
  * then sort and compare the same on both backends, whatever the database's default locale.
  */
 import type { Migration } from './db';
+import { PG_LETTER_MIGRATIONS } from './letters';
+import { PG_REFERRAL_MIGRATIONS } from './referrals';
 
 export const PG_COMPLAINT_MIGRATIONS: Migration[] = [
   {
@@ -267,6 +269,7 @@ export const PG_OUTBOX_MIGRATIONS: Migration[] = [
   },
 ];
 
+
 /**
  * Handling (issue 14), the same columns and tables as SQLite's HANDLING_MIGRATIONS (see there):
  * complaints.version/assignee/department/handler/category/outcome/outcome_ground/intake_channel/received_at,
@@ -342,4 +345,6 @@ export const PG_MODULES: [string, Migration[]][] = [
   ['staff', PG_STAFF_MIGRATIONS],
   ['handling', PG_HANDLING_MIGRATIONS],
   ['outbox', PG_OUTBOX_MIGRATIONS],
+  ['referrals', PG_REFERRAL_MIGRATIONS],
+  ['letters', PG_LETTER_MIGRATIONS],
 ];

@@ -13,6 +13,7 @@ import { SqliteConversationState } from './conversationState';
 import { Db } from './db';
 import { SqliteDedupe } from './dedupe';
 import { SqliteDirectLine } from './directline';
+import { lettersParticipant, SqliteLetters } from './letters';
 import { handlingParticipant, SqliteHandling } from './handling';
 import { SQLITE_MODULES } from './migrations';
 import { outboxParticipant, SqliteOutbox } from './outbox';
@@ -24,6 +25,8 @@ import {
   staffParticipant,
   transcriptsParticipant,
 } from './retention';
+import { SqliteReferrals } from './referrals';
+import { SqliteReports } from './reports';
 import { Sql } from './sql';
 import { prepareSearch, SqliteStaff } from './staff';
 import { SqliteTranscripts } from './transcripts';
@@ -39,6 +42,9 @@ export class SqliteStore implements Store {
   readonly audit: SqliteAudit;
   readonly staff: SqliteStaff;
   readonly handling: SqliteHandling;
+  readonly referrals: SqliteReferrals;
+  readonly reports: SqliteReports;
+  readonly letters: SqliteLetters;
   readonly outbox: SqliteOutbox;
   readonly retention = new Registry();
   readonly coordination = new LocalCoordination();
@@ -55,6 +61,9 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAudit(sql);
     this.staff = new SqliteStaff(sql);
     this.handling = new SqliteHandling(sql);
+    this.referrals = new SqliteReferrals(sql);
+    this.reports = new SqliteReports(sql);
+    this.letters = new SqliteLetters(sql);
     this.outbox = new SqliteOutbox(sql, clock);
     this.bulk = new SqliteBulkLoader(db);
     // complaints last: the others may still read the complaint they purge for
@@ -66,6 +75,7 @@ export class SqliteStore implements Store {
       outboxParticipant(sql), // before callbacks: it reads the call-back requests it purges for
       callbacksParticipant(sql),
       staffParticipant(sql),
+      lettersParticipant(sql),
       complaintsParticipant(sql),
     ]) {
       this.retention.register(p);

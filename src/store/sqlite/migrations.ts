@@ -4,6 +4,8 @@
  * PostgreSQL has its own (src/store/postgres/migrations).
  */
 import type { Migration } from './db';
+import { LETTER_MIGRATIONS } from './letters';
+import { REFERRAL_MIGRATIONS } from './referrals';
 
 export const COMPLAINT_MIGRATIONS: Migration[] = [
   {
@@ -459,4 +461,6 @@ export const SQLITE_MODULES: [string, Migration[]][] = [
   ['staff', STAFF_MIGRATIONS],
   ['handling', HANDLING_MIGRATIONS],
   ['outbox', OUTBOX_MIGRATIONS],
+  ['referrals', REFERRAL_MIGRATIONS],
+  ['letters', LETTER_MIGRATIONS],
 ];
