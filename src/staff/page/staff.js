@@ -68,6 +68,7 @@
     tooLong: 'Dit is te lang.',
     format: 'Dit klopt niet. Controleer de schrijfwijze.',
     invalid: 'Dit klopt niet.',
+    choice: 'Kies een van de mogelijkheden.',
   };
   var HTTP_MESSAGE = {
     400: 'De gegevens zijn niet compleet of kloppen niet.',
@@ -120,12 +121,15 @@
     announcer.textContent = '';
     setTimeout(function () { announcer.textContent = text; }, 50);
   }
-  function date(iso) {
+  function date(iso, dayOnly) {
     if (!iso) return '';
     var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
     if (m) return m[3] + '-' + m[2] + '-' + m[1];
     var d = new Date(iso);
-    return isNaN(d.getTime()) ? String(iso) : d.toLocaleString('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'short' });
+    if (isNaN(d.getTime())) return String(iso);
+    return dayOnly
+      ? d.toLocaleDateString('nl-NL', { timeZone: 'Europe/Amsterdam', day: '2-digit', month: '2-digit', year: 'numeric' })
+      : d.toLocaleString('nl-NL', { timeZone: 'Europe/Amsterdam', dateStyle: 'short', timeStyle: 'short' });
   }
   function todayIso() {
     return new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Amsterdam' });
@@ -202,6 +206,7 @@
     var headers = { Authorization: 'Bearer ' + state.token };
     if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
     if (opts.version !== undefined && opts.version !== null) headers['If-Match'] = '"' + opts.version + '"';
+    if (opts.headers) Object.keys(opts.headers).forEach(function (k) { headers[k] = opts.headers[k]; });
     return fetch(API + path, {
       method: opts.method || 'GET',
       headers: headers,
@@ -348,6 +353,11 @@
         show('');
         document.getElementById('who-name').textContent = me.id;
         setChrome(true);
+        var limited = handlerOnly();
+        Array.prototype.forEach.call(document.querySelectorAll('#nav li'), function (li) {
+          var v = li.firstChild.getAttribute('data-view');
+          li.hidden = limited && v !== 'complaints' && v !== 'mine';
+        });
         return api('/meta').then(function (meta) { state.meta = Object.assign({}, DEFAULT_META, meta || {}); }, function (err) { if (err && err.auth) throw err; });
       })
       .then(function () {
@@ -521,7 +531,7 @@
             tbody.appendChild(
               el('tr', { 'data-reference': c.reference },
                 el('td', null, el('a', { class: 'open', href: '#/complaints/' + c.reference }, c.reference)),
-                el('td', null, date(c.createdAt)),
+                el('td', { class: 'nowrap' }, date(c.createdAt, true)),
                 el('td', null, label('statuses', c.status)),
                 el('td', null, ROUTE[c.route] || c.route),
                 el('td', { class: 'name' }, c.contact && c.contact.name),
@@ -569,14 +579,16 @@
   }
 
   /** Sends a change with If-Match; on 412 shows the current state and says a colleague changed it. */
-  function change(path, body, done) {
+  function change(path, body, done, after) {
     var c = state.current;
     return api('/complaints/' + encodeURIComponent(c.reference) + path, { method: 'POST', body: body, version: c.version })
       .then(function (updated) {
-        if (updated && updated.reference) drawDetail(updated);
-        else return renderDetail(c.reference);
-        refreshCounts();
-        show(done, true);
+        var shown = updated && updated.reference ? Promise.resolve(drawDetail(updated)) : renderDetail(c.reference);
+        return shown.then(function () {
+          refreshCounts();
+          show(done, true);
+          if (after) after(updated);
+        });
       })
       .catch(function (err) {
         if (err instanceof ApiError && err.status === 412) {
@@ -597,7 +609,11 @@
     main.appendChild(el('p', { class: 'no-print actions' },
       el('button', { type: 'button', id: 'print', onclick: function () { window.print(); } }, 'Afdrukken'),
     ));
-    main.appendChild(
+    var grid = el('div', { class: 'detail-grid' });
+    var left = el('div', { class: 'detail-main' });
+    grid.appendChild(left);
+    main.appendChild(grid);
+    left.appendChild(
       el('section', { id: 'deadlines', 'aria-labelledby': 'h-deadlines' },
         el('h2', { id: 'h-deadlines', text: 'Status en termijnen' }),
         el('dl', { class: 'fields' },
@@ -617,7 +633,7 @@
       ),
     );
     var cb = c.callback;
-    main.appendChild(
+    left.appendChild(
       el('section', { id: 'fields', 'aria-labelledby': 'h-fields' },
         el('h2', { id: 'h-fields', text: 'Klacht' }),
         el('dl', { class: 'fields' },
@@ -637,9 +653,10 @@
         ),
       ),
     );
-    main.appendChild(timelineSection(c));
-    main.appendChild(deliveriesSection(c));
-    var work = el('section', { id: 'handling', class: 'no-print', 'aria-labelledby': 'h-handling' }, el('h2', { id: 'h-handling', text: 'Behandelen' }));
+    left.appendChild(timelineSection(c));
+    left.appendChild(deliveriesSection(c));
+    left.appendChild(transcriptSection(c));
+    var work = el('section', { id: 'handling', class: 'no-print detail-side', 'aria-labelledby': 'h-handling' }, el('h2', { id: 'h-handling', text: 'Behandelen' }));
     if (!limited) work.appendChild(assignForm(c));
     work.appendChild(noteForm(c));
     work.appendChild(documentForm(c));
@@ -648,8 +665,7 @@
       if (c.status !== 'resolved' && !d.extended) work.appendChild(extensionForm(c));
       work.appendChild(letterForm(c));
     }
-    main.appendChild(work);
-    main.appendChild(transcriptSection(c));
+    grid.appendChild(work);
     focusHeading();
   }
 
@@ -660,7 +676,11 @@
       section.appendChild(el('p', null, 'Nog geen wijzigingen.'));
       return section;
     }
-    section.appendChild(el('ol', { class: 'timeline' }, items.map(function (t) { return el('li', { 'data-kind': t.kind }, timelineItem(c, t)); })));
+    section.appendChild(el('ol', { class: 'timeline' }, items.map(function (raw) {
+      // an event's own fields may sit in `data`
+      var t = Object.assign({}, raw.data && typeof raw.data === 'object' ? raw.data : {}, raw);
+      return el('li', { 'data-kind': t.kind }, timelineItem(c, t));
+    })));
     return section;
   }
 
@@ -678,8 +698,8 @@
       case 'document':
         what = 'Document toegevoegd: ' + (t.filename || '');
         if (t.description) detail.push(t.description);
-        if (t.documentId || t.id) {
-          var docId = t.documentId || t.id;
+        if (t.documentId) {
+          var docId = t.documentId;
           extra = el('button', { type: 'button', class: 'link', onclick: function () {
             saveFile('/complaints/' + encodeURIComponent(c.reference) + '/documents/' + encodeURIComponent(docId), t.filename || 'document').catch(failed);
           } }, 'Openen');
@@ -814,13 +834,18 @@
   }
 
   function noteForm(c) {
-    var text = el('textarea', { id: 'note-text', name: 'text', maxlength: '2000' });
+    var text = el('textarea', { id: 'note-text', name: 'text', maxlength: '5000' });
+    // a klachtbehandelaar proposes an outcome; the complaint officer decides
+    var proposal = handlerOnly() ? el('select', { id: 'note-proposed-outcome', name: 'proposedOutcome' }, options(pairs(state.meta.outcomes), '', 'geen voorstel')) : null;
     return actionForm('note-form', 'Notitie toevoegen', [
       fieldRow('Notitie', text, 'Bijvoorbeeld: "gebeld, geen gehoor". De status verandert niet.'),
+      proposal ? fieldRow('Voorstel voor de uitkomst (niet verplicht)', proposal) : null,
       el('button', { type: 'submit' }, 'Notitie toevoegen'),
     ], function () {
       if (!requireText(text, 'Schrijf een notitie.')) return;
-      change('/notes', { text: text.value.trim() }, 'De notitie is toegevoegd.');
+      var body = { text: text.value.trim() };
+      if (proposal && proposal.value) body.proposedOutcome = proposal.value;
+      change('/notes', body, 'De notitie is toegevoegd.');
     });
   }
 
@@ -947,53 +972,64 @@
         el('input', { type: 'radio', name: 'letter-kind', id: 'letter-' + k[0], value: k[0], checked: i === 0 }),
         el('label', { for: 'letter-' + k[0] }, k[1]));
     });
-    var hearingAt = el('input', { type: 'datetime-local', id: 'letter-hearing-at', name: 'hearingAt' });
-    var reason = el('textarea', { id: 'letter-extension-reason', name: 'extensionReason', maxlength: '2000' });
-    var hearingRow = fieldRow('Datum en tijd van het horen', hearingAt);
-    var reasonRow = fieldRow('Reden van de verdaging', reason);
+    var inputs = {
+      hearingAt: el('input', { type: 'datetime-local', id: 'letter-hearing-at', name: 'hearingAt' }),
+      hearingPlace: el('input', { type: 'text', id: 'letter-hearing-place', name: 'hearingPlace', maxlength: '300' }),
+      extensionReason: el('textarea', { id: 'letter-extension-reason', name: 'extensionReason', maxlength: '2000' }),
+      findings: el('textarea', { id: 'letter-findings', name: 'findings', maxlength: '2000' }),
+      conclusions: el('textarea', { id: 'letter-conclusions', name: 'conclusions', maxlength: '2000' }),
+    };
+    var rows = {
+      hearing: el('div', null, fieldRow('Datum en tijd van het gesprek', inputs.hearingAt), fieldRow('Plaats van het gesprek (niet verplicht)', inputs.hearingPlace)),
+      extension: el('div', null, fieldRow('Reden van de verdaging (niet verplicht)', inputs.extensionReason)),
+      decision: el('div', null, fieldRow('Bevindingen (niet verplicht)', inputs.findings), fieldRow('Conclusies (niet verplicht)', inputs.conclusions)),
+    };
+    var group = el('fieldset', { class: 'radios' }, el('legend', null, 'Soort brief'), radios);
     function kind() {
-      var checked = document.querySelector('input[name="letter-kind"]:checked');
+      var checked = group.querySelector('input:checked');
       return checked ? checked.value : first;
     }
     function sync() {
-      hearingRow.hidden = kind() !== 'hearing';
-      reasonRow.hidden = kind() !== 'extension';
+      Object.keys(rows).forEach(function (k) { rows[k].hidden = kind() !== k; });
     }
-    var group = el('fieldset', { class: 'radios' }, el('legend', null, 'Soort brief'), radios);
     group.addEventListener('change', sync);
     var preview = el('button', { type: 'button', id: 'letter-preview' }, 'Voorbeeld bekijken (PDF)');
     var print = el('button', { type: 'button', id: 'letter-print' }, 'Afdrukken');
     var mail = c.contact && c.contact.email ? el('button', { type: 'button', id: 'letter-send' }, 'Versturen per e-mail') : null;
-    function extra() {
-      var body = {};
-      if (kind() === 'hearing') {
-        if (!hearingAt.value) { setFieldError(hearingAt, 'Vul de datum en tijd in.'); hearingAt.focus(); return null; }
-        setFieldError(hearingAt, '');
-        body.hearingAt = new Date(hearingAt.value).toISOString();
+    /** The options of the chosen kind; null when a required one is missing. */
+    function options() {
+      var out = {};
+      var k = kind();
+      if (k === 'hearing') {
+        if (!inputs.hearingAt.value) { setFieldError(inputs.hearingAt, 'Vul de datum en tijd in.'); inputs.hearingAt.focus(); return null; }
+        setFieldError(inputs.hearingAt, '');
+        out.hearingAt = new Date(inputs.hearingAt.value).toISOString();
+        if (inputs.hearingPlace.value.trim()) out.hearingPlace = inputs.hearingPlace.value.trim();
       }
-      if (kind() === 'extension' && reason.value.trim()) body.extensionReason = reason.value.trim();
-      return body;
+      if (k === 'extension' && inputs.extensionReason.value.trim()) out.extensionReason = inputs.extensionReason.value.trim();
+      if (k === 'decision') {
+        if (inputs.findings.value.trim()) out.findings = inputs.findings.value.trim();
+        if (inputs.conclusions.value.trim()) out.conclusions = inputs.conclusions.value.trim();
+      }
+      return out;
     }
     preview.addEventListener('click', function () {
-      var body = extra();
-      if (!body) return;
-      var p = new URLSearchParams();
-      if (body.hearingAt) p.set('hearingAt', body.hearingAt);
-      if (body.extensionReason) p.set('extensionReason', body.extensionReason);
-      saveFile('/complaints/' + encodeURIComponent(c.reference) + '/letters/' + kind() + '.pdf' + (p.toString() ? '?' + p : ''), c.reference + '-' + kind() + '.pdf', true)
+      var o = options();
+      if (!o) return;
+      var p = new URLSearchParams(o).toString();
+      saveFile('/complaints/' + encodeURIComponent(c.reference) + '/letters/' + kind() + '.pdf' + (p ? '?' + p : ''), c.reference + '-' + kind() + '.pdf', true)
         .then(function () { show('Het voorbeeld is geopend in een nieuw tabblad.', true); }, failed);
     });
     function store(send) {
-      var body = extra();
+      var body = options();
       if (!body) return;
       body.kind = kind();
       body.send = send;
       var ref = c.reference;
-      change('/letters', body, send ? 'De brief is opgeslagen en wordt per e-mail verstuurd.' : 'De brief is opgeslagen. Druk hem af vanuit het PDF-tabblad.').then(function () {
-        if (send || !state.current || state.current.reference !== ref) return;
-        var letters = (state.current.timeline || []).filter(function (t) { return t.kind === 'letter' && t.letterId; });
-        var last = letters[letters.length - 1];
-        if (last) saveFile('/letters/' + last.letterId + '.pdf', ref + '-brief.pdf', true).catch(failed);
+      change('/letters', body, send ? 'De brief is opgeslagen en wordt per e-mail verstuurd.' : 'De brief is opgeslagen en geopend in een nieuw tabblad om af te drukken.', function (updated) {
+        if (send) return;
+        var id = updated && updated.letter && updated.letter.id;
+        if (id) saveFile('/letters/' + id + '.pdf', ref + '-brief.pdf', true).catch(failed);
       });
     }
     print.addEventListener('click', function () { store(false); });
@@ -1001,10 +1037,9 @@
     var form = el('form', { id: 'letter-form', class: 'action', onsubmit: function (ev) { ev.preventDefault(); } },
       el('fieldset', null, el('legend', null, 'Brief'),
         group,
-        hearingRow,
-        reasonRow,
+        rows.hearing, rows.extension, rows.decision,
         el('p', { class: 'actions' }, preview, ' ', print, ' ', mail),
-        mail ? null : el('p', { class: 'hint' }, 'De inwoner gaf geen e-mailadres: verstuur de brief per post.'),
+        mail ? null : el('p', { class: 'hint' }, 'De inwoner gaf geen e-mailadres: druk de brief af en verstuur hem per post.'),
       ));
     sync();
     return form;
@@ -1196,6 +1231,8 @@
     main.appendChild(heading('Klacht invoeren'));
     main.appendChild(el('p', null, 'Voor een klacht die per telefoon, brief, e-mail of aan de balie binnenkwam. Velden met * zijn verplicht.'));
     var summary = el('div', { id: 'error-summary', class: 'error-summary', tabindex: '-1', hidden: true });
+    // one key per filled-in form: pressing the button twice files the complaint once
+    var idempotencyKey = b64url(crypto.getRandomValues(new Uint8Array(16)));
     main.appendChild(summary);
     var inputs = {};
     function input(path, node) { node.name = path; node.id = 'new-' + path.replace('.', '-'); inputs[path] = node; return node; }
@@ -1269,7 +1306,8 @@
       var checked = form.querySelector('input[name="channel"]:checked');
       var body = {
         channel: checked ? checked.value : 'phone',
-        receivedAt: new Date(received.value + 'T12:00:00').toISOString(),
+        // today: now; an earlier day: noon of that day (deadlines count from the day of receipt)
+        receivedAt: received.value === todayIso() ? new Date().toISOString() : new Date(received.value + 'T12:00:00').toISOString(),
         route: routeSel.value,
         story: v('story'),
         incidentDate: v('incidentDate'),
@@ -1283,7 +1321,7 @@
         callback: null,
       };
       if (body.incidentDate) { body.incidentDateFrom = body.incidentDate; body.incidentDateTo = body.incidentDate; }
-      api('/complaints', { method: 'POST', body: body })
+      api('/complaints', { method: 'POST', body: body, headers: { 'Idempotency-Key': idempotencyKey } })
         .then(function (r) {
           refreshCounts();
           go('#/complaints/' + r.reference);
@@ -1329,6 +1367,7 @@
     ['byDepartment', 'Per afdeling', 'departments'],
     ['byChannel', 'Per kanaal', 'channels'],
     ['byOutcome', 'Per uitkomst', 'outcomes'],
+    ['byHandling', 'Informeel of formeel', null],
   ];
   var REFERRAL_LABEL = { objection: 'Bezwaar', 'tax-objection': 'Bezwaar belasting/WOZ', report: 'Melding openbare ruimte (Fixi)', fixi: 'Fixi', damage: 'Schadevergoeding', care: 'Zorgaanbieder', other: 'Anders' };
 
@@ -1382,13 +1421,14 @@
               el('tbody', null, countRows(r[t[0]], t[2]))),
             chart(t[0], t[1], year)));
         });
-        if (r.referrals) {
+        if (r.byReferral || r.referrals) {
           body.appendChild(el('section', { 'aria-labelledby': 'h-report-referrals', class: 'report-part' },
             el('h2', { id: 'h-report-referrals' }, 'Doorverwezen (geen klacht)'),
             el('p', null, 'Berichten die geen klacht waren en naar een andere procedure zijn verwezen. Ze tellen niet mee in de klachten hierboven.'),
             el('table', { class: 'counts-table', id: 'report-referrals' },
               el('thead', null, el('tr', null, el('th', { scope: 'col' }, 'Verwezen naar'), el('th', { scope: 'col', class: 'num' }, 'Aantal'))),
-              el('tbody', null, countRows(r.referrals, null)))));
+              el('tbody', null, countRows(r.byReferral || r.referrals, null))),
+            r.byReferral ? chart('byReferral', 'Doorverwezen', year) : null));
         }
         announce('Het jaarverslag ' + year + ' is geladen.');
       })
@@ -1399,7 +1439,7 @@
       });
   }
 
-  var CHART_NAME = { byCategory: 'category', byDepartment: 'department', byChannel: 'channel', byOutcome: 'outcome' };
+  var CHART_NAME = { byCategory: 'category', byDepartment: 'department', byChannel: 'channel', byOutcome: 'outcome', byHandling: 'handling', byReferral: 'referrals' };
   /** The server-rendered SVG chart as an image (fetched with the token); the table above is its text alternative. */
   function chart(key, title, year) {
     var fig = el('figure', { class: 'chart' });

@@ -1,0 +1,312 @@
+/**
+ * The complaint officer's day on the staff page, keyboard only, in headless Chromium (playwright-core,
+ * Debian's chromium) against the real app on a SQLite file: the menu hidden before sign-in, a wrong
+ * token, sign-in, open a complaint from the list (focus on its heading), assign, add a note, close with
+ * an outcome (after a confirmation), reopen, a colleague's change in between (412: the Dutch message
+ * and the reloaded state, nothing overwritten), a letter, Back and forward, manual entry (a field error
+ * first), the annual report and the other views; axe-core (WCAG 2.1 A/AA) after every view renders.
+ * One browser and one page for the whole file.
+ */
+import { readFileSync } from 'fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { API_TOKEN, API_TOKEN_ENTRY, request, seedComplaint, startApp, type TestApp } from './helpers';
+
+jest.setTimeout(180_000);
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let t: TestApp;
+let browser: Browser;
+let page: Page;
+let ref: string;
+let other: string;
+const pageErrors: string[] = [];
+const axeByView: Record<string, unknown[]> = {};
+
+beforeAll(async () => {
+  t = await startApp({ STAFF_API_TOKENS: API_TOKEN_ENTRY }, new Date());
+  other = (await seedComplaint(t.app, { input: { story: 'De gemeente reageerde niet op mijn brief over de parkeervergunning.' } })).reference;
+  ref = (
+    await seedComplaint(t.app, {
+      input: {
+        story: 'Ik stond een uur te wachten aan de balie van Burgerzaken en niemand hielp mij.',
+        contact: { name: 'Petra Voorbeeld', phone: '0612345678', street: 'Voorbeeldlaan 1', postcode: '1181AA', city: 'Amstelveen', email: 'petra@example.org' },
+      },
+    })
+  ).reference;
+  await t.app.complaints.requestCallback(
+    { name: 'Kees Proef', phone: '0201234567', date: '2026-01-05', partOfDay: 'morning' },
+    { locale: 'en', channel: 'webchat', conversationId: 'cb-only' },
+    'cb-only',
+  );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  // axe is injected as a script: the page's CSP is bypassed for that only
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** Presses Tab until the element matching `selector` has focus: proves it is reachable by keyboard. */
+async function tabTo(selector: string, max = 250): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`not reachable with Tab: ${selector}`);
+}
+
+/** Tabs to a select and moves its value with the arrow keys. */
+async function choose(selector: string, value: string): Promise<void> {
+  await tabTo(selector);
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 40; i++) {
+    if ((await page.$eval(selector, (s) => (s as HTMLSelectElement).value)) === value) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`${selector}: no option ${value}`);
+}
+
+async function typeInto(selector: string, text: string): Promise<void> {
+  await tabTo(selector);
+  await page.keyboard.type(text);
+}
+
+async function press(selector: string): Promise<void> {
+  await tabTo(selector);
+  await page.keyboard.press('Enter');
+}
+
+async function axe(view: string): Promise<void> {
+  await page.evaluate(AXE);
+  axeByView[view] = await page.evaluate(async () => {
+    const a = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const res = await a.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return res.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  expect({ view, violations: axeByView[view] }).toEqual({ view, violations: [] });
+}
+
+async function focusedHeading(): Promise<string | null> {
+  return page.evaluate(() => (document.activeElement?.id === 'view-title' ? document.activeElement.textContent : null));
+}
+
+async function message(text: string): Promise<void> {
+  await page.waitForFunction((s) => {
+    const m = document.getElementById('message');
+    return m && !m.hidden && (m.textContent ?? '').includes(s);
+  }, text);
+}
+
+async function detail(): Promise<{ status: string; version: number; timeline: { kind: string; note?: string; text?: string }[]; assignee?: string; outcome?: string | null }> {
+  const r = await request(t.base, 'GET', `/staff/api/complaints/${ref}`, { token: API_TOKEN });
+  return r.json;
+}
+
+test('the menu is hidden before sign-in; a wrong token says the token is not valid', async () => {
+  await page.goto(`${t.base}/staff#/complaints/${ref}`);
+  await page.waitForSelector('#api-token');
+  expect(await page.isHidden('#nav')).toBe(true);
+  expect(await page.isHidden('#who')).toBe(true);
+  await axe('sign-in');
+  await typeInto('#api-token', 'not-a-token');
+  await page.keyboard.press('Enter');
+  await message('Dit token is niet geldig');
+  expect(await page.textContent('#message')).not.toContain('sessie is verlopen');
+  expect(await page.isHidden('#nav')).toBe(true);
+});
+
+test('sign in lands on the linked complaint; the list opens a complaint with focus on its heading', async () => {
+  await page.fill('#api-token', '');
+  await typeInto('#api-token', API_TOKEN);
+  await page.keyboard.press('Enter');
+  // the link in the address bar survives the sign-in
+  await page.waitForSelector('#timeline');
+  expect(await focusedHeading()).toBe(`Klacht ${ref}`);
+  expect(await page.isVisible('#nav')).toBe(true);
+  await page.waitForSelector('#counts:not([hidden])');
+  expect(await page.textContent('#counts')).toMatch(/Nieuw: 2.*Over termijn: 0/);
+  await axe('complaint');
+
+  await press('#nav a[data-view="complaints"]');
+  await page.waitForSelector(`tr[data-reference="${other}"]`);
+  expect(page.url()).toBe(`${t.base}/staff#/complaints`);
+  expect(await focusedHeading()).toBe('Klachten');
+  await axe('list');
+  await press(`tr[data-reference="${ref}"] a.open`);
+  await page.waitForSelector('#timeline');
+  expect(page.url()).toBe(`${t.base}/staff#/complaints/${ref}`);
+  expect(await focusedHeading()).toBe(`Klacht ${ref}`);
+  // the heading is scrolled into view
+  expect(await page.$eval('#view-title', (h) => h.getBoundingClientRect().top)).toBeLessThan(200);
+
+  // Back and forward
+  await page.goBack();
+  await page.waitForSelector(`tr[data-reference="${other}"]`);
+  expect(await focusedHeading()).toBe('Klachten');
+  await page.goForward();
+  await page.waitForSelector('#timeline');
+  expect(await focusedHeading()).toBe(`Klacht ${ref}`);
+});
+
+test('assign, add a note, close with an outcome after confirming, reopen', async () => {
+  await typeInto('#assign-assignee', 'a.devries');
+  await typeInto('#assign-handler', 'b.jansen');
+  await press('#assign-form button[type=submit]');
+  await message('De toewijzing is opgeslagen.');
+  expect(await focusedHeading()).toBe(`Klacht ${ref}`);
+  expect(await page.textContent('#deadlines')).toContain('a.devries');
+  expect((await detail()).assignee).toBe('a.devries');
+
+  await typeInto('#note-text', 'Gebeld, geen gehoor.');
+  await press('#note-form button[type=submit]');
+  await message('De notitie is toegevoegd.');
+  expect(await page.textContent('#timeline')).toContain('Gebeld, geen gehoor.');
+  expect((await detail()).status).toBe('received');
+
+  await choose('#new-status', 'formal');
+  await typeInto('#status-note', 'Formeel in behandeling genomen.');
+  await press('#status-submit');
+  await message('De status is gewijzigd: Formele afhandeling.');
+  expect(await focusedHeading()).toBe(`Klacht ${ref}`);
+
+  await choose('#new-status', 'resolved');
+  await typeInto('#status-note', 'Excuses aangeboden; de balie krijgt een extra medewerker.');
+  await choose('#status-outcome', 'gegrond');
+  await choose('#status-category', 'wachttijd');
+  await press('#status-submit');
+  // a final state: the page asks first, focus on the confirming button
+  await page.waitForSelector('#confirm-final:not([hidden])');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('confirm-yes');
+  expect(await page.textContent('#confirm-text')).toContain('Gegrond');
+  expect((await detail()).status).toBe('formal');
+  await axe('confirm close');
+  await page.keyboard.press('Enter');
+  await message('De status is gewijzigd: Afgehandeld.');
+  const closed = await detail();
+  expect(closed.status).toBe('resolved');
+  expect(closed.outcome).toBe('gegrond');
+  expect(await page.textContent('#deadlines')).toContain('Gegrond');
+
+  await typeInto('#reopen-reason', 'De inwoner belde: het probleem is er nog.');
+  await press('#reopen-form button[type=submit]');
+  await message('De klacht is heropend.');
+  expect(await focusedHeading()).toBe(`Klacht ${ref}`);
+  const reopened = await detail();
+  expect(reopened.status).toBe('formal');
+  expect(reopened.outcome ?? null).toBeNull();
+  expect(await page.textContent('#timeline')).toContain('De inwoner belde: het probleem is er nog.');
+});
+
+test('a colleague changed the complaint in between: the Dutch message, the current state, nothing overwritten', async () => {
+  const seen = await detail();
+  const colleague = await request(t.base, 'POST', `/staff/api/complaints/${ref}/notes`, {
+    token: API_TOKEN,
+    headers: { 'if-match': `"${seen.version}"` },
+    body: { text: 'Notitie van een collega.' },
+  });
+  expect(colleague.status).toBe(200);
+  await typeInto('#note-text', 'Mijn notitie op een oude versie.');
+  await press('#note-form button[type=submit]');
+  await message('Een collega heeft deze klacht gewijzigd');
+  expect(await page.textContent('#timeline')).toContain('Notitie van een collega.');
+  expect(await focusedHeading()).toBe(`Klacht ${ref}`);
+  const after = await detail();
+  expect(after.version).toBeGreaterThan(seen.version);
+  expect(JSON.stringify(after.timeline)).not.toContain('Mijn notitie op een oude versie.');
+  // the page now holds the current version: the next change goes through
+  await typeInto('#note-text', 'Nu wel opgeslagen.');
+  await press('#note-form button[type=submit]');
+  await message('De notitie is toegevoegd.');
+  expect(JSON.stringify((await detail()).timeline)).toContain('Nu wel opgeslagen.');
+});
+
+test('a letter: sent by e-mail and on the timeline', async () => {
+  await tabTo('#letter-receipt');
+  await press('#letter-send');
+  await message('De brief is opgeslagen en wordt per e-mail verstuurd.');
+  expect((await detail()).timeline.some((e) => e.kind === 'letter')).toBe(true);
+  expect(await page.locator('#timeline li[data-kind="letter"]').count()).toBeGreaterThan(0);
+});
+
+test('manual entry: a field error first, then filed with its channel', async () => {
+  await press('#nav a[data-view="new"]');
+  await page.waitForSelector('#new-form');
+  expect(await focusedHeading()).toBe('Klacht invoeren');
+  await axe('new');
+  // the channel: letter (arrow keys in the radio group)
+  await tabTo('#new-channel-phone');
+  await page.keyboard.press('ArrowDown');
+  expect(await page.$eval('#new-channel-letter', (r) => (r as HTMLInputElement).checked)).toBe(true);
+  await typeInto('#new-story', 'Per brief: de vuilnisbak is drie weken niet geleegd en niemand reageert op mijn meldingen.');
+  await typeInto('#new-place', 'Voorbeeldstraat');
+  await typeInto('#new-contact-street', 'Voorbeeldstraat 3');
+  await typeInto('#new-contact-postcode', '1183 AB');
+  await typeInto('#new-contact-city', 'Amstelveen');
+  await press('#new-submit');
+  // the name is missing: the summary gets focus and names it; the error is next to the field
+  await page.waitForSelector('#error-summary:not([hidden])');
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('error-summary');
+  expect(await page.textContent('#error-summary')).toContain('Naam');
+  expect(await page.textContent('#new-contact-name-error')).toContain('Vul dit in.');
+  expect(await page.getAttribute('#new-contact-name', 'aria-invalid')).toBe('true');
+  await axe('new with errors');
+  await typeInto('#new-contact-name', 'Henk Proefpersoon');
+  await press('#new-submit');
+  await page.waitForFunction(() => /#\/complaints\/KL-/.test(location.hash) && document.getElementById('timeline'));
+  const filed = decodeURIComponent(page.url().split('#/complaints/')[1]);
+  await message(`De klacht is opgeslagen met kenmerk ${filed}.`);
+  const r = await request(t.base, 'GET', `/staff/api/complaints/${filed}`, { token: API_TOKEN });
+  expect(r.json.intakeChannel).toBe('letter');
+  expect(r.json.contact.name).toBe('Henk Proefpersoon');
+  expect(await page.textContent('#deadlines')).toContain('Brief');
+});
+
+test('the annual report, the other views, and sign-out hides the menu again', async () => {
+  const year = new Date().getFullYear();
+  await press('#nav a[data-view="reports"]');
+  await page.waitForSelector('#report-totals');
+  expect(page.url()).toBe(`${t.base}/staff#/reports/${year}`);
+  expect(await focusedHeading()).toBe(`Jaarverslag klachten ${year}`);
+  expect(await page.textContent('#report-totals')).toContain('Klachten');
+  await page.waitForSelector('#report-byChannel');
+  await page.waitForSelector('figure.chart img');
+  expect(await page.$$eval('figure.chart img', (imgs) => imgs.every((i) => (i.getAttribute('alt') ?? '').length > 10))).toBe(true);
+  await axe('report');
+
+  for (const [view, ready] of [
+    ['mine', '#complaint-rows tr'],
+    ['due', '#complaint-rows tr'],
+    ['callbacks', '#callback-rows tr'],
+    ['deliveries', '#deliveries-list table, #deliveries-list p'],
+    ['mail', '#mail-form'],
+    ['audit', '#audit-rows tr'],
+  ] as const) {
+    await press(`#nav a[data-view="${view}"]`);
+    await page.waitForSelector(ready);
+    expect(page.url()).toContain(`#/${view}`);
+    expect(await focusedHeading()).not.toBeNull();
+    await axe(view);
+  }
+
+  // the assigned complaint is in "Mijn klachten" only for its assignee; the call-back-only request shows its language
+  await press('#nav a[data-view="callbacks"]');
+  await page.waitForSelector('#callback-rows tr[data-callback]');
+  expect(await page.textContent('#callback-rows')).toContain('Engels');
+  expect(await page.textContent('#callback-rows')).toContain('Gemist');
+
+  await press('#sign-out');
+  await page.waitForSelector('#api-token');
+  expect(await page.isHidden('#nav')).toBe(true);
+  expect(await page.textContent('#message')).toContain('U bent uitgelogd.');
+  expect(pageErrors).toEqual([]);
+});
