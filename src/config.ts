@@ -68,6 +68,8 @@ export const ConfigSchema = z.object({
   OIDC_SCOPE: z.preprocess(emptyToUndefined, z.string().default('openid profile')),
   OIDC_ROLES_CLAIM: z.preprocess(emptyToUndefined, z.string().regex(/^[\w-]+(\.[\w-]+)*$/, 'a claim name or dot path').default('roles')),
   OIDC_STAFF_ROLE: z.preprocess(emptyToUndefined, z.string().default('klachtenfunctionaris')),
+  /** the role of a klachtbehandelaar (department handler): sees only the complaints assigned to them */
+  OIDC_HANDLER_ROLE: z.preprocess(emptyToUndefined, z.string().default('klachtbehandelaar')),
   RETENTION_RESOLVED_YEARS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(5)),
   RETENTION_ABANDONED_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
   RETENTION_PURGE_EVERY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(24 * 30).default(24)),
@@ -77,11 +79,42 @@ export const ConfigSchema = z.object({
   DELIVERY_RETRY_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(5)),
   DELIVERY_RETRY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(24 * 30).default(48)),
   DIGEST_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(23).default(8)),
+  // Registration backends (src/delivery/zgw, src/delivery/klantinteracties); README "Connecting to Open Zaak / Open Klant".
+  // ZGW APIs (Open Zaak): on when ZGW_ZAKEN_URL is set; then every ZGW_* below without a default is required.
+  ZGW_ZAKEN_URL: opt(z.url({ protocol: /^https?$/ })),
+  ZGW_DOCUMENTEN_URL: opt(z.url({ protocol: /^https?$/ })),
+  ZGW_CLIENT_ID: opt(z.string().min(1).max(255)),
+  ZGW_SECRET: opt(z.string().min(1)),
+  ZGW_ZAAKTYPE_URL: opt(z.url({ protocol: /^https?$/ })),
+  ZGW_ROLTYPE_INITIATOR_URL: opt(z.url({ protocol: /^https?$/ })),
+  ZGW_STATUSTYPE_URL: opt(z.url({ protocol: /^https?$/ })),
+  ZGW_INFORMATIEOBJECTTYPE_URL: opt(z.url({ protocol: /^https?$/ })),
+  ZGW_BRONORGANISATIE: opt(z.string().refine(isRsin, 'an RSIN: 9 digits that pass the 11-test')),
+  ZGW_VERANTWOORDELIJKE_ORGANISATIE: opt(z.string().refine(isRsin, 'an RSIN: 9 digits that pass the 11-test')),
+  ZGW_VERTROUWELIJKHEIDAANDUIDING: z.preprocess(
+    emptyToUndefined,
+    z.enum(['openbaar', 'beperkt_openbaar', 'intern', 'zaakvertrouwelijk', 'vertrouwelijk', 'confidentieel', 'geheim', 'zeer_geheim']).default('vertrouwelijk'),
+  ),
+  ZGW_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(600_000).default(10_000)),
+  // Klantinteracties (Open Klant 2): on when KLANTINTERACTIES_URL is set; then the token and the actor are required.
+  KLANTINTERACTIES_URL: opt(z.url({ protocol: /^https?$/ })),
+  KLANTINTERACTIES_TOKEN: opt(z.string().min(1)),
+  KLANTINTERACTIES_ACTOR_URL: opt(z.url({ protocol: /^https?$/ })),
+  KLANTINTERACTIES_KANAAL: z.preprocess(emptyToUndefined, z.string().min(1).max(50).default('chatbot')),
+  KLANTINTERACTIES_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(600_000).default(10_000)),
 });
 /** databaseFile: the SQLite file of a sqlite: DATABASE_URL; '' for PostgreSQL (the store opens DATABASE_URL itself) */
 export type Config = z.infer<typeof ConfigSchema> & { databaseFile: string };
 
 export class ConfigError extends Error {}
+
+/** An RSIN (like a BSN): 9 digits, 9·d1 + 8·d2 + … + 2·d8 − d9 divisible by 11. */
+export function isRsin(value: string): boolean {
+  if (!/^\d{9}$/.test(value)) return false;
+  const d = [...value].map(Number);
+  const sum = d.slice(0, 8).reduce((acc, n, i) => acc + n * (9 - i), 0) - d[8];
+  return sum % 11 === 0;
+}
 
 /** Validates `env`; throws a ConfigError naming every wrong variable and what is expected. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -105,6 +138,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (cfg.STAFF_PORT !== undefined && cfg.STAFF_PORT !== 0 && cfg.STAFF_PORT === cfg.PORT) {
     throw new ConfigError('Invalid configuration:\n  STAFF_PORT: must differ from PORT (leave it empty to serve /staff on PORT)');
+  }
+  if (cfg.ZGW_ZAKEN_URL) {
+    const missing = (
+      ['ZGW_DOCUMENTEN_URL', 'ZGW_CLIENT_ID', 'ZGW_SECRET', 'ZGW_ZAAKTYPE_URL', 'ZGW_ROLTYPE_INITIATOR_URL', 'ZGW_STATUSTYPE_URL', 'ZGW_INFORMATIEOBJECTTYPE_URL', 'ZGW_BRONORGANISATIE'] as const
+    ).filter((k) => !cfg[k]);
+    if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when ZGW_ZAKEN_URL is set`).join('\n')}`);
+  }
+  if (cfg.KLANTINTERACTIES_URL) {
+    const missing = (['KLANTINTERACTIES_TOKEN', 'KLANTINTERACTIES_ACTOR_URL'] as const).filter((k) => !cfg[k]);
+    if (missing.length) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required when KLANTINTERACTIES_URL is set`).join('\n')}`);
   }
   if (/^postgres(ql)?:\/\//i.test(cfg.DATABASE_URL)) return { ...cfg, databaseFile: '' };
   const file = cfg.DATABASE_URL.replace(/^sqlite:(\/\/)?/, '');

@@ -24,6 +24,7 @@
  * retry never makes a second one. Authentication: `Authorization: Token <KLANTINTERACTIES_TOKEN>`.
  * The texts sent are in Dutch: they are for the gemeente's staff, whatever language the citizen used.
  */
+import type { Config } from '../../config';
 import { addressLine, type Complaint, type StoredCallback } from '../../domain/complaint';
 import type { Municipality } from '../../municipality';
 import { PermanentDeliveryError, type DeliveryContext, type DeliveryPlugin } from '../types';
@@ -42,7 +43,23 @@ export interface KlantinteractiesConfig {
   timeoutMs: number;
 }
 
-export function createKlantinteractiesPlugin(config: KlantinteractiesConfig): DeliveryPlugin {
+/** The plugin's settings from the application's configuration (KLANTINTERACTIES_*; checked by loadConfig). */
+export function klantinteractiesConfigFrom(c: Config): KlantinteractiesConfig {
+  if (!c.KLANTINTERACTIES_URL || !c.KLANTINTERACTIES_TOKEN || !c.KLANTINTERACTIES_ACTOR_URL) {
+    throw new Error('klantinteracties: KLANTINTERACTIES_URL, KLANTINTERACTIES_TOKEN and KLANTINTERACTIES_ACTOR_URL are required');
+  }
+  return {
+    url: c.KLANTINTERACTIES_URL,
+    token: c.KLANTINTERACTIES_TOKEN,
+    actorUrl: c.KLANTINTERACTIES_ACTOR_URL,
+    kanaal: c.KLANTINTERACTIES_KANAAL,
+    timeoutMs: c.KLANTINTERACTIES_TIMEOUT_MS,
+  };
+}
+
+/** The plugin, from its own settings or from the application's configuration (src/delivery/index.ts). */
+export function createKlantinteractiesPlugin(settings: KlantinteractiesConfig | Config): DeliveryPlugin {
+  const config: KlantinteractiesConfig = 'databaseFile' in settings ? klantinteractiesConfigFrom(settings) : settings;
   const root = config.url.replace(/\/$/, '');
   const client = new JsonClient({ label: 'klantinteracties', timeoutMs: config.timeoutMs, headers: async () => ({ Authorization: `Token ${config.token}` }) });
   const kanaal = cut(config.kanaal, 50);

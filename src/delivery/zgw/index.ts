@@ -23,6 +23,7 @@
  * iat, client_id, user_id, user_representation), a fresh token per request.
  */
 import type * as Jose from 'jose';
+import type { Config } from '../../config';
 import type { Complaint } from '../../domain/complaint';
 import { toAmsterdamDate } from '../../domain/workingDays';
 import { PermanentDeliveryError, type DeliveryContext, type DeliveryPlugin } from '../types';
@@ -57,7 +58,32 @@ export interface ZgwConfig {
 /** The kenmerk's `bron` that marks zaken made by this bot (the complaint reference is the kenmerk). */
 const DEFAULT_SYSTEM = 'klachtbot';
 
-export function createZgwPlugin(config: ZgwConfig): DeliveryPlugin {
+/** The plugin's settings from the application's configuration (ZGW_*; loadConfig checked they are all there). */
+export function zgwConfigFrom(c: Config): ZgwConfig {
+  const need = (v: string | undefined, name: string): string => {
+    if (!v) throw new Error(`zgw: ${name} is required when ZGW_ZAKEN_URL is set`);
+    return v;
+  };
+  const bronorganisatie = need(c.ZGW_BRONORGANISATIE, 'ZGW_BRONORGANISATIE');
+  return {
+    zakenUrl: need(c.ZGW_ZAKEN_URL, 'ZGW_ZAKEN_URL'),
+    documentenUrl: need(c.ZGW_DOCUMENTEN_URL, 'ZGW_DOCUMENTEN_URL'),
+    clientId: need(c.ZGW_CLIENT_ID, 'ZGW_CLIENT_ID'),
+    secret: need(c.ZGW_SECRET, 'ZGW_SECRET'),
+    zaaktypeUrl: need(c.ZGW_ZAAKTYPE_URL, 'ZGW_ZAAKTYPE_URL'),
+    roltypeInitiatorUrl: need(c.ZGW_ROLTYPE_INITIATOR_URL, 'ZGW_ROLTYPE_INITIATOR_URL'),
+    statustypeUrl: need(c.ZGW_STATUSTYPE_URL, 'ZGW_STATUSTYPE_URL'),
+    informatieobjecttypeUrl: need(c.ZGW_INFORMATIEOBJECTTYPE_URL, 'ZGW_INFORMATIEOBJECTTYPE_URL'),
+    bronorganisatie,
+    verantwoordelijkeOrganisatie: c.ZGW_VERANTWOORDELIJKE_ORGANISATIE ?? bronorganisatie,
+    timeoutMs: c.ZGW_TIMEOUT_MS,
+    vertrouwelijkheidaanduiding: c.ZGW_VERTROUWELIJKHEIDAANDUIDING,
+  };
+}
+
+/** The plugin, from its own settings or from the application's configuration (src/delivery/index.ts). */
+export function createZgwPlugin(settings: ZgwConfig | Config): DeliveryPlugin {
+  const config: ZgwConfig = 'databaseFile' in settings ? zgwConfigFrom(settings) : settings;
   const system = config.systemName ?? DEFAULT_SYSTEM;
   const secret = new TextEncoder().encode(config.secret);
   const client = new JsonClient({
