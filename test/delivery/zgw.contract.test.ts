@@ -68,6 +68,8 @@ describe('zgw plugin (contract test: Zaken 1.5.1, Documenten 1.4.2)', () => {
     expect(server.violations).toEqual([]);
     expect(server.responseViolations).toEqual([]);
     expectOneOfEach();
+    // the first attempt searches for nothing (nothing can exist yet); it reads the zaak's identificatie once
+    expect(server.requests.filter((r) => r.method === 'GET').map((r) => r.operationId)).toEqual(['zaak_read']);
 
     const zaak = server.list('zaken', '/zaken')[0];
     expect(zaak).toMatchObject({

@@ -134,18 +134,20 @@ export function cut(text: string, max: number): string {
 }
 
 /**
- * One step of a plugin: reuses the URL an earlier attempt stored; otherwise looks for what an attempt
- * whose answer was lost may have made (`find`), and only then creates it. The URL is saved at once.
+ * One step of a plugin: reuses the URL an earlier attempt stored; otherwise, on a later attempt, looks
+ * for what an attempt whose answer was lost (a time-out after the POST went through, a crash before the
+ * save) may have made (`find`), and only then creates it. The URL is saved at once. The first attempt
+ * does not search: nothing can exist yet (a crashed attempt counts, so the next one searches).
  */
 export async function step(
-  ctx: { state: Record<string, unknown>; save(state: Record<string, unknown>): Promise<void> },
+  ctx: { delivery: { attempts: number }; state: Record<string, unknown>; save(state: Record<string, unknown>): Promise<void> },
   key: string,
   find: (() => Promise<string | undefined>) | null,
   create: () => Promise<string>,
 ): Promise<string> {
   const done = ctx.state[key];
   if (typeof done === 'string' && done) return done;
-  const url = (find ? await find() : undefined) ?? (await create());
+  const url = (find && ctx.delivery.attempts > 0 ? await find() : undefined) ?? (await create());
   ctx.state[key] = url;
   await ctx.save({ [key]: url });
   return url;
