@@ -13,27 +13,30 @@ const DUE = `((status = 'pending' AND next_attempt_at <= $2) OR (status = 'sendi
 export class PgOutbox implements OutboxRepository {
   constructor(private readonly db: PgDb, private readonly clock: () => Date) {}
 
-  enqueue(rows: EnqueueDelivery[], tx?: Tx): Promise<Delivery[]> {
-    if (rows.length === 0) return Promise.resolve([]);
+  /** two statements for any number of rows (one INSERT ... SELECT FROM unnest, one SELECT): filing waits for them */
+  async enqueue(rows: EnqueueDelivery[], tx?: Tx): Promise<Delivery[]> {
+    if (rows.length === 0) return [];
+    const now = this.clock().toISOString();
+    const cols = rows.map((r) => ({ s: subjectColumns(r.subject), target: r.target, due: r.dueAt ?? now }));
+    const keys = cols.map((c) => c.s.key);
+    const targets = cols.map((c) => c.target);
     return this.db.inTransaction(tx, async (t) => {
-      const now = this.clock().toISOString();
-      const result: Delivery[] = [];
-      for (const r of rows) {
-        const s = subjectColumns(r.subject);
-        await this.db.run(
-          `INSERT INTO outbox (subject_kind, subject_ref, subject_id, subject_key, target, status, attempts, next_attempt_at, state, retry_from, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, '{}'::jsonb, $7, $7, $7) ON CONFLICT (subject_key, target) DO NOTHING`,
-          [s.kind, s.ref, s.id, s.key, r.target, r.dueAt ?? now, now],
-          t,
-        );
-        const row = await this.db.one<OutboxRow & Record<string, unknown>>(
-          `SELECT ${SELECT_COLUMNS} FROM outbox WHERE subject_key = $1 AND target = $2`,
-          [s.key, r.target],
-          t,
-        );
-        result.push(toDelivery(row!));
-      }
-      return result;
+      await this.db.run(
+        `INSERT INTO outbox (subject_kind, subject_ref, subject_id, subject_key, target, status, attempts, next_attempt_at, state, retry_from, created_at, updated_at)
+         SELECT u.kind, u.ref, u.sid, u.key, u.target, 'pending', 0, u.due, '{}'::jsonb, $7, $7, $7
+           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS u(kind, ref, sid, key, target, due, n)
+          ORDER BY u.n
+         ON CONFLICT (subject_key, target) DO NOTHING`,
+        [cols.map((c) => c.s.kind), cols.map((c) => c.s.ref), cols.map((c) => c.s.id), keys, targets, cols.map((c) => c.due), now],
+        t,
+      );
+      const found = await this.db.query<OutboxRow & Record<string, unknown>>(
+        `SELECT subject_key, ${SELECT_COLUMNS} FROM outbox WHERE (subject_key, target) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [keys, targets],
+        t,
+      );
+      const byKey = new Map(found.map((r) => [`${r.subject_key as string}\n${r.target}`, r]));
+      return cols.map((c) => toDelivery(byKey.get(`${c.s.key}\n${c.target}`)!));
     });
   }
 
