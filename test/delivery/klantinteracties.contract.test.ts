@@ -204,4 +204,20 @@ describe('klantinteracties plugin (contract test: Klantinteracties 0.9.0)', () =
     const text = callbackToelichting(sampleCallback({ locale: 'en', partOfDay: 'afternoon', topic: undefined, date: '2026-12-01' }), loadMunicipality());
     expect(text).toBe('Terugbellen op dinsdag 1 december 2026, middag (13.00 - 17.00 uur), Nederlandse tijd. Verzoek TB-2026-7QK4MX. De inwoner sprak Engels in het gesprek.');
   });
+
+  test('contract test: the contract server refuses what the specification refuses (read-only fields are not required, the rest is)', async () => {
+    const post = async (path: string, body: unknown, token = TOKEN) =>
+      (await fetch(`${server.base('klantinteracties')}${path}`, { method: 'POST', headers: { Authorization: `Token ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).status;
+    const kc = { kanaal: 'chatbot', onderwerp: 'Klacht', taal: 'nld', vertrouwelijk: true };
+    expect(await post('/klantcontacten', kc)).toBe(201); // url, uuid, hadBetrokkenen … are read-only
+    expect(await post('/klantcontacten', { ...kc, kanaal: undefined })).toBe(400);
+    expect(await post('/klantcontacten', { ...kc, taal: 'nl-NL' })).toBe(400);
+    expect(await post('/klantcontacten', { ...kc, inhoud: 'x'.repeat(1001) })).toBe(400);
+    expect(await post('/klantcontacten', { ...kc, plaatsgevondenOp: 'gisteren' })).toBe(400);
+    expect(await post('/digitaleadressen', { adres: 'a@example.org', soortDigitaalAdres: 'fax' })).toBe(400);
+    expect(await post('/partijen', { soortPartij: 'kat', indicatieActief: true })).toBe(400);
+    expect(await post('/klantcontacten', kc, 'fout')).toBe(401);
+    expect(server.violations).toHaveLength(7);
+    expect(server.responseViolations).toEqual([]);
+  });
 });
