@@ -59,7 +59,12 @@ export const ConfigSchema = z.object({
   DIRECTLINE_KEEPALIVE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(300).default(20)),
   // Staff API, page and CLI (src/staff); see .env.example and src/staff/README.md.
   STAFF_API_TOKENS: opt(
-    z.string().regex(/^[\s,]*[A-Za-z0-9._-]{1,64}:[0-9a-fA-F]{64}([\s,]+[A-Za-z0-9._-]{1,64}:[0-9a-fA-F]{64})*[\s,]*$/, 'name:sha256hex entries separated by commas'),
+    z
+      .string()
+      .regex(
+        /^[\s,]*[A-Za-z0-9._-]{1,64}:[0-9a-fA-F]{64}(:(staff|handler))?([\s,]+[A-Za-z0-9._-]{1,64}:[0-9a-fA-F]{64}(:(staff|handler))?)*[\s,]*$/,
+        'name:sha256hex (or name:sha256hex:handler) entries separated by commas',
+      ),
   ),
   OIDC_ISSUER: opt(z.url({ protocol: /^https?$/ })),
   OIDC_AUDIENCE: opt(z.string()),

@@ -36,6 +36,10 @@ export const MunicipalitySchema = z.object({
   ombudsman: z.object({ name: z.string().min(1), url: Url, termMonths: z.number().int().positive() }),
   timeZone: z.string().min(1),
   branding: z.object({ primaryColor: Colour, primaryTextColor: Colour, accentColor: Colour }),
+  /** staff handling (issue 14): complaint categories (codes; labels in locales staffApi.category.*) and departments (names) */
+  handling: z
+    .object({ categories: z.array(z.string().regex(/^[a-z_]+$/)).min(1), departments: z.array(z.string().min(1)).min(1) })
+    .default({ categories: ['overig'], departments: ['Klantcontactcentrum'] }),
 });
 export type Municipality = z.infer<typeof MunicipalitySchema>;
 

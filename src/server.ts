@@ -50,6 +50,9 @@ export const IncomingActivity = z.looseObject({
 });
 
 export const MAX_BODY_BYTES = 256 * 1024;
+/** staff document uploads: 10 MB as base64 in JSON */
+export const MAX_UPLOAD_BYTES = 14 * 1024 * 1024;
+const UPLOAD_PATH = /^\/staff\/api\/complaints\/[^/]+\/documents\/?$/;
 
 /** Who may use /api/messages and how much; from configuration (see app.ts and .env.example). */
 export interface ApiMessagesPolicy {
@@ -96,7 +99,20 @@ export function createBaseServer(name: string, log: Logger, beforeBody?: restify
   guardServer(server.server);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   if (beforeBody) server.use(beforeBody);
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+  // staff document uploads (POST /staff/api/complaints/:reference/documents, base64 of up to 10 MB) get a larger limit
+  const parsers = {
+    small: restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }),
+    upload: restify.plugins.bodyParser({ maxBodySize: MAX_UPLOAD_BYTES, mapParams: false, rejectUnknown: true }),
+  };
+  server.use((req, res, next) => {
+    const chain = [...(UPLOAD_PATH.test(req.path()) ? parsers.upload : parsers.small)];
+    const step = (err?: unknown): void => {
+      const h = chain.shift();
+      if (err !== undefined || !h) return next(err as Error | undefined);
+      h(req, res, step as restify.Next);
+    };
+    step();
+  });
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
     // the path may hold a conversation id (Direct Line URLs): only its log id is logged
     log.warn({ event: 'http.error', method: req.method, path: logPath(req.getPath?.()), status: err.statusCode }, err.name);

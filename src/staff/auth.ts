@@ -4,7 +4,9 @@
  *   against the provider's JWKS (fetched over HTTPS, cached, refetched for an unknown key id), issuer,
  *   audience and expiry (required). The token must carry the staff role in the configured claim.
  * - API tokens for small installations: random strings whose SHA-256 hashes (never the tokens) are in
- *   STAFF_API_TOKENS as `name:hash`. They act with the staff role, as `token:<name>`.
+ *   STAFF_API_TOKENS as `name:hash` (staff role) or `name:hash:handler` (handler role), as `token:<name>`.
+ * Roles: 'staff' (complaint officer, sees all) and 'handler' (klachtbehandelaar, OIDC_HANDLER_ROLE: sees
+ * only complaints whose handler they are; may add notes and documents and propose an outcome).
  * No or unusable token: 401. A valid token without the staff role: 403. Reasons are logged as codes,
  * never with the token.
  */
@@ -21,6 +23,8 @@ export interface OidcSettings {
   /** a dot path into the token, e.g. `roles` (Entra ID) or `realm_access.roles` (Keycloak) */
   rolesClaim: string;
   staffRole: string;
+  /** the role of a klachtbehandelaar (department handler): sees only complaints whose handler they are */
+  handlerRole?: string;
   /** public client id for the browser sign-in (authorization code + PKCE); absent: no browser sign-in */
   clientId?: string;
   scope: string;
@@ -30,6 +34,8 @@ export interface ApiToken {
   name: string;
   /** SHA-256 of the token */
   hash: Buffer;
+  /** 'staff' (default) or 'handler' (`name:hash:handler`) */
+  role: 'staff' | 'handler';
 }
 
 export interface AuthSettings {
@@ -63,16 +69,16 @@ export function newApiToken(name: string): { token: string; entry: string } {
   return { token, entry: `${name}:${hashToken(token).toString('hex')}` };
 }
 
-/** Parses STAFF_API_TOKENS: `name:sha256hex` entries separated by commas or whitespace. */
+/** Parses STAFF_API_TOKENS: `name:sha256hex` or `name:sha256hex:handler` entries separated by commas or whitespace. */
 export function parseApiTokens(value: string | undefined): ApiToken[] {
   if (!value || !value.trim()) return [];
   return value
     .split(/[\s,]+/)
     .filter(Boolean)
     .map((entry) => {
-      const m = /^([A-Za-z0-9._-]{1,64}):([0-9a-fA-F]{64})$/.exec(entry);
-      if (!m) throw new Error('STAFF_API_TOKENS: each entry is name:sha256-hex (64 hex digits)');
-      return { name: m[1], hash: Buffer.from(m[2], 'hex') };
+      const m = /^([A-Za-z0-9._-]{1,64}):([0-9a-fA-F]{64})(?::(staff|handler))?$/.exec(entry);
+      if (!m) throw new Error('STAFF_API_TOKENS: each entry is name:sha256-hex (64 hex digits), optionally :handler');
+      return { name: m[1], hash: Buffer.from(m[2], 'hex'), role: (m[3] ?? 'staff') as 'staff' | 'handler' };
     });
 }
 
@@ -109,7 +115,7 @@ export class StaffAuth {
     if (!m) throw this.fail(401, 'no_token');
     const token = m[1];
     const apiToken = this.matchApiToken(token);
-    if (apiToken) return { id: `token:${apiToken.name}`, via: 'token', roles: ['staff'] };
+    if (apiToken) return { id: `token:${apiToken.name}`, via: 'token', roles: [apiToken.role] };
     const oidc = this.settings.oidc;
     if (!oidc || token.split('.').length !== 3) throw this.fail(401, 'invalid_token');
     const jose = loadJose();
@@ -131,8 +137,11 @@ export class StaffAuth {
     }
     const roles = rolesOf(payload, oidc.rolesClaim);
     const id = firstString(payload.preferred_username, payload.email, payload.sub) ?? 'unknown';
-    if (!roles.includes(oidc.staffRole)) throw this.fail(403, 'not_staff');
-    return { id, via: 'oidc', roles };
+    const staff = roles.includes(oidc.staffRole);
+    const handler = roles.includes(oidc.handlerRole ?? 'klachtbehandelaar');
+    if (!staff && !handler) throw this.fail(403, 'not_staff');
+    // the provider's roles, plus the app's: 'staff' (complaint officer) and/or 'handler' (klachtbehandelaar)
+    return { id, via: 'oidc', roles: [...roles, ...(staff ? ['staff'] : []), ...(handler ? ['handler'] : [])] };
   }
 
   /** The browser sign-in settings, from the provider's discovery document. */

@@ -77,7 +77,11 @@ const cutoffCache = new Map<string, OverdueCutoffs>();
  * day after it.
  */
 export function overdueCutoffs(now: Date): OverdueCutoffs {
-  const today = toAmsterdamDate(now);
+  return deadlineCutoffs(toAmsterdamDate(now));
+}
+
+/** Cut-offs for "a deadline before `today`" (any Amsterdam day: overdue is this for today). */
+export function deadlineCutoffs(today: string): OverdueCutoffs {
   const cached = cutoffCache.get(today);
   if (cached) return cached;
   const cutoff = (deadline: (received: string) => string): string => {
@@ -90,7 +94,7 @@ export function overdueCutoffs(now: Date): OverdueCutoffs {
     decide: cutoff((d) => complaintDeadlines(noonOf(d)).decideBy),
     decideExtended: cutoff((d) => complaintDeadlines(noonOf(d)).decideByExtended),
   };
-  if (cutoffCache.size > 16) cutoffCache.clear();
+  if (cutoffCache.size > 64) cutoffCache.clear();
   cutoffCache.set(today, result);
   return result;
 }

@@ -5,6 +5,7 @@
 import type { BotTranscriptStore } from '../bot/transcriptStore';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { loadMunicipality, type Municipality } from '../municipality';
 import type { Store } from '../store/types';
 import { AuditLog } from './audit';
 import { parseApiTokens, StaffAuth, type AuthSettings } from './auth';
@@ -28,6 +29,8 @@ export type StaffConfig = Pick<
   | 'OIDC_SCOPE'
   | 'OIDC_ROLES_CLAIM'
   | 'OIDC_STAFF_ROLE'
+  | 'OIDC_HANDLER_ROLE'
+  | 'MUNICIPALITY_FILE'
   | 'RETENTION_RESOLVED_YEARS'
   | 'RETENTION_ABANDONED_DAYS'
 >;
@@ -45,6 +48,7 @@ export function authSettings(config: StaffConfig): AuthSettings {
             scope: config.OIDC_SCOPE,
             rolesClaim: config.OIDC_ROLES_CLAIM,
             staffRole: config.OIDC_STAFF_ROLE,
+            handlerRole: config.OIDC_HANDLER_ROLE,
           }
         : undefined,
   };
@@ -54,11 +58,12 @@ export async function createStaff(
   store: Store,
   transcripts: BotTranscriptStore,
   config: StaffConfig,
-  opts: { clock?: () => Date; log?: Logger } = {},
+  opts: { clock?: () => Date; log?: Logger; municipality?: Municipality } = {},
 ): Promise<Staff> {
   const clock = opts.clock ?? (() => new Date());
   const audit = new AuditLog(store.audit, clock);
-  const service = new StaffService(store, transcripts, audit, clock);
+  // categories and departments from the municipality file (handling, issue 14)
+  const service = new StaffService(store, transcripts, audit, clock, (opts.municipality ?? loadMunicipality(config.MUNICIPALITY_FILE)).handling);
   const retention = new Retention(
     store,
     audit,

@@ -107,7 +107,6 @@ export function createZgwPlugin(settings: ZgwConfig | Config): DeliveryPlugin {
 
   async function deliverComplaint(ctx: DeliveryContext, complaint: Complaint): Promise<void> {
     const { signal } = ctx;
-    const now = ctx.deps.now();
     const day = toAmsterdamDate(new Date(complaint.createdAt));
     const ref = complaint.reference;
 
@@ -166,7 +165,7 @@ export function createZgwPlugin(settings: ZgwConfig | Config): DeliveryPlugin {
         urlOf(
           await client.post(
             `${zaken}/statussen`,
-            { zaak, statustype: config.statustypeUrl, datumStatusGezet: now.toISOString(), statustoelichting: 'Klacht ontvangen via de chatbot' },
+            { zaak, statustype: config.statustypeUrl, datumStatusGezet: complaint.createdAt, statustoelichting: 'Klacht ontvangen via de chatbot' },
             signal,
           ),
           'status',

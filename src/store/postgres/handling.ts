@@ -63,6 +63,7 @@ export class PgHandling implements HandlingRepository {
         await this.db.run('UPDATE complaint_handling SET resolved_at = NULL WHERE complaint_id = $1', [c.id], t);
       }
       const e = c.event;
+      if (!e) return c.expectedVersion + 1;
       await this.db.run(
         `INSERT INTO complaint_events (complaint_id, kind, from_status, to_status, actor, note, at, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [c.id, e.kind, e.from ?? null, e.to ?? null, c.actor, e.note ?? '', c.at, e.data ? JSON.stringify(e.data) : null],
@@ -141,13 +142,19 @@ export class PgHandling implements HandlingRepository {
 
   async callbackAttempts(callbackIds: number[], tx?: Tx): Promise<Map<number, CallbackAttemptSummary>> {
     const out = new Map<number, CallbackAttemptSummary>();
-    for (const id of callbackIds) out.set(id, { callbackId: id, attempts: 0, lastOutcome: null, lastNote: null, lastAt: null, lastBy: null });
+    for (const id of callbackIds) out.set(id, { callbackId: id, attempts: 0, lastOutcome: null, lastNote: null, lastAt: null, lastBy: null, doneNote: null });
     if (callbackIds.length === 0) return out;
     const rows = await this.db.query(
       'SELECT id, callback_id, at, actor, outcome, note FROM callback_attempts WHERE callback_id = ANY($1::bigint[]) ORDER BY id',
       [callbackIds],
       tx,
     );
+    const done = await this.db.query<{ callback_id: number; note: string | null }>(
+      'SELECT callback_id, note FROM callback_handling WHERE callback_id = ANY($1::bigint[])',
+      [callbackIds],
+      tx,
+    );
+    for (const d of done) out.get(Number(d.callback_id))!.doneNote = d.note;
     for (const r of rows.map(toAttempt)) {
       const s = out.get(r.callbackId)!;
       s.attempts++;

@@ -61,6 +61,7 @@ export class SqliteHandling implements HandlingRepository {
         await this.sql.run('UPDATE complaint_handling SET resolved_at = NULL WHERE complaint_id = ?', [c.id], t);
       }
       const e = c.event;
+      if (!e) return c.expectedVersion + 1;
       await this.sql.run(
         `INSERT INTO complaint_events (complaint_id, kind, from_status, to_status, actor, note, at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         [c.id, e.kind, e.from ?? null, e.to ?? null, c.actor, e.note ?? '', c.at, e.data ? JSON.stringify(e.data) : null],
@@ -143,7 +144,7 @@ export class SqliteHandling implements HandlingRepository {
 
   async callbackAttempts(callbackIds: number[], tx?: Tx): Promise<Map<number, CallbackAttemptSummary>> {
     const out = new Map<number, CallbackAttemptSummary>();
-    for (const id of callbackIds) out.set(id, { callbackId: id, attempts: 0, lastOutcome: null, lastNote: null, lastAt: null, lastBy: null });
+    for (const id of callbackIds) out.set(id, { callbackId: id, attempts: 0, lastOutcome: null, lastNote: null, lastAt: null, lastBy: null, doneNote: null });
     for (let k = 0; k < callbackIds.length; k += 500) {
       const ids = callbackIds.slice(k, k + 500);
       const rows = await this.sql.all<Record<string, unknown>>(
@@ -151,6 +152,12 @@ export class SqliteHandling implements HandlingRepository {
         ids,
         tx,
       );
+      const done = await this.sql.all<{ callback_id: number; note: string | null }>(
+        `SELECT callback_id, note FROM callback_handling WHERE callback_id IN (${placeholders(ids.length)})`,
+        ids,
+        tx,
+      );
+      for (const d of done) out.get(Number(d.callback_id))!.doneNote = d.note;
       for (const r of rows.map(toAttempt)) {
         const s = out.get(r.callbackId)!;
         s.attempts++;
