@@ -12,8 +12,10 @@ import type { DeliveryPlanner } from '../store/complaintStore';
 import type { EnqueueDelivery, Store } from '../store/types';
 import { createDeliveryDeps } from './deps';
 import { DigestScheduler } from './digest';
+import { createKlantinteractiesPlugin } from './klantinteracties';
 import type { DeliveryDeps, DeliveryPlugin, DeliverySubject, DeliveryTarget } from './types';
 import { DeliveryWorker } from './worker';
+import { createZgwPlugin } from './zgw';
 
 /** The enabled plugins by target; plans which rows a newly filed subject gets. */
 export class DeliveryRegistry implements DeliveryPlanner {
@@ -46,8 +48,8 @@ export class DeliveryRegistry implements DeliveryPlanner {
 type Factory = (config: Config, deps: DeliveryDeps) => DeliveryPlugin | DeliveryPlugin[] | Promise<DeliveryPlugin | DeliveryPlugin[]>;
 
 /**
- * A plugin module's factory, loaded only when its configuration is set. Each module is written on its
- * own (src/delivery/mail, zgw, klantinteracties); a configured module that is missing is an error.
+ * A plugin module's factory loaded by name, only when its configuration is set (the mail module,
+ * src/delivery/mail, is written on its own); a configured module that is missing is an error.
  */
 async function factory(module: string, name: string): Promise<Factory> {
   const loaded = (await import(module)) as Record<string, unknown>;
@@ -59,17 +61,13 @@ async function factory(module: string, name: string): Promise<Factory> {
 /** The plugins the configuration turns on (none by default). */
 export async function pluginsFromConfig(config: Config, deps: DeliveryDeps): Promise<DeliveryPlugin[]> {
   const env = config as Config & Record<string, unknown>;
-  const wanted: [unknown, string, string][] = [
-    [env.SMTP_URL, './mail', 'createMailPlugins'],
-    [env.ZGW_ZAKEN_URL, './zgw', 'createZgwPlugin'],
-    [env.KLANTINTERACTIES_URL, './klantinteracties', 'createKlantinteractiesPlugin'],
-  ];
   const plugins: DeliveryPlugin[] = [];
-  for (const [setting, module, name] of wanted) {
-    if (!setting) continue;
-    const made = await (await factory(module, name))(config, deps);
+  if (env.SMTP_URL) {
+    const made = await (await factory('./mail', 'createMailPlugins'))(config, deps);
     plugins.push(...(Array.isArray(made) ? made : [made]));
   }
+  if (config.ZGW_ZAKEN_URL) plugins.push(createZgwPlugin(config));
+  if (config.KLANTINTERACTIES_URL) plugins.push(createKlantinteractiesPlugin(config));
   return plugins;
 }
 

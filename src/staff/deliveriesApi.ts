@@ -28,10 +28,15 @@ export async function complaintDeliveries(store: Store, reference: string): Prom
   return [...own, ...cbRows].sort((a, b) => b.id - a.id);
 }
 
+/** a complaint officer (role 'staff'), or anyone when roles are not in use */
+function isOfficer(who: Principal): boolean {
+  const roles = who.roles ?? [];
+  return !(roles.includes('handler') && !roles.includes('staff'));
+}
+
 /** 403 unless the principal is a complaint officer (a handler sees only their complaints, elsewhere). */
 function requireOfficer(who: Principal): void {
-  const roles = who.roles ?? [];
-  if (roles.includes('handler') && !roles.includes('staff')) {
+  if (!isOfficer(who)) {
     throw Object.assign(new StaffError(409, 'forbidden', 'Alleen klachtenfunctionarissen mogen dit.'), { status: 403 });
   }
 }
@@ -52,6 +57,11 @@ export function registerDeliveryRoutes(
       const ref = String(req.params?.reference ?? '').toUpperCase();
       if (!isReference(ref) || !(await store.complaints.getByReference(ref))) {
         throw new StaffError(404, 'not_found', 'Er is geen klacht met dit kenmerk.');
+      }
+      if (!isOfficer(who)) {
+        // a klachtbehandelaar: only as part of a complaint they may read (the service checks, and audits)
+        const detail = (await staff.service.get(who, ref)) as { deliveries?: Delivery[] };
+        return { body: { items: detail.deliveries ?? [] } };
       }
       const items = await complaintDeliveries(store, ref);
       await staff.audit.record(who, { action: 'deliveries.read', references: [ref], detail: { count: items.length } });
