@@ -3,6 +3,7 @@
  * All dates are ISO calendar dates 'YYYY-MM-DD' in Europe/Amsterdam; nothing here reads the clock.
  */
 import Holidays from 'date-holidays';
+import decreed from './holidays-nl.json';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -39,6 +40,18 @@ export function toAmsterdamDate(d: Date): string {
 }
 
 /**
+ * Algemene termijnenwet art. 3 lid 2: Goede Vrijdag is equal to the holidays of lid 1 (date-holidays rule
+ * 'easter -2'); lid 3: the days the Crown makes equal by decree, kept in src/domain/holidays-nl.json
+ * (update it when a new decree is published).
+ */
+const GOEDE_VRIJDAG = (r: string) => r === 'easter -2';
+
+/** Days equal to holidays by royal decree (Atw art. 3 lid 3), from the data file. */
+export const DECREED_DAYS: ReadonlySet<string> = new Set(decreed.decrees.flatMap((d) => d.days.map((x) => x.date)));
+/** The years the data file has a decree for (later years: lid 1 and lid 2 only). */
+export const DECREED_YEARS: ReadonlySet<number> = new Set(decreed.decrees.flatMap((d) => d.years));
+
+/**
  * Algemene termijnenwet art. 3 lid 1: Nieuwjaarsdag, Tweede Paasdag, Hemelvaartsdag, Tweede Pinksterdag,
  * Eerste en Tweede Kerstdag, the King's birthday (Koningsdag) and 5 mei. date-holidays ('NL') has all of them,
  * plus days the law does not count (Goede Vrijdag, Pasen, Pinksteren, observances); we pick by rule, not by
@@ -63,18 +76,24 @@ function holidaysOf(year: number): ReadonlySet<string> {
   if (!set) {
     const all = nlHolidays.getHolidays(year) || [];
     // Legal deadlines must never be silently wrong: fail loudly if the library's data ever changes shape.
-    const missing = TERMIJNENWET_RULES.filter((matches) => !all.some((h) => matches(h.rule)));
+    const missing = [...TERMIJNENWET_RULES, GOEDE_VRIJDAG].filter((matches) => !all.some((h) => matches(h.rule)));
     if (missing.length > 0) {
       throw new Error(`date-holidays lacks ${missing.length} Termijnenwet holiday(s) for ${year}`);
     }
     // A Set: two holidays may share a day (Hemelvaartsdag fell on 5 May in 2005 and 2016).
-    set = new Set(all.filter((h) => TERMIJNENWET_RULES.some((matches) => matches(h.rule))).map((h) => h.date.slice(0, 10)));
+    set = new Set([
+      ...all.filter((h) => TERMIJNENWET_RULES.some((matches) => matches(h.rule)) || GOEDE_VRIJDAG(h.rule)).map((h) => h.date.slice(0, 10)),
+      ...[...DECREED_DAYS].filter((d) => d.startsWith(`${year}-`)),
+    ]);
     holidayCache.set(year, set);
   }
   return set;
 }
 
-/** A holiday under the Algemene termijnenwet (weekends are not holidays, just not working days). */
+/**
+ * A holiday under the Algemene termijnenwet (weekends are not holidays, just not working days): art. 3
+ * lid 1, Goede Vrijdag (lid 2), and the days of the decrees in holidays-nl.json (lid 3).
+ */
 export function isPublicHoliday(date: string): boolean {
   return holidaysOf(parseIso(date).getUTCFullYear()).has(date);
 }

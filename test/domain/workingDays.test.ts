@@ -2,6 +2,8 @@ import {
   addWeeks,
   addWorkingDays,
   complaintDeadlines,
+  DECREED_DAYS,
+  DECREED_YEARS,
   isPublicHoliday,
   isWorkingDay,
   nextWorkingDayOnOrAfter,
@@ -20,13 +22,16 @@ function holidaysIn(year: number): string[] {
 }
 
 describe('isPublicHoliday (Algemene termijnenwet art. 3)', () => {
-  test('exactly the Termijnenwet holidays of 2026', () => {
+  test('exactly the Termijnenwet holidays of 2026: lid 1, Goede Vrijdag (lid 2) and the decreed days (lid 3)', () => {
     expect(holidaysIn(2026)).toEqual([
       '2026-01-01', // Nieuwjaarsdag
+      '2026-01-02', // Friday after Nieuwjaarsdag, by decree
+      '2026-04-03', // Goede Vrijdag (art. 3 lid 2)
       '2026-04-06', // Tweede Paasdag
       '2026-04-27', // Koningsdag (Monday)
       '2026-05-05', // Bevrijdingsdag (Tuesday)
       '2026-05-14', // Hemelvaartsdag
+      '2026-05-15', // Friday after Hemelvaartsdag, by decree
       '2026-05-25', // Tweede Pinksterdag
       '2026-12-25', // Eerste Kerstdag (Friday)
       '2026-12-26', // Tweede Kerstdag (Saturday)
@@ -48,6 +53,7 @@ describe('isPublicHoliday (Algemene termijnenwet art. 3)', () => {
     expect(isPublicHoliday('2013-04-30')).toBe(true);
     expect(holidaysIn(2016)).toEqual([
       '2016-01-01',
+      '2016-03-25', // Goede Vrijdag (no decree in the data file for 2016)
       '2016-03-28',
       '2016-04-27',
       '2016-05-05', // Hemelvaartsdag and Bevrijdingsdag
@@ -58,7 +64,6 @@ describe('isPublicHoliday (Algemene termijnenwet art. 3)', () => {
   });
 
   test('days the law does not list are no holidays', () => {
-    expect(isPublicHoliday('2026-04-03')).toBe(false); // Goede Vrijdag
     expect(isPublicHoliday('2026-04-05')).toBe(false); // Eerste Paasdag (a Sunday anyway)
     expect(isPublicHoliday('2026-05-24')).toBe(false); // Eerste Pinksterdag (a Sunday anyway)
     expect(isPublicHoliday('2026-05-04')).toBe(false); // Dodenherdenking
@@ -72,10 +77,38 @@ describe('isPublicHoliday (Algemene termijnenwet art. 3)', () => {
   });
 });
 
+describe('the data file of decreed days (Atw art. 3 lid 3)', () => {
+  test('every decreed day of the three-yearly decrees counts, and only in the years listed', () => {
+    for (const d of ['2023-04-28', '2023-05-19', '2024-05-10', '2024-12-27', '2025-05-30', '2026-01-02', '2026-05-15', '2027-05-07', '2028-04-28', '2028-05-26']) {
+      expect([d, isPublicHoliday(d)]).toEqual([d, true]);
+      expect(DECREED_DAYS.has(d)).toBe(true);
+    }
+    expect([...DECREED_YEARS].sort()).toEqual([2023, 2024, 2025, 2026, 2027, 2028]);
+    // a Friday after Hemelvaartsdag in a year without a decree in the file is an ordinary working day
+    expect(isPublicHoliday('2022-05-27')).toBe(false);
+  });
+
+  test('Goede Vrijdag every year, also without a decree (art. 3 lid 2)', () => {
+    expect(isPublicHoliday('2025-04-18')).toBe(true);
+    expect(isPublicHoliday('2027-03-26')).toBe(true);
+    expect(isPublicHoliday('2030-04-19')).toBe(true);
+  });
+
+  test('a term of six weeks ending on Goede Vrijdag or the Friday after Hemelvaart runs to the next working day', () => {
+    // received Friday 20 February 2026: six weeks end on Goede Vrijdag 3 April -> Tuesday 7 April (after Tweede Paasdag)
+    expect(complaintDeadlines(new Date('2026-02-20T10:00:00Z')).decideBy).toBe('2026-04-07');
+    // received Friday 3 April 2026 (Goede Vrijdag): six weeks end on Friday 15 May (decreed) -> Monday 18 May
+    expect(complaintDeadlines(new Date('2026-04-03T10:00:00Z')).decideBy).toBe('2026-05-18');
+  });
+});
+
 describe('isWorkingDay', () => {
   test.each([
     ['2026-11-24', true], // Tuesday
-    ['2026-04-03', true], // Goede Vrijdag
+    ['2026-04-03', false], // Goede Vrijdag (art. 3 lid 2)
+    ['2026-04-02', true], // Witte Donderdag
+    ['2026-05-15', false], // Friday after Hemelvaartsdag 2026, by decree
+    ['2026-05-04', true], // Dodenherdenking: no decree for 4 May 2026
     ['2026-11-28', false], // Saturday
     ['2026-11-29', false], // Sunday
     ['2026-04-27', false], // Koningsdag
@@ -93,7 +126,8 @@ describe('addWorkingDays', () => {
   test('skips weekends and holidays', () => {
     expect(addWorkingDays('2026-11-24', 4)).toBe('2026-11-30'); // Tue -> Mon
     expect(addWorkingDays('2026-04-24', 1)).toBe('2026-04-28'); // Fri -> Tue (Koningsdag on Monday)
-    expect(addWorkingDays('2026-05-13', 1)).toBe('2026-05-15'); // over Hemelvaart
+    expect(addWorkingDays('2026-05-13', 1)).toBe('2026-05-18'); // over Hemelvaart and the decreed Friday after it
+    expect(addWorkingDays('2026-04-02', 1)).toBe('2026-04-07'); // over Goede Vrijdag, the weekend and Tweede Paasdag
   });
 
   test('a term over Christmas and New Year', () => {
