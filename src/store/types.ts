@@ -704,7 +704,10 @@ export interface OutboxRepository {
   /** back to pending, due at `nextAttemptAt`, with the error (no personal data) */
   markRetry(id: number, owner: string, nextAttemptAt: string, error: string, at: string, tx?: Tx): Promise<boolean>;
   markFailed(id: number, owner: string, error: string, at: string, tx?: Tx): Promise<boolean>;
-  /** pending rows of targets not in `enabled` get `error` as last error (they stay pending); returns how many changed */
+  /**
+   * Rows of targets not in `enabled`: pending ones get `error` as last error (they stay pending); a
+   * 'sending' one whose lease ran out becomes pending (due at `at`) with that error. Returns how many changed.
+   */
   flagDisabled(enabled: readonly DeliveryTarget[], error: string, at: string, tx?: Tx): Promise<number>;
   /** rows of these subjects (any kind), newest first */
   listBySubjects(subjects: DeliverySubject[], tx?: Tx): Promise<Delivery[]>;

@@ -92,13 +92,21 @@ export class PgOutbox implements OutboxRepository {
     return this.finish(id, owner, `status = 'failed', failed_at = $3, next_attempt_at = NULL, last_error = $4, updated_at = $3`, [at, error], tx);
   }
 
-  flagDisabled(enabled: readonly DeliveryTarget[], error: string, at: string, tx?: Tx): Promise<number> {
-    return this.db.run(
+  async flagDisabled(enabled: readonly DeliveryTarget[], error: string, at: string, tx?: Tx): Promise<number> {
+    // a claim whose worker died while its target was turned off: pending again, due at once
+    const released = await this.db.run(
+      `UPDATE outbox SET status = 'pending', next_attempt_at = $2, lease_owner = NULL, lease_until = NULL, last_error = $1, updated_at = $2
+        WHERE status = 'sending' AND lease_until <= $2 AND target <> ALL($3::text[])`,
+      [error, at, [...enabled]],
+      tx,
+    );
+    const flagged = await this.db.run(
       `UPDATE outbox SET last_error = $1, updated_at = $2
         WHERE status = 'pending' AND target <> ALL($3::text[]) AND (last_error IS NULL OR last_error <> $1)`,
       [error, at, [...enabled]],
       tx,
     );
+    return released + flagged;
   }
 
   async listBySubjects(subjects: DeliverySubject[], tx?: Tx): Promise<Delivery[]> {

@@ -94,14 +94,24 @@ export class SqliteOutbox implements OutboxRepository {
     return this.finish(id, owner, `status = 'failed', failed_at = ?, next_attempt_at = NULL, last_error = ?, updated_at = ?`, [at, error, at], tx);
   }
 
-  async flagDisabled(enabled: readonly DeliveryTarget[], error: string, at: string, tx?: Tx): Promise<number> {
-    const { changes } = await this.sql.run(
-      `UPDATE outbox SET last_error = ?, updated_at = ?
-        WHERE status = 'pending' AND target NOT IN (${placeholders(enabled.length)}) AND (last_error IS NULL OR last_error <> ?)`,
-      [error, at, ...enabled, error],
-      tx,
-    );
-    return changes;
+  flagDisabled(enabled: readonly DeliveryTarget[], error: string, at: string, tx?: Tx): Promise<number> {
+    const others = `target NOT IN (${placeholders(enabled.length)})`;
+    return this.sql.atomic(tx, async (t) => {
+      // a claim whose worker died while its target was turned off: pending again, due at once
+      const released = await this.sql.run(
+        `UPDATE outbox SET status = 'pending', next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ?
+          WHERE status = 'sending' AND lease_until <= ? AND ${others}`,
+        [at, error, at, at, ...enabled],
+        t,
+      );
+      const flagged = await this.sql.run(
+        `UPDATE outbox SET last_error = ?, updated_at = ?
+          WHERE status = 'pending' AND ${others} AND (last_error IS NULL OR last_error <> ?)`,
+        [error, at, ...enabled, error],
+        t,
+      );
+      return released.changes + flagged.changes;
+    });
   }
 
   async listBySubjects(subjects: DeliverySubject[], tx?: Tx): Promise<Delivery[]> {

@@ -100,6 +100,16 @@ describeStores('outbox', (ctx) => {
     expect(await s.outbox.counts()).toEqual({ pending: 4, sending: 0, sent: 0, failed: 0 });
   });
 
+  test('a claim of a target that was turned off, whose worker died, is pending again once its lease ran out', async () => {
+    const s = ctx.store;
+    const [lost] = await s.outbox.enqueue([{ subject: { kind: 'complaint', reference: 'KL-2026-DDDDDD' }, target: 'klantinteracties' }]);
+    await s.outbox.claim({ ...claimReq('old', 0), targets: ['klantinteracties'] });
+    expect(await s.outbox.flagDisabled(['zgw'], 'plugin not enabled', iso(1000))).toBe(0); // leased still
+    expect(await s.outbox.flagDisabled(['zgw'], 'plugin not enabled', iso(2 * MIN))).toBe(1);
+    expect(await s.outbox.get(lost.id)).toMatchObject({ status: 'pending', nextAttemptAt: iso(2 * MIN), lastError: 'plugin not enabled', attempts: 1 });
+    expect(await s.outbox.claim({ ...claimReq('new', 2 * MIN), targets: ['klantinteracties'] })).toHaveLength(1);
+  });
+
   test('claims by many owners at once: every row goes to exactly one', async () => {
     const s = ctx.store;
     const other = await ctx.openAnother();
