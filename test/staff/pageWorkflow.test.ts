@@ -101,10 +101,14 @@ async function focusedHeading(): Promise<string | null> {
 }
 
 async function message(text: string): Promise<void> {
-  await page.waitForFunction((s) => {
-    const m = document.getElementById('message');
-    return m && !m.hidden && (m.textContent ?? '').includes(s);
-  }, text);
+  try {
+    await page.waitForFunction((s) => {
+      const m = document.getElementById('message');
+      return m && !m.hidden && (m.textContent ?? '').includes(s);
+    }, text, { timeout: 10_000 });
+  } catch {
+    throw new Error(`message "${text}" not shown; the page shows: "${await page.textContent('#message')}"`);
+  }
 }
 
 async function detail(): Promise<{ status: string; version: number; timeline: { kind: string; note?: string; text?: string }[]; assignee?: string; outcome?: string | null }> {
@@ -176,7 +180,7 @@ test('assign, add a note, close with an outcome after confirming, reopen', async
   await choose('#new-status', 'formal');
   await typeInto('#status-note', 'Formeel in behandeling genomen.');
   await press('#status-submit');
-  await message('De status is gewijzigd: Formele afhandeling.');
+  await message('De status is gewijzigd: Formeel in behandeling.');
   expect(await focusedHeading()).toBe(`Klacht ${ref}`);
 
   await choose('#new-status', 'resolved');
@@ -236,6 +240,18 @@ test('a letter: sent by e-mail and on the timeline', async () => {
   await message('De brief is opgeslagen en wordt per e-mail verstuurd.');
   expect((await detail()).timeline.some((e) => e.kind === 'letter')).toBe(true);
   expect(await page.locator('#timeline li[data-kind="letter"]').count()).toBeGreaterThan(0);
+});
+
+test('the complaint with its whole timeline prints on one or two A4 pages, without menu and forms', async () => {
+  await page.emulateMedia({ media: 'print' });
+  expect(await page.isHidden('#nav')).toBe(true);
+  expect(await page.isHidden('#handling')).toBe(true);
+  expect(await page.isVisible('#timeline')).toBe(true);
+  const pdf = await page.pdf({ format: 'A4', printBackground: false });
+  await page.emulateMedia({ media: 'screen' });
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+  expect(pages).toBeGreaterThanOrEqual(1);
+  expect(pages).toBeLessThanOrEqual(2);
 });
 
 test('manual entry: a field error first, then filed with its channel', async () => {

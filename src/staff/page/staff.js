@@ -564,7 +564,11 @@
     clear(main);
     main.appendChild(el('p', null, 'Laden…'));
     return api('/complaints/' + encodeURIComponent(reference))
-      .then(function (c) { drawDetail(c); })
+      .then(function (c) {
+        drawDetail(c);
+        // a message for this view, said by the view before (a complaint just entered)
+        if (state.flash) { show(state.flash, true); state.flash = null; }
+      })
       .catch(function (err) {
         clear(main);
         main.appendChild(heading('Klacht ' + reference));
@@ -877,7 +881,7 @@
   }
 
   function statusForm(c) {
-    var next = NEXT[c.status] || [];
+    var next = (state.meta.transitions && state.meta.transitions[c.status]) || NEXT[c.status] || [];
     var select = el('select', { id: 'new-status', name: 'status' }, next.map(function (s) { return el('option', { value: s }, label('statuses', s)); }));
     var note = el('textarea', { id: 'status-note', name: 'note', maxlength: '2000' });
     var outcome = el('select', { id: 'status-outcome', name: 'outcome' }, options(pairs(state.meta.outcomes), c.outcome || '', 'kies een uitkomst'));
@@ -1128,7 +1132,7 @@
     var parts = [el('span', null, 'Alleen terugbellen' + (cb.reference ? ' (' + cb.reference + ')' : ''))];
     if (cb.conversationId) {
       var btn = el('button', { type: 'button', class: 'link conversation' }, 'Gesprek downloaden');
-      btn.setAttribute('aria-label', 'Gesprek van ' + (cb.reference || 'dit verzoek') + ' downloaden');
+      btn.setAttribute('aria-label', 'Gesprek downloaden van ' + (cb.reference || 'dit verzoek'));
       btn.addEventListener('click', function () {
         saveFile('/callbacks/' + cb.id + '/transcript', (cb.reference || 'terugbelverzoek-' + cb.id) + '.transcript').catch(failed);
       });
@@ -1142,7 +1146,7 @@
     var when = [date(cb.date)];
     if (late) when.push(el('div', { class: 'late missed' }, '⚠ Gemist'));
     var common = [
-      el('td', null, when),
+      el('td', { class: 'nowrap' }, when),
       el('td', null, PART[cb.partOfDay] || cb.partOfDay),
       el('td', null, cb.name),
       el('td', null, cb.phone),
@@ -1236,7 +1240,8 @@
     main.appendChild(summary);
     var inputs = {};
     function input(path, node) { node.name = path; node.id = 'new-' + path.replace('.', '-'); inputs[path] = node; return node; }
-    var channels = pairs(state.meta.channels).map(function (p, i) {
+    var manual = ['phone', 'letter', 'email', 'counter'];
+    var channels = pairs(state.meta.channels).filter(function (p) { return manual.indexOf(p[0]) >= 0; }).map(function (p, i) {
       return el('div', { class: 'field inline' },
         el('input', { type: 'radio', name: 'channel', id: 'new-channel-' + p[0], value: p[0], checked: i === 0 }),
         el('label', { for: 'new-channel-' + p[0] }, p[1]));
@@ -1324,8 +1329,8 @@
       api('/complaints', { method: 'POST', body: body, headers: { 'Idempotency-Key': idempotencyKey } })
         .then(function (r) {
           refreshCounts();
+          state.flash = 'De klacht is opgeslagen met kenmerk ' + r.reference + '.';
           go('#/complaints/' + r.reference);
-          show('De klacht is opgeslagen met kenmerk ' + r.reference + '.', true);
         })
         .catch(function (err) {
           if (err instanceof ApiError && err.status === 400) {
@@ -1363,11 +1368,11 @@
 
   // ---------- annual report ----------
   var REPORT_TABLES = [
-    ['byCategory', 'Per categorie', 'categories'],
-    ['byDepartment', 'Per afdeling', 'departments'],
-    ['byChannel', 'Per kanaal', 'channels'],
-    ['byOutcome', 'Per uitkomst', 'outcomes'],
-    ['byHandling', 'Informeel of formeel', null],
+    ['byCategory', 'Per categorie', 'categories', 'Categorie'],
+    ['byDepartment', 'Per afdeling', 'departments', 'Afdeling'],
+    ['byChannel', 'Per kanaal', 'channels', 'Binnengekomen via'],
+    ['byOutcome', 'Per uitkomst', 'outcomes', 'Uitkomst'],
+    ['byHandling', 'Informeel of formeel', null, 'Afhandeling'],
   ];
   var REFERRAL_LABEL = { objection: 'Bezwaar', 'tax-objection': 'Bezwaar belasting/WOZ', report: 'Melding openbare ruimte (Fixi)', fixi: 'Fixi', damage: 'Schadevergoeding', care: 'Zorgaanbieder', other: 'Anders' };
 
@@ -1406,8 +1411,9 @@
           el('h2', { id: 'h-report-totals' }, 'Kerncijfers'),
           el('dl', { class: 'fields', id: 'report-totals' },
             field('Klachten', String(r.total)),
-            r.informal !== undefined ? field('Informeel afgehandeld', String(r.informal)) : null,
-            r.formal !== undefined ? field('Formeel afgehandeld', String(r.formal)) : null,
+            r.informal !== undefined ? field('Informele behandeling', String(r.informal)) : null,
+            r.formal !== undefined ? field('Formele behandeling', String(r.formal)) : null,
+            r.closed !== undefined ? field('Afgehandeld', String(r.closed)) : null,
             r.withinTermShare !== undefined ? field('Binnen de termijn afgehandeld', pct(r.withinTermShare)) : null,
             r.medianDaysToClose !== undefined ? field('Mediaan doorlooptijd', r.medianDaysToClose === null ? '—' : r.medianDaysToClose + ' dagen') : null,
           )));
@@ -1416,19 +1422,21 @@
           var id = 'h-report-' + t[0];
           body.appendChild(el('section', { 'aria-labelledby': id, class: 'report-part' },
             el('h2', { id: id }, t[1]),
-            el('table', { class: 'counts-table', id: 'report-' + t[0] },
-              el('thead', null, el('tr', null, el('th', { scope: 'col' }, t[1].replace('Per ', '')), el('th', { scope: 'col', class: 'num' }, 'Aantal'))),
-              el('tbody', null, countRows(r[t[0]], t[2]))),
-            chart(t[0], t[1], year)));
+            el('div', { class: 'pair' },
+              el('table', { class: 'counts-table', id: 'report-' + t[0] },
+                el('thead', null, el('tr', null, el('th', { scope: 'col' }, t[3]), el('th', { scope: 'col', class: 'num' }, 'Aantal'))),
+                el('tbody', null, countRows(r[t[0]], t[2]))),
+              chart(t[0], t[1], year))));
         });
         if (r.byReferral || r.referrals) {
           body.appendChild(el('section', { 'aria-labelledby': 'h-report-referrals', class: 'report-part' },
             el('h2', { id: 'h-report-referrals' }, 'Doorverwezen (geen klacht)'),
             el('p', null, 'Berichten die geen klacht waren en naar een andere procedure zijn verwezen. Ze tellen niet mee in de klachten hierboven.'),
-            el('table', { class: 'counts-table', id: 'report-referrals' },
-              el('thead', null, el('tr', null, el('th', { scope: 'col' }, 'Verwezen naar'), el('th', { scope: 'col', class: 'num' }, 'Aantal'))),
-              el('tbody', null, countRows(r.byReferral || r.referrals, null))),
-            r.byReferral ? chart('byReferral', 'Doorverwezen', year) : null));
+            el('div', { class: 'pair' },
+              el('table', { class: 'counts-table', id: 'report-referrals' },
+                el('thead', null, el('tr', null, el('th', { scope: 'col' }, 'Verwezen naar'), el('th', { scope: 'col', class: 'num' }, 'Aantal'))),
+                el('tbody', null, countRows(r.byReferral || r.referrals, null))),
+              r.byReferral ? chart('byReferral', 'Doorverwezen', year) : null)));
         }
         announce('Het jaarverslag ' + year + ' is geladen.');
       })
@@ -1443,11 +1451,11 @@
   /** The server-rendered SVG chart as an image (fetched with the token); the table above is its text alternative. */
   function chart(key, title, year) {
     var fig = el('figure', { class: 'chart' });
-    var caption = el('figcaption', null, 'Grafiek: ' + title.toLowerCase() + ' (de cijfers staan in de tabel hierboven).');
+    var caption = el('figcaption', null, 'Grafiek: ' + title.toLowerCase() + ' (de cijfers staan ook in de tabel).');
     api('/reports/annual/' + CHART_NAME[key] + '.svg?year=' + year, { raw: true })
       .then(function (blob) {
         var url = URL.createObjectURL(blob);
-        fig.insertBefore(el('img', { src: url, alt: 'Staafdiagram ' + title.toLowerCase() + ' in ' + year + '; de cijfers staan in de tabel hierboven.', class: 'chart-img' }), caption);
+        fig.insertBefore(el('img', { src: url, alt: 'Staafdiagram ' + title.toLowerCase() + ' in ' + year + '; de cijfers staan ook in de tabel ernaast.', class: 'chart-img' }), caption);
       })
       .catch(function () { fig.hidden = true; });
     fig.appendChild(caption);
