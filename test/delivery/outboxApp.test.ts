@@ -4,6 +4,7 @@
  * a failed one through the staff API; app.close() stops the worker cleanly. The plugin is the test's
  * own (the worker's collaborator), injected with createApp's deliveryPlugins.
  */
+import { createHash } from 'crypto';
 import { createApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { DeliveryContext, DeliveryPlugin, DeliverySubject } from '../../src/delivery/types';
@@ -40,6 +41,8 @@ async function until(check: () => Promise<boolean> | boolean, what: string, ms =
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** a klachtbehandelaar's API token: no list of all deliveries, no retry */
+const HANDLER_TOKEN = 'handler-token-0123456789abcdef';
 let db: ReturnType<typeof tempDbFile>;
 let app: App | undefined;
 let base: string;
@@ -50,7 +53,7 @@ async function start(): Promise<App> {
     DATABASE_URL: `sqlite:${db.file}`,
     PORT: '0',
     LOG_LEVEL: 'silent',
-    STAFF_API_TOKENS: API_TOKEN_ENTRY,
+    STAFF_API_TOKENS: `${API_TOKEN_ENTRY},h1:${createHash('sha256').update(HANDLER_TOKEN).digest('hex')}:handler`,
     DELIVERY_TIMEOUT_MS: '60000',
     STAFF_PUBLIC_URL: 'https://klachten.example.nl',
   });
@@ -127,6 +130,15 @@ test('staff list failed deliveries and retry one through the staff API; the retr
   const id = failed.json.items[0].id as number;
   expect((await request(base, 'GET', '/staff/api/deliveries?status=lost', { token: API_TOKEN })).json).toMatchObject({ error: 'invalid_query', message: expect.any(String) });
   expect((await request(base, 'GET', '/staff/api/deliveries')).status).toBe(401);
+
+  // a klachtbehandelaar may not list every delivery or retry one
+  const refused = await request(base, 'GET', '/staff/api/deliveries?status=failed', { token: HANDLER_TOKEN });
+  expect(refused.status).toBe(403);
+  expect(refused.json).toEqual({ error: 'forbidden', message: expect.any(String) });
+  expect((await request(base, 'POST', `/staff/api/deliveries/${id}/retry`, { token: HANDLER_TOKEN })).status).toBe(403);
+  expect((await a.store.outbox.get(id))?.status).toBe('failed');
+  // the staff page link in officers' mails
+  expect(a.delivery.deps.staffLink(reference)).toBe(`https://klachten.example.nl/staff/#/complaints/${reference}`);
 
   fail = false;
   const retried = await request(base, 'POST', `/staff/api/deliveries/${id}/retry`, { token: API_TOKEN });
