@@ -47,6 +47,12 @@ afterAll(async () => {
 
 const get = (path: string, token = API_TOKEN) => request(t.base, 'GET', path, { token });
 const post = (path: string, body: unknown, token = API_TOKEN) => request(t.base, 'POST', path, { token, body });
+/** A change of a complaint, based on the version the officer just saw (If-Match with its ETag). */
+const change = async (path: string, body: unknown, token = API_TOKEN) => {
+  const ref = /KL-\d{4}-\w{6}/.exec(path)![0];
+  const etag = String((await get(`/staff/api/complaints/${ref}`, token)).headers.etag);
+  return request(t.base, 'POST', path, { token, body, headers: { 'if-match': etag } });
+};
 
 test('list: newest first, paged with a cursor, serialised through the complaint schema', async () => {
   const first = await get('/staff/api/complaints?limit=3');
@@ -147,14 +153,14 @@ test('overdue: flagged and filterable; the day of the deadline itself is still i
 
 test('status workflow: received -> informal -> formal -> resolved, with who, when and a note', async () => {
   const ref = refs.recent;
-  const bad = await post(`/staff/api/complaints/${ref}/status`, { status: 'resolved', note: 'klaar' }, officer);
+  const bad = await change(`/staff/api/complaints/${ref}/status`, { status: 'resolved', note: 'klaar', outcome: 'gegrond' }, officer);
   expect(bad.status).toBe(409);
   expect(bad.json.error).toBe('invalid_transition');
-  expect((await post(`/staff/api/complaints/${ref}/status`, { status: 'informal' }, officer)).status).toBe(400); // note required
-  expect((await post(`/staff/api/complaints/${ref}/status`, { status: 'closed', note: 'x' }, officer)).status).toBe(400);
+  expect((await change(`/staff/api/complaints/${ref}/status`, { status: 'informal' }, officer)).status).toBe(400); // note required
+  expect((await change(`/staff/api/complaints/${ref}/status`, { status: 'closed', note: 'x' }, officer)).status).toBe(400);
 
   t.clock.now = new Date('2026-11-24T10:00:00Z');
-  const informal = await post(`/staff/api/complaints/${ref}/status`, { status: 'informal', note: 'Doorgestuurd naar Burgerzaken' }, officer);
+  const informal = await change(`/staff/api/complaints/${ref}/status`, { status: 'informal', note: 'Doorgestuurd naar Burgerzaken' }, officer);
   expect(informal.status).toBe(200);
   const c1 = ComplaintDetailSchema.parse(informal.json);
   expect(c1.status).toBe('informal');
@@ -163,15 +169,15 @@ test('status workflow: received -> informal -> formal -> resolved, with who, whe
     { at: '2026-11-24T10:00:00.000Z', actor: 'a.devries', kind: 'status', from: 'received', to: 'informal', note: 'Doorgestuurd naar Burgerzaken' },
   ]);
   t.clock.now = new Date('2026-11-25T10:00:00Z');
-  await post(`/staff/api/complaints/${ref}/status`, { status: 'formal', note: 'Inwoner niet tevreden' }, officer);
-  const ext = await post(`/staff/api/complaints/${ref}/extension`, { note: 'Hoorzitting nodig' }, officer);
+  await change(`/staff/api/complaints/${ref}/status`, { status: 'formal', note: 'Inwoner niet tevreden' }, officer);
+  const ext = await change(`/staff/api/complaints/${ref}/extension`, { note: 'Hoorzitting nodig' }, officer);
   expect(ext.status).toBe(200);
   const c2 = ComplaintDetailSchema.parse(ext.json);
   expect(c2.deadlines.extended).toBe(true);
   expect(c2.deadlines.decisionDue).toBe(c2.deadlines.decideByExtended);
-  expect((await post(`/staff/api/complaints/${ref}/extension`, { note: 'nog eens' }, officer)).json.error).toBe('already_extended');
+  expect((await change(`/staff/api/complaints/${ref}/extension`, { note: 'nog eens' }, officer)).json.error).toBe('already_extended');
   t.clock.now = new Date('2026-11-26T10:00:00Z');
-  const done = ComplaintDetailSchema.parse((await post(`/staff/api/complaints/${ref}/status`, { status: 'resolved', note: 'Excuses aangeboden' })).json);
+  const done = ComplaintDetailSchema.parse((await change(`/staff/api/complaints/${ref}/status`, { status: 'resolved', note: 'Excuses aangeboden', outcome: 'gegrond' })).json);
   expect(done.status).toBe('resolved');
   expect(done.resolvedAt).toBe('2026-11-26T10:00:00.000Z');
   expect(done.deadlines.overdue).toBe(false);
@@ -181,7 +187,7 @@ test('status workflow: received -> informal -> formal -> resolved, with who, whe
     ['a.devries', 'extension', null, null],
     ['token:ops', 'status', 'formal', 'resolved'],
   ]);
-  expect((await post(`/staff/api/complaints/${ref}/status`, { status: 'formal', note: 'heropenen' })).status).toBe(409);
+  expect((await change(`/staff/api/complaints/${ref}/status`, { status: 'formal', note: 'heropenen' })).status).toBe(409);
   const resolved = ComplaintListSchema.parse((await get('/staff/api/complaints?status=resolved')).json);
   expect(resolved.items.map((c) => c.reference)).toEqual([ref]);
   t.clock.now = T0;

@@ -38,7 +38,7 @@ test('no token: 401 with a Bearer challenge, on every API route', async () => {
     const res = await request(t.base, method, path);
     expect([path, res.status]).toEqual([path, 401]);
     expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
-    expect(res.json).toEqual({ error: 'no_token' });
+    expect(res.json).toEqual({ error: 'no_token', message: 'Log in om verder te gaan.' });
   }
   expect((await me(undefined, { authorization: 'Basic dXNlcjpwYXNz' })).status).toBe(401);
 });
@@ -46,25 +46,25 @@ test('no token: 401 with a Bearer challenge, on every API route', async () => {
 test('a valid access token with the staff role is accepted and names the officer', async () => {
   const res = await me(await idp.token());
   expect(res.status).toBe(200);
-  expect(res.json).toEqual({ id: 'a.devries', via: 'oidc', roles: ['klachtenfunctionaris'] });
+  expect(res.json).toEqual({ id: 'a.devries', via: 'oidc', roles: ['klachtenfunctionaris', 'staff'] });
 });
 
 test('expired token: 401 token_expired', async () => {
   const res = await me(await idp.token({}, { expiresIn: Math.floor(Date.now() / 1000) - 3600 }));
   expect(res.status).toBe(401);
-  expect(res.json).toEqual({ error: 'token_expired' });
+  expect(res.json).toEqual({ error: 'token_expired', message: 'Uw sessie is verlopen. Log opnieuw in.' });
 });
 
 test('wrong audience: 401', async () => {
   const res = await me(await idp.token({ aud: 'some-other-api' }));
   expect(res.status).toBe(401);
-  expect(res.json).toEqual({ error: 'invalid_token' });
+  expect(res.json).toEqual({ error: 'invalid_token', message: expect.any(String) });
 });
 
 test('wrong issuer: 401', async () => {
   const res = await me(await idp.token({ iss: 'https://evil.example/realms/gemeente' }));
   expect(res.status).toBe(401);
-  expect(res.json).toEqual({ error: 'invalid_token' });
+  expect(res.json).toEqual({ error: 'invalid_token', message: expect.any(String) });
 });
 
 test('bad signature (another key under the provider key id), tampered payload, unsigned token: 401', async () => {
@@ -78,10 +78,19 @@ test('bad signature (another key under the provider key id), tampered payload, u
   expect((await me('not-a-jwt-and-not-a-token')).status).toBe(401);
 });
 
+test('a klachtbehandelaar (OIDC_HANDLER_ROLE, default klachtbehandelaar) is let in with the handler role only', async () => {
+  const res = await me(await idp.token({ roles: ['klachtbehandelaar'] }));
+  expect(res.status).toBe(200);
+  expect(res.json.roles).toEqual(['klachtbehandelaar', 'handler']);
+  const list = await request(t.base, 'GET', '/staff/api/complaints', { token: await idp.token({ roles: ['klachtbehandelaar'] }) });
+  expect(list.status).toBe(200);
+  expect(list.json.items).toEqual([]); // nothing is assigned to them
+});
+
 test('a valid token without the staff role: 403', async () => {
   const noRole = await me(await idp.token({ roles: ['medewerker-burgerzaken'] }));
   expect(noRole.status).toBe(403);
-  expect(noRole.json).toEqual({ error: 'not_staff' });
+  expect(noRole.json).toEqual({ error: 'not_staff', message: 'U heeft geen toegang tot de klachten.' });
   const noClaim = await me(await idp.token({ roles: undefined }));
   expect(noClaim.status).toBe(403);
   const list = await request(t.base, 'GET', '/staff/api/complaints', { token: await idp.token({ roles: [] }) });
@@ -114,7 +123,7 @@ test('when the provider cannot be reached, OIDC tokens get 503 (API tokens still
   try {
     const res = await request(t2.base, 'GET', '/staff/api/me', { token });
     expect(res.status).toBe(503);
-    expect(res.json).toEqual({ error: 'idp_unreachable' });
+    expect(res.json).toEqual({ error: 'idp_unreachable', message: expect.any(String) });
     expect((await request(t2.base, 'GET', '/staff/api/me', { token: API_TOKEN })).status).toBe(200);
   } finally {
     await t2.close();
