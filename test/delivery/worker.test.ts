@@ -96,7 +96,9 @@ for (const backend of BACKENDS) {
 
     test('a delivery is sent; errors are retried every DELIVERY_RETRY_MINUTES, then failed after DELIVERY_RETRY_HOURS', async () => {
       const plugin = new TestPlugin();
-      const w = worker(store, clock, [plugin], { retryMinutes: 30, retryHours: 1 });
+      const lines: object[] = [];
+      const log = { info: (o: object) => lines.push(o), warn: (o: object) => lines.push(o), error: (o: object) => lines.push(o) };
+      const w = worker(store, clock, [plugin], { retryMinutes: 30, retryHours: 1, log });
       const [ok, flaky] = await store.outbox.enqueue([
         { subject: subject(1), target: 'zgw' },
         { subject: subject(2), target: 'zgw' },
@@ -124,6 +126,10 @@ for (const backend of BACKENDS) {
       expect(await store.outbox.get(flaky.id)).toMatchObject({ status: 'failed', attempts: 3, nextAttemptAt: null, lastError: 'HTTP 503 from Zaken API' });
       expect(plugin.calls.filter((c) => c.id === flaky.id).map((c) => c.attempts)).toEqual([0, 1, 2]);
       expect((await store.outbox.failedSince(START.toISOString())).map((d) => d.id)).toEqual([flaky.id]);
+      // one log line per attempt, by delivery id: no reference
+      expect(lines.map((l) => (l as { outcome: string }).outcome).sort()).toEqual(['failed', 'retry', 'retry', 'sent']);
+      expect(lines.find((l) => (l as { deliveryId: number }).deliveryId === ok.id)).toEqual({ event: 'delivery.attempt', deliveryId: ok.id, target: 'zgw', subject: 'complaint', attempt: 1, outcome: 'sent', ms: expect.any(Number) });
+      expect(JSON.stringify(lines)).not.toMatch(/KL-2026/);
     });
 
     test('PermanentDeliveryError fails at once; a time-out is retried; a target without plugin stays pending', async () => {
