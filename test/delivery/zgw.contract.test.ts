@@ -103,6 +103,9 @@ describe('zgw plugin (contract test: Zaken 1.5.1, Documenten 1.4.2)', () => {
     expect(Buffer.from(pdfRequest.inhoud, 'base64').length).toBe(pdfRequest.bestandsomvang);
     expect(pdf).toMatchObject({ formaat: 'application/pdf', taal: 'nld', bronorganisatie: '002220647', informatieobjecttype: config().informatieobjecttypeUrl, vertrouwelijkheidaanduiding: 'vertrouwelijk', creatiedatum: '2026-11-24', auteur: 'klachtbot' });
     expect(server.contents.get(String(pdf.url))!.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // the accessible complaint PDF (src/delivery/pdf): tagged, in the conversation's language
+    expect(server.contents.get(String(pdf.url))!.toString('latin1')).toContain('/StructTreeRoot');
+    expect(server.contents.get(String(pdf.url))!.toString('latin1')).toContain('/Lang (nl');
     expect(transcript).toMatchObject({ formaat: 'application/json', taal: 'nld' });
     expect(JSON.parse(server.contents.get(String(transcript.url))!.toString('utf8'))).toEqual([
       { type: 'message', from: { role: 'user' }, text: 'Ik wil een klacht indienen' },

@@ -27,7 +27,7 @@ import type { Config } from '../../config';
 import type { Complaint } from '../../domain/complaint';
 import { toAmsterdamDate } from '../../domain/workingDays';
 import { PermanentDeliveryError, type DeliveryContext, type DeliveryPlugin } from '../types';
-import { complaintPdf } from './document';
+import { renderComplaintPdf } from '../pdf/complaintPdf';
 import { cut, JsonClient, step, type Json } from './http';
 
 export const VERTROUWELIJKHEID = ['openbaar', 'beperkt_openbaar', 'intern', 'zaakvertrouwelijk', 'vertrouwelijk', 'confidentieel', 'geheim', 'zeer_geheim'] as const;
@@ -180,7 +180,8 @@ export function createZgwPlugin(settings: ZgwConfig | Config): DeliveryPlugin {
         bestandsnaam: `klacht-${ref}.pdf`,
         formaat: 'application/pdf',
         beschrijving: 'De klacht zoals ingediend via de chatbot',
-        content: async () => complaintPdf(complaint, ctx.deps.municipality),
+        // the accessible complaint PDF the citizen got, in the language of the conversation (= taal)
+        content: async () => renderComplaintPdf(complaint, ctx.deps.municipality, complaint.locale),
       },
       {
         key: 'transcript',
