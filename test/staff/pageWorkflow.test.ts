@@ -242,6 +242,30 @@ test('a letter: sent by e-mail and on the timeline', async () => {
   expect(await page.locator('#timeline li[data-kind="letter"]').count()).toBeGreaterThan(0);
 });
 
+test('a document added from a file, read back; the deliveries with their status and a retry', async () => {
+  await tabTo('#doc-file');
+  await page.setInputFiles('#doc-file', { name: 'brief-inwoner.txt', mimeType: 'text/plain', buffer: Buffer.from('Geachte heer/mevrouw, hierbij mijn aanvulling.') });
+  await typeInto('#doc-description', 'Brief van de inwoner');
+  await press('#document-form button[type=submit]');
+  await message('Het document is toegevoegd.');
+  const item = page.locator('#timeline li[data-kind="document"]');
+  await expect(item.textContent()).resolves.toContain('brief-inwoner.txt');
+  const [download] = await Promise.all([page.waitForEvent('download'), item.locator('button').press('Enter')]);
+  expect(readFileSync((await download.path())!, 'utf8')).toBe('Geachte heer/mevrouw, hierbij mijn aanvulling.');
+
+  // the letter sent by e-mail is a delivery (no SMTP here: it waits or fails, with its error, and can be retried)
+  const rows = page.locator('#deliveries tr[data-delivery-row]');
+  expect(await rows.count()).toBeGreaterThan(0);
+  await expect(page.textContent('#deliveries')).resolves.toContain('Brief per e-mail');
+  const retry = page.locator('#deliveries button.retry').first();
+  if ((await retry.count()) > 0) {
+    await press('#deliveries button.retry');
+    await message('De verzending wordt opnieuw geprobeerd.');
+  } else {
+    expect(await page.locator('#deliveries tr[data-status="sent"]').count()).toBeGreaterThan(0);
+  }
+});
+
 test('the complaint with its whole timeline prints on one or two A4 pages, without menu and forms', async () => {
   await page.emulateMedia({ media: 'print' });
   expect(await page.isHidden('#nav')).toBe(true);
@@ -287,7 +311,7 @@ test('manual entry: a field error first, then filed with its channel', async () 
   expect(await page.textContent('#deadlines')).toContain('Brief');
 });
 
-test('the annual report, the other views, and sign-out hides the menu again', async () => {
+test('the annual report, the other views, and the list as CSV', async () => {
   const year = new Date().getFullYear();
   await press('#nav a[data-view="reports"]');
   await page.waitForSelector('#report-totals');
@@ -314,11 +338,45 @@ test('the annual report, the other views, and sign-out hides the menu again', as
     await axe(view);
   }
 
-  // the assigned complaint is in "Mijn klachten" only for its assignee; the call-back-only request shows its language
+  // the list exported as CSV, with the current filters, fetched with the token
+  await press('#nav a[data-view="complaints"]');
+  await page.waitForSelector(`tr[data-reference="${other}"]`);
+  const [csv] = await Promise.all([page.waitForEvent('download'), press('#export-csv')]);
+  expect(csv.suggestedFilename()).toMatch(/^klachten-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csvText = readFileSync((await csv.path())!, 'utf8');
+  expect(csvText).toContain(ref);
+  expect(csvText).toContain(';');
+});
+
+test('call-backs: missed and its language shown; not reached, then reached with a note that stays visible', async () => {
   await press('#nav a[data-view="callbacks"]');
   await page.waitForSelector('#callback-rows tr[data-callback]');
-  expect(await page.textContent('#callback-rows')).toContain('Engels');
-  expect(await page.textContent('#callback-rows')).toContain('Gemist');
+  const row = page.locator('#callback-rows tr[data-callback]').first();
+  await expect(row.textContent()).resolves.toContain('Engels');
+  await expect(row.textContent()).resolves.toContain('Gemist');
+  await expect(row.textContent()).resolves.toContain('Alleen terugbellen');
+
+  await press('#callback-rows button.outcome-toggle');
+  expect(await page.getAttribute('#callback-rows button.outcome-toggle', 'aria-expanded')).toBe('true');
+  // focus is on the first outcome; the arrow key picks "niet bereikt"
+  await page.keyboard.press('ArrowDown');
+  await typeInto('#callback-rows form.callback-outcome textarea', 'Voicemail ingesproken.');
+  await press('#callback-rows form.callback-outcome button.done');
+  await message('niet bereikt');
+  await page.waitForFunction(() => /1 \(laatst: Niet bereikt\)/.test(document.querySelector('#callback-rows tr[data-callback]')?.textContent ?? ''));
+
+  await press('#callback-rows button.outcome-toggle');
+  await typeInto('#callback-rows form.callback-outcome textarea', 'Teruggebeld: vraag beantwoord.');
+  await press('#callback-rows form.callback-outcome button.done');
+  await message('Gemarkeerd als teruggebeld.');
+  await page.waitForFunction(() => (document.getElementById('callback-rows')?.textContent ?? '').includes('Geen open terugbelverzoeken'));
+  await press('#callbacks-done');
+  await page.waitForSelector('#callback-rows tr[data-callback]');
+  expect(await page.textContent('#callback-rows')).toContain('Teruggebeld: vraag beantwoord.');
+  await axe('callbacks done');
+});
+
+test('sign-out hides the menu again', async () => {
 
   await press('#sign-out');
   await page.waitForSelector('#api-token');

@@ -1127,18 +1127,13 @@
       .catch(failed);
   }
 
+  /** A call-back with a complaint links to it; one without names its own reference and the conversation (channel and id). */
   function conversationCell(cb) {
     if (cb.complaintReference) return el('a', { href: '#/complaints/' + cb.complaintReference }, cb.complaintReference);
-    var parts = [el('span', null, 'Alleen terugbellen' + (cb.reference ? ' (' + cb.reference + ')' : ''))];
-    if (cb.conversationId) {
-      var btn = el('button', { type: 'button', class: 'link conversation' }, 'Gesprek downloaden');
-      btn.setAttribute('aria-label', 'Gesprek downloaden van ' + (cb.reference || 'dit verzoek'));
-      btn.addEventListener('click', function () {
-        saveFile('/callbacks/' + cb.id + '/transcript', (cb.reference || 'terugbelverzoek-' + cb.id) + '.transcript').catch(failed);
-      });
-      parts.push(el('br'), btn);
-    }
-    return parts;
+    return [
+      el('span', null, 'Alleen terugbellen' + (cb.reference ? ' (' + cb.reference + ')' : '')),
+      cb.conversationId ? el('div', { class: 'hint conversation' }, 'Gesprek: ' + (cb.channel || '') + ' · ' + cb.conversationId) : null,
+    ];
   }
 
   function callbackRows(cb, status) {
