@@ -17,8 +17,11 @@ export function searchTokens(text: string): string[] {
   return words.map(foldWord).filter((w) => w.length > 0);
 }
 
-/** A reference with or without its prefix: 'KL-2026-7QK4MX', '2026-7QK4MX', '7QK4MX' (its code is one search word). */
-const REFERENCE_QUERY = /^(?:KL-?)?(?:\d{4}-)?([23456789A-HJKMNP-Z]{6})$/i;
+/**
+ * A reference with its prefix or part of it: 'KL-2026-7QK4MX', '2026-7QK4MX' (its code is one search word;
+ * a bare '7QK4MX' is that word anyway).
+ */
+const REFERENCE_QUERY = /^(?:KL-)?\d{4}-([23456789A-HJKMNP-Z]{6})$/i;
 /** A phone number as people write it: digits with spaces, hyphens, dots or brackets, maybe a leading '+'. */
 const PHONE_RUN = /\+?\(?\d[\d\s().-]{7,}\d/g;
 /** A Dutch postcode with a space: '1185 XE' is the word '1185xe', as the document has it. */

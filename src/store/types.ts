@@ -372,9 +372,15 @@ export interface AuditRepository {
  *   complaint is filed or deleted and when the citizen says more afterwards.
  * - Text is split into words by `searchTokens` (src/store/search.ts): maximal runs of Unicode letters
  *   and digits after NFKC; compared case-insensitively and without diacritics ('Café' = 'cafe').
- * - A query is at most 12 such words; a complaint matches when EVERY query word occurs as a WHOLE word
- *   in its document. No prefix match ('klach' does not find 'klacht'), no stemming ('klachten' does
- *   not find 'klacht'), no stop words (every word counts, 'de' too), no operators.
+ * - The document also holds the complaint's contact keys as single words (handling module): the
+ *   phone number as E.164 digits ('31687654321'), the postcode without space ('1185xe') and the
+ *   reference's code ('7qk4mx'). `searchQueryWords` makes a phone number in any form, a postcode with a
+ *   space and a reference with its 'KL-2026-' or '2026-' prefix into those words.
+ * - A query is at most 12 such words; a complaint matches when EVERY query word occurs in its
+ *   document: each as a WHOLE word, except the LAST, which also matches as a prefix ('wacht' finds
+ *   'wachten'; 'wacht balie' does not find 'wachten aan de balie' by 'wacht'). No stemming ('klacht de'
+ *   does not find 'klachten'), no stop words (every word counts, 'de' too), no operators.
+ * SQLite: FTS5 `"word"*` for the last word; PostgreSQL: `'word':*`.
  * - Results newest first by complaint id.
  * SQLite: FTS5 unicode61 remove_diacritics 2. PostgreSQL: tsvector over the same words (for instance
  * `to_tsvector('simple', <searchTokens joined by spaces>)`, or language configurations whose
