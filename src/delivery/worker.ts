@@ -37,7 +37,7 @@ export interface WorkerOptions {
   retryHours: number;
   /** at least this often it looks for due rows (default 30 s) */
   pollMs?: number;
-  /** rows sent at the same time (default 4) */
+  /** rows of one target sent at the same time (default 4) */
   concurrency?: number;
   /** the claim's lease (default: timeoutMs + 60 s, so a live attempt never loses its row) */
   leaseMs?: number;
@@ -71,6 +71,8 @@ export class DeliveryWorker {
   /** attempts in flight, aborted by stop() */
   private readonly inFlight = new Set<AbortController>();
   private readonly attempts = new Set<Promise<AttemptOutcome>>();
+  /** attempts running per target */
+  private readonly active = new Map<DeliveryTarget, number>();
   private lastFlag = 0;
 
   constructor(private readonly opts: WorkerOptions) {
@@ -111,21 +113,28 @@ export class DeliveryWorker {
 
   private async run(): Promise<void> {
     while (this.running) {
-      let claimed = 0;
+      let started = 0;
       try {
-        claimed = await this.runOnce();
+        started = (await this.claimAndStart()).length;
       } catch (err) {
         this.opts.log.warn({ event: 'delivery.poll.failed', err: { message: errorText((err as Error).message) } }, 'the delivery worker could not read the outbox');
       }
       if (!this.running) break;
-      if (claimed > 0) continue; // there may be more
+      if (started > 0) continue; // there may be more for the free slots
       await this.sleep(await this.untilNextDue());
     }
   }
 
+  /** targets with a free slot (each target has `concurrency` slots, so a backend that hangs holds up only its own rows) */
+  private freeTargets(): DeliveryTarget[] {
+    return this.targets.filter((t) => (this.active.get(t) ?? 0) < this.concurrency);
+  }
+
   private async untilNextDue(): Promise<number> {
     try {
-      const next = await this.opts.store.outbox.nextDue(this.targets);
+      const free = this.freeTargets();
+      // every slot busy: an attempt that ends wakes the loop
+      const next = free.length === 0 ? undefined : await this.opts.store.outbox.nextDue(free);
       if (next === undefined) return this.pollMs;
       return Math.min(this.pollMs, Math.max(0, Date.parse(next) - this.clock().getTime()) + 5);
     } catch {
@@ -151,30 +160,44 @@ export class DeliveryWorker {
   }
 
   /**
-   * One round: flags rows of targets without a plugin (at most once a minute), claims up to
-   * `concurrency` due rows and delivers them. Returns how many were claimed.
+   * Flags rows of targets without a plugin (at most once a minute), then claims due rows for the free
+   * slots of each target and starts them. Returns the attempts started (each settles, never rejects).
    */
-  async runOnce(): Promise<number> {
+  private async claimAndStart(): Promise<Promise<AttemptOutcome>[]> {
     const now = this.clock();
     if (now.getTime() - this.lastFlag >= 60_000) {
       this.lastFlag = now.getTime();
       await this.opts.store.outbox.flagDisabled(this.targets, NOT_ENABLED, now.toISOString());
     }
-    const rows = await this.opts.store.outbox.claim({
-      owner: this.owner,
-      now: now.toISOString(),
-      leaseMs: this.leaseMs,
-      limit: this.concurrency,
-      targets: this.targets,
-    });
-    await Promise.all(
-      rows.map((row) => {
-        const p = this.attempt(row);
+    const started: Promise<AttemptOutcome>[] = [];
+    for (const target of this.freeTargets()) {
+      if (this.stopping) break;
+      const rows = await this.opts.store.outbox.claim({
+        owner: this.owner,
+        now: now.toISOString(),
+        leaseMs: this.leaseMs,
+        limit: this.concurrency - (this.active.get(target) ?? 0),
+        targets: [target],
+      });
+      for (const row of rows) {
+        this.active.set(target, (this.active.get(target) ?? 0) + 1);
+        const p = this.attempt(row).finally(() => {
+          this.attempts.delete(p);
+          this.active.set(target, (this.active.get(target) ?? 1) - 1);
+          this.wake(); // a slot is free
+        });
         this.attempts.add(p);
-        return p.finally(() => this.attempts.delete(p));
-      }),
-    );
-    return rows.length;
+        started.push(p);
+      }
+    }
+    return started;
+  }
+
+  /** One round (tests and tools): claims due rows for the free slots, delivers them, waits. Returns how many. */
+  async runOnce(): Promise<number> {
+    const started = await this.claimAndStart();
+    await Promise.all(started);
+    return started.length;
   }
 
   /** One attempt of one claimed row; never throws. */

@@ -186,6 +186,21 @@ for (const backend of BACKENDS) {
       expect((await store.outbox.get(row.id))?.status).toBe('sent');
     });
 
+    test('a backend that hangs holds up only its own rows: each target has its own slots', async () => {
+      const zgw = new TestPlugin('zgw');
+      zgw.behave = (ctx) => new Promise<void>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+      const mail = new TestPlugin('mail.officers');
+      const w = worker(store, clock, [zgw, mail], { pollMs: 60_000, timeoutMs: 60_000, concurrency: 2 }).start();
+      await store.outbox.enqueue(Array.from({ length: 5 }, (_, i) => ({ subject: subject(i), target: 'zgw' as const })));
+      const [alert] = await store.outbox.enqueue([{ subject: subject(9), target: 'mail.officers' }]);
+      store.coordination.publish('outbox', '6');
+      for (let i = 0; i < 300 && (await store.outbox.get(alert.id))?.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await store.outbox.get(alert.id))?.status).toBe('sent');
+      expect(zgw.calls).toHaveLength(2); // two slots, both hanging; the other three wait
+      expect((await store.outbox.counts()).pending).toBe(3);
+      await w.stop();
+    });
+
     test('the worker loop wakes on enqueue and stops cleanly, retrying what was in flight', async () => {
       const plugin = new TestPlugin();
       let release!: () => void;
