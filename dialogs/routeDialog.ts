@@ -17,7 +17,7 @@ import { isIntentOnly } from './commands';
 import { absorb, addToStory, type DraftField } from './draft';
 import { ASK_PROMPT, ROUTE_DIALOG, WATERFALL } from './ids';
 import { ask, AskPrompt, isBareYesOrNo, matchChoice, yesNo, type Answer, type ChoiceSpec } from './prompts';
-import { facts, type DialogServices } from './services';
+import { facts, origin, type DialogServices } from './services';
 import { normalise } from './text';
 import { notedItems, placeLabel } from './show';
 import { say, tr, turnUnderstanding } from './turn';
@@ -117,6 +117,7 @@ export class RouteDialog extends ComponentDialog {
       await step.context.sendActivity(
         MessageFactory.text(t(`route.referral.${route}`, { ...facts(m, step.context), url: referralLink(m, route), fixiUrl: m.urls.fixi })),
       );
+      await this.services.referrals?.record(route, origin(step.context));
     }
     return ask(step, ASK_PROMPT, {
       key: 'route.alsoComplaint',
@@ -160,5 +161,6 @@ export class RouteDialog extends ComponentDialog {
     draft.alsoRoute = route;
     const m = this.services.municipality;
     await say(step.context, `route.also.${route}`, { ...facts(m, step.context), url: referralLink(m, route), fixiUrl: m.urls.fixi });
+    await this.services.referrals?.record(route, origin(step.context));
   }
 }

@@ -17,6 +17,8 @@ export interface DialogServices {
   drafts: DraftStore;
   filer: ComplaintFiler;
   municipality: Municipality;
+  /** counts the referrals the bot gives (annual report); only day, route, locale and channel are kept */
+  referrals?: { record(route: string, origin: Origin): Promise<void> };
 }
 
 export function origin(context: TurnContext): Origin {

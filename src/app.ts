@@ -21,6 +21,9 @@ import { registerStaffRoutes } from './staff/api';
 import { registerDeliveryRoutes } from './staff/deliveriesApi';
 import { createDelivery, type DeliveryService } from './delivery';
 import type { DeliveryPlugin } from './delivery/types';
+import { ReferralCounter } from './staff/reports/referrals';
+import { registerReportRoutes } from './staff/reportsApi';
+import { registerLetterRoutes } from './staff/lettersApi';
 import { openStore } from './store';
 import { ComplaintStore } from './store/complaintStore';
 import type { Store } from './store/types';
@@ -95,6 +98,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
     defaultLocale: config.DEFAULT_LOCALE,
     log,
     clock: opts.clock,
+    referrals: new ReferralCounter(store.referrals, opts.clock, log),
   });
   const adapter = createAdapter(config, municipality, log);
   // one turn per conversation across instances (PostgreSQL); the built-in Direct Line takes the same lock itself
@@ -130,6 +134,8 @@ export async function createApp(config: Config, municipality: Municipality, opts
   const staffServer = config.STAFF_PORT !== undefined ? createBaseServer('klachtbot-staff', log) : undefined;
   registerStaffRoutes(staffServer ?? server, staff, log);
   registerDeliveryRoutes(staffServer ?? server, staff, log, { store, clock: opts.clock });
+  registerReportRoutes(staffServer ?? server, staff, log, { store, municipality, clock: opts.clock });
+  registerLetterRoutes(staffServer ?? server, staff, log, { store, municipality, clock: opts.clock });
   if (!credentials && config.API_MESSAGES_OPEN) {
     log.warn(
       { event: 'security.apiMessagesOpen' },

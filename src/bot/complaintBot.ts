@@ -9,7 +9,7 @@ import type { DialogState } from 'botbuilder-dialogs';
 import type { ConversationData, Draft } from '../../dialogs/draft';
 import { DraftStore } from '../../dialogs/draft';
 import { MainDialog } from '../../dialogs/mainDialog';
-import { facts, type ComplaintFiler } from '../../dialogs/services';
+import { facts, type ComplaintFiler, type DialogServices } from '../../dialogs/services';
 import { askedThisTurn, LOCALE_KEY, NOW_KEY, PREVIOUS_ASKED_KEY, say, setTurnUnderstanding, tr, turnLocale, turnNow } from '../../dialogs/turn';
 import type { Understander } from '../understanding/types';
 import type { Locale, RouteClassifier } from '../domain/routes';
@@ -43,6 +43,8 @@ export interface BotDeps {
   profileLookup?: ProfileLookup | null;
   /** how long the profile lookup may take before the bot just asks (default 3000 ms) */
   profileTimeoutMs?: number;
+  /** counts the referrals the bot gives, for the annual report (src/staff/reports/referrals.ts) */
+  referrals?: DialogServices['referrals'];
 }
 
 export class ComplaintBot extends TeamsActivityHandler {
@@ -64,6 +66,7 @@ export class ComplaintBot extends TeamsActivityHandler {
         drafts,
         filer: deps.filer,
         municipality: deps.municipality,
+        referrals: deps.referrals,
         setLocale: async (context, locale) => {
           const data = await this.data.get(context, {});
           data.locale = locale;

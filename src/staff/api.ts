@@ -9,6 +9,7 @@ import { toEmulatorTranscript } from '../bot/transcriptStore';
 import type { Logger } from '../logger';
 import { AuthError, type Principal } from './auth';
 import type { Staff } from './index';
+import { registerCsvExportRoutes } from './csvExport';
 import { servePage } from './page';
 import {
   AssignmentSchema,
@@ -326,5 +327,6 @@ export function registerStaffRoutes(server: restify.Server, staff: Staff, log: L
     }),
   );
 
+  registerCsvExportRoutes(server, staff, log);
   servePage(server, staff.auth, log);
 }

@@ -863,6 +863,16 @@ export interface SeedComplaint {
   createdAt: string;
   /** set: resolved at this instant (complaint_handling) */
   resolvedAt: string | null;
+  /** handling (issue 14, optional; the annual report reads them): category code, department, outcome, intake channel */
+  category?: string | null;
+  department?: string | null;
+  outcome?: string | null;
+  /** 'chat' (default) | 'phone' | 'letter' | 'email' | 'counter' */
+  intakeChannel?: string;
+  /** the handling it went through ('informal' | 'formal'): stored as a status event received -> it, at createdAt */
+  handledAs?: 'informal' | 'formal' | null;
+  /** set: the decision term was extended at this instant (complaint_handling) */
+  extendedAt?: string | null;
   /** its conversation's activities, in order */
   transcript: TranscriptEntry[];
 }

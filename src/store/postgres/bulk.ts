@@ -38,19 +38,25 @@ export class PgBulkLoader implements BulkLoader {
         const col = <K extends keyof SeedComplaint>(k: K) => rows.map((c) => c[k]);
         const inserted = await this.db.query<{ id: number; reference: string }>(
           `INSERT INTO complaints (reference, idempotency_key, status, route, locale, channel, conversation_id, story,
-             incident_date_text, place_kind, place, person_kind, person, name, phone, street, postcode, city, created_at, updated_at)
+             incident_date_text, place_kind, place, person_kind, person, name, phone, street, postcode, city, created_at, updated_at,
+             category, department, outcome, intake_channel)
            SELECT reference, idempotency_key, status, route, locale, channel, conversation_id, story,
-                  incident_date_text, place_kind, place, person_kind, person, name, phone, street, postcode, city, created_at, created_at
+                  incident_date_text, place_kind, place, person_kind, person, name, phone, street, postcode, city, created_at, created_at,
+                  category, department, outcome, intake_channel
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                         $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
+                         $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[],
+                         $20::text[], $21::text[], $22::text[], $23::text[])
              WITH ORDINALITY AS r(reference, idempotency_key, status, route, locale, channel, conversation_id, story,
-                  incident_date_text, place_kind, place, person_kind, person, name, phone, street, postcode, city, created_at, n)
+                  incident_date_text, place_kind, place, person_kind, person, name, phone, street, postcode, city, created_at,
+                  category, department, outcome, intake_channel, n)
             ORDER BY n
            RETURNING id, reference`,
           [
             col('reference'), col('idempotencyKey'), col('status'), col('route'), col('locale'), col('channel'), col('conversationId'), col('story'),
             col('incidentDateText'), col('placeKind'), col('place'), col('personKind'), col('person'), col('name'), col('phone'), col('street'),
             col('postcode'), col('city'), col('createdAt'),
+            rows.map((c) => c.category ?? null), rows.map((c) => c.department ?? null), rows.map((c) => c.outcome ?? null),
+            rows.map((c) => c.intakeChannel ?? 'chat'),
           ],
           tx,
         );
@@ -62,11 +68,20 @@ export class PgBulkLoader implements BulkLoader {
           [rows.map((c) => ids.get(c.reference)), docs.map((d) => JSON.stringify(d))],
           tx,
         );
-        const resolved = rows.filter((c) => c.resolvedAt);
+        const resolved = rows.filter((c) => c.resolvedAt || c.extendedAt);
         if (resolved.length > 0) {
           await this.db.run(
-            'INSERT INTO complaint_handling (complaint_id, resolved_at) SELECT * FROM unnest($1::bigint[], $2::text[])',
-            [resolved.map((c) => ids.get(c.reference)), resolved.map((c) => c.resolvedAt)],
+            'INSERT INTO complaint_handling (complaint_id, resolved_at, extended_at) SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])',
+            [resolved.map((c) => ids.get(c.reference)), resolved.map((c) => c.resolvedAt), resolved.map((c) => c.extendedAt ?? null)],
+            tx,
+          );
+        }
+        const handled = rows.filter((c) => c.handledAs);
+        if (handled.length > 0) {
+          await this.db.run(
+            `INSERT INTO complaint_events (complaint_id, kind, from_status, to_status, actor, note, at)
+             SELECT id, 'status', 'received', to_status, 'bench', '', at FROM unnest($1::bigint[], $2::text[], $3::text[]) AS r(id, to_status, at)`,
+            [handled.map((c) => ids.get(c.reference)), handled.map((c) => c.handledAs), handled.map((c) => c.createdAt)],
             tx,
           );
         }

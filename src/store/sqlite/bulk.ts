@@ -32,22 +32,34 @@ export class SqliteBulkLoader implements BulkLoader {
         await this.db.run(
           `INSERT INTO complaints (reference, idempotency_key, status, route, locale, channel, conversation_id, story,
              incident_date, incident_date_text, place_kind, place, person_kind, person, solution,
-             name, phone, street, postcode, city, email, created_at, updated_at)
-           VALUES ${chunk.map(() => `(${Array(23).fill('?').join(',')})`).join(',')}`,
+             name, phone, street, postcode, city, email, created_at, updated_at,
+             category, department, outcome, intake_channel)
+           VALUES ${chunk.map(() => `(${Array(27).fill('?').join(',')})`).join(',')}`,
           chunk.flatMap((c) => [
             c.reference, c.idempotencyKey, c.status, c.route, c.locale, c.channel, c.conversationId, c.story,
             null, c.incidentDateText, c.placeKind, c.place, c.personKind, c.person, null,
             c.name, c.phone, c.street, c.postcode, c.city, null, c.createdAt, c.createdAt,
+            c.category ?? null, c.department ?? null, c.outcome ?? null, c.intakeChannel ?? 'chat',
           ]),
         );
       }
-      const resolved = complaints.filter((c) => c.resolvedAt);
-      for (let k = 0; k < resolved.length; k += 400) {
-        const chunk = resolved.slice(k, k + 400);
+      const resolved = complaints.filter((c) => c.resolvedAt || c.extendedAt);
+      for (let k = 0; k < resolved.length; k += 300) {
+        const chunk = resolved.slice(k, k + 300);
         await this.db.run(
-          `INSERT INTO complaint_handling (complaint_id, resolved_at)
-           SELECT c.id, v.column2 FROM (VALUES ${chunk.map(() => '(?, ?)').join(',')}) v JOIN complaints c ON c.reference = v.column1`,
-          chunk.flatMap((c) => [c.reference, c.resolvedAt]),
+          `INSERT INTO complaint_handling (complaint_id, resolved_at, extended_at)
+           SELECT c.id, v.column2, v.column3 FROM (VALUES ${chunk.map(() => '(?, ?, ?)').join(',')}) v JOIN complaints c ON c.reference = v.column1`,
+          chunk.flatMap((c) => [c.reference, c.resolvedAt, c.extendedAt ?? null]),
+        );
+      }
+      const handled = complaints.filter((c) => c.handledAs);
+      for (let k = 0; k < handled.length; k += 300) {
+        const chunk = handled.slice(k, k + 300);
+        await this.db.run(
+          `INSERT INTO complaint_events (complaint_id, kind, from_status, to_status, actor, note, at)
+           SELECT c.id, 'status', 'received', v.column2, 'bench', '', v.column3
+             FROM (VALUES ${chunk.map(() => '(?, ?, ?)').join(',')}) v JOIN complaints c ON c.reference = v.column1`,
+          chunk.flatMap((c) => [c.reference, c.handledAs, c.createdAt]),
         );
       }
     });
