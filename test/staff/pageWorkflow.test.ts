@@ -7,6 +7,7 @@
  * first), the annual report and the other views; axe-core (WCAG 2.1 A/AA) after every view renders.
  * One browser and one page for the whole file.
  */
+import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { API_TOKEN, API_TOKEN_ENTRY, request, seedComplaint, startApp, type TestApp } from './helpers';
@@ -15,6 +16,9 @@ jest.setTimeout(180_000);
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** a klachtbehandelaar's API token (role 'handler'): acts as token:kb */
+const HANDLER_TOKEN = 'handler-token-0123456789abcdef';
+const HANDLER_ENTRY = `kb:${createHash('sha256').update(HANDLER_TOKEN).digest('hex')}:handler`;
 
 let t: TestApp;
 let browser: Browser;
@@ -25,7 +29,7 @@ const pageErrors: string[] = [];
 const axeByView: Record<string, unknown[]> = {};
 
 beforeAll(async () => {
-  t = await startApp({ STAFF_API_TOKENS: API_TOKEN_ENTRY }, new Date());
+  t = await startApp({ STAFF_API_TOKENS: `${API_TOKEN_ENTRY},${HANDLER_ENTRY}` }, new Date());
   other = (await seedComplaint(t.app, { input: { story: 'De gemeente reageerde niet op mijn brief over de parkeervergunning.' } })).reference;
   ref = (
     await seedComplaint(t.app, {
@@ -164,7 +168,7 @@ test('sign in lands on the linked complaint; the list opens a complaint with foc
 
 test('assign, add a note, close with an outcome after confirming, reopen', async () => {
   await typeInto('#assign-assignee', 'a.devries');
-  await typeInto('#assign-handler', 'b.jansen');
+  await typeInto('#assign-handler', 'token:kb');
   await press('#assign-form button[type=submit]');
   await message('De toewijzing is opgeslagen.');
   expect(await focusedHeading()).toBe(`Klacht ${ref}`);
@@ -382,5 +386,30 @@ test('sign-out hides the menu again', async () => {
   await page.waitForSelector('#api-token');
   expect(await page.isHidden('#nav')).toBe(true);
   expect(await page.textContent('#message')).toContain('U bent uitgelogd.');
+  expect(pageErrors).toEqual([]);
+});
+
+test('a klachtbehandelaar sees only the complaint assigned to them and may add a note with a proposed outcome', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const own = await context.newPage();
+  own.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    await own.goto(`${t.base}/staff`);
+    await own.fill('#api-token', HANDLER_TOKEN);
+    await own.press('#api-token', 'Enter');
+    await own.waitForSelector(`tr[data-reference="${ref}"]`);
+    expect(await own.locator('#complaint-rows tr[data-reference]').count()).toBe(1);
+    expect(await own.locator('#nav li:not([hidden]) a').evaluateAll((as) => as.map((a) => a.getAttribute('data-view')))).toEqual(['complaints', 'mine']);
+    await own.click(`tr[data-reference="${ref}"] a.open`);
+    await own.waitForSelector('#note-form');
+    expect(await own.locator('#status-form, #reopen-form, #assign-form, #letter-form').count()).toBe(0);
+    await own.fill('#note-text', 'Met de afdeling besproken; voorstel: gegrond.');
+    await own.selectOption('#note-proposed-outcome', 'gegrond');
+    await own.click('#note-form button[type=submit]');
+    await own.waitForFunction(() => (document.getElementById('message')?.textContent ?? '').includes('De notitie is toegevoegd.'));
+    expect(await own.textContent('#timeline')).toContain('Met de afdeling besproken');
+  } finally {
+    await context.close();
+  }
   expect(pageErrors).toEqual([]);
 });

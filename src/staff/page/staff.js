@@ -74,6 +74,7 @@
     400: 'De gegevens zijn niet compleet of kloppen niet.',
     404: 'Dit is niet gevonden.',
     409: 'Dit kan nu niet met deze klacht.',
+    403: 'Dit mag u niet doen met uw rol.',
     413: 'Het bestand is te groot (hoogstens 10 MB).',
     415: 'Dit soort bestand kan niet worden toegevoegd.',
     428: 'De pagina weet niet welke versie u zag. Laad de klacht opnieuw.',
@@ -215,6 +216,8 @@
     }).then(function (res) {
       if (res.status === 401 || res.status === 403) {
         return res.json().catch(function () { return {}; }).then(function (b) {
+          // 403 for one action (a klachtbehandelaar may not do it): say so, stay signed in
+          if (res.status === 403 && !(b && b.error === 'not_staff')) throw new ApiError(403, b);
           var reason;
           if (res.status === 403) reason = 'U bent ingelogd, maar heeft niet de rol van klachtenfunctionaris.';
           else if (b && b.error === 'token_expired') reason = 'Uw sessie is verlopen. Log opnieuw in.';
@@ -698,7 +701,10 @@
         if (t.outcome) detail.push('uitkomst: ' + label('outcomes', t.outcome));
         break;
       case 'extension': what = 'Termijn verdaagd'; break;
-      case 'note': what = 'Notitie'; break;
+      case 'note':
+        what = 'Notitie';
+        if (t.proposedOutcome) detail.push('voorgestelde uitkomst: ' + label('outcomes', t.proposedOutcome));
+        break;
       case 'document':
         what = 'Document toegevoegd: ' + (t.filename || '');
         if (t.description) detail.push(t.description);
