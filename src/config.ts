@@ -84,6 +84,16 @@ export const ConfigSchema = z.object({
   DELIVERY_RETRY_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(5)),
   DELIVERY_RETRY_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(24 * 30).default(48)),
   DIGEST_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(23).default(8)),
+  // E-mail (src/delivery/mail): on when SMTP_URL is set (smtp:// or smtps://, credentials in the URL); MAIL_FROM then required.
+  SMTP_URL: opt(z.string().regex(/^smtps?:\/\/[^\s]+$/i, 'an SMTP URL such as smtp://user:pass@host:587 or smtps://host:465')),
+  MAIL_FROM: opt(z.string().regex(/^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'an address, optionally with a name: Gemeente X <klacht@example.nl>')),
+  MAIL_OFFICERS_TO: opt(z.string().regex(/^\s*[^\s@,;]+@[^\s@,;]+(\s*[,;]\s*[^\s@,;]+@[^\s@,;]+)*\s*$/, 'e-mail addresses separated by commas')),
+  MAIL_OFFICERS_PERSONAL_DATA: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')).transform((v) => v === 'true'),
+  MAIL_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1000).max(300_000).default(20_000)),
+  MAIL_DKIM_DOMAIN: opt(z.string().regex(/^[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/, 'a domain name')),
+  MAIL_DKIM_SELECTOR: opt(z.string().regex(/^[A-Za-z0-9._-]{1,63}$/, 'a DKIM selector')),
+  MAIL_DKIM_PRIVATE_KEY: opt(z.string().min(1)),
+  MAIL_DKIM_PRIVATE_KEY_FILE: opt(z.string().min(1)),
   // Registration backends (src/delivery/zgw, src/delivery/klantinteracties); README "Connecting to Open Zaak / Open Klant".
   // ZGW APIs (Open Zaak): on when ZGW_ZAKEN_URL is set; then every ZGW_* below without a default is required.
   ZGW_ZAKEN_URL: opt(z.url({ protocol: /^https?$/ })),
@@ -140,6 +150,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (Boolean(cfg.OIDC_ISSUER) !== Boolean(cfg.OIDC_AUDIENCE)) {
     throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER and OIDC_AUDIENCE: set both (or neither) for staff sign-in');
+  }
+  if (cfg.SMTP_URL && !cfg.MAIL_FROM) {
+    throw new ConfigError('Invalid configuration:\n  MAIL_FROM: required when SMTP_URL is set (the sender address)');
+  }
+  if (Boolean(cfg.MAIL_DKIM_DOMAIN) !== Boolean(cfg.MAIL_DKIM_SELECTOR) || (cfg.MAIL_DKIM_DOMAIN && !cfg.MAIL_DKIM_PRIVATE_KEY && !cfg.MAIL_DKIM_PRIVATE_KEY_FILE)) {
+    throw new ConfigError('Invalid configuration:\n  MAIL_DKIM_DOMAIN, MAIL_DKIM_SELECTOR and MAIL_DKIM_PRIVATE_KEY (or MAIL_DKIM_PRIVATE_KEY_FILE): set all (or none) for DKIM signing');
   }
   if (cfg.STAFF_PORT !== undefined && cfg.STAFF_PORT !== 0 && cfg.STAFF_PORT === cfg.PORT) {
     throw new ConfigError('Invalid configuration:\n  STAFF_PORT: must differ from PORT (leave it empty to serve /staff on PORT)');
