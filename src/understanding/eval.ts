@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const understander = await createUnderstander({ explain: process.argv.includes('--failures') });
   const showFailures = process.argv.includes('--failures');
   // understand-eval: the development sets; understand-holdout: written later and never tuned against.
-  for (const name of ['understand-eval.nl', 'understand-eval.en', 'understand-holdout.nl', 'understand-holdout.en', 'understand-holdout2.nl', 'understand-holdout2.en', 'understand-holdout3.nl', 'understand-holdout3.en']) {
+  for (const name of ['understand-eval.nl', 'understand-eval.en', 'understand-holdout.nl', 'understand-holdout.en', 'understand-holdout2.nl', 'understand-holdout2.en', 'understand-holdout3.nl', 'understand-holdout3.en', 'understand-holdout4.nl', 'understand-holdout4.en']) {
     const path = join(projectRoot(), 'test', 'fixtures', `${name}.jsonl`);
     const report = await evaluate(understander, readEvalSet(path));
     process.stdout.write(formatReport(`${name}.jsonl`, report) + '\n');
