@@ -148,11 +148,13 @@ test('sign in lands on the linked complaint; the list opens a complaint with foc
   await press('#nav a[data-view="complaints"]');
   await page.waitForSelector(`tr[data-reference="${other}"]`);
   expect(page.url()).toBe(`${t.base}/staff#/complaints`);
+  expect(await page.title()).toBe('Klachten – Klachten – medewerkers');
   expect(await focusedHeading()).toBe('Klachten');
   await axe('list');
   await press(`tr[data-reference="${ref}"] a.open`);
   await page.waitForSelector('#timeline');
   expect(page.url()).toBe(`${t.base}/staff#/complaints/${ref}`);
+  expect(await page.title()).toBe(`Klacht ${ref} – Klachten – medewerkers`);
   expect(await focusedHeading()).toBe(`Klacht ${ref}`);
   // the heading is scrolled into view
   expect(await page.$eval('#view-title', (h) => h.getBoundingClientRect().top)).toBeLessThan(200);
@@ -378,6 +380,26 @@ test('call-backs: missed and its language shown; not reached, then reached with 
   await page.waitForSelector('#callback-rows tr[data-callback]');
   expect(await page.textContent('#callback-rows')).toContain('Teruggebeld: vraag beantwoord.');
   await axe('callbacks done');
+});
+
+test('on a 320 px wide screen the list and a complaint reflow (no sideways scrolling of the page)', async () => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  try {
+    for (const hash of ['#/complaints', `#/complaints/${ref}`]) {
+      await page.evaluate((h) => { location.hash = h; }, hash);
+      await page.waitForSelector(hash === '#/complaints' ? `tr[data-reference="${ref}"]` : '#timeline');
+      const wider = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-wrap'))
+          .slice(-5)
+          .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`),
+      );
+      expect({ hash, wider }).toEqual({ hash, wider: [] });
+      await axe(`320px ${hash}`);
+    }
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
 });
 
 test('sign-out hides the menu again', async () => {

@@ -189,7 +189,13 @@
     h.focus({ preventScroll: true });
     h.scrollIntoView({ block: 'start' });
   }
+  /** A wide table scrolls on its own on a narrow screen, not the page (WCAG 1.4.10); focusable so the keyboard can scroll it. */
+  function wide(table, name) {
+    return el('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': name }, table);
+  }
   function heading(text, level) {
+    // each view has its own title (WCAG 2.4.2), also in the browser's history
+    document.title = text + ' – Klachten – medewerkers';
     return el(level || 'h1', { id: 'view-title', tabindex: '-1' }, text);
   }
 
@@ -507,12 +513,12 @@
     if (kind === 'mine') main.appendChild(el('p', null, 'Klachten die aan u zijn toegewezen.'));
     main.appendChild(form);
     main.appendChild(el('p', { class: 'actions' }, csv));
-    main.appendChild(
+    main.appendChild(wide(
       el('table', { class: 'list' },
         el('caption', { class: 'visually-hidden' }, LIST_TITLE[kind]),
         el('thead', null, el('tr', null, ['Kenmerk', 'Ontvangen', 'Status', 'Soort', 'Naam', 'Verhaal', 'Toegewezen aan', 'Termijnen'].map(function (h) { return el('th', { scope: 'col' }, h); }))),
         tbody),
-    );
+      'Tabel: ' + LIST_TITLE[kind]));
     main.appendChild(more);
     var base = filterQuery(params, kind);
     csv.addEventListener('click', function () {
@@ -783,7 +789,7 @@
   function deliveryTable(items, afterRetry, withSubject) {
     var head = ['Naar', 'Status', 'Pogingen', 'Laatste fout', 'Volgende poging', ''];
     if (withSubject) head.unshift('Over');
-    return el('table', { class: 'deliveries' },
+    return wide(el('table', { class: 'deliveries' },
       el('thead', null, el('tr', null, head.map(function (h) { return el('th', { scope: 'col' }, h || el('span', { class: 'visually-hidden' }, 'Actie')); }))),
       el('tbody', null, items.map(function (dl) {
         var retry = null;
@@ -810,7 +816,7 @@
         }
         return el('tr', { 'data-delivery-row': String(dl.id), 'data-status': dl.status }, cells);
       })),
-    );
+    ), 'Tabel: verzendingen');
   }
 
   function actionForm(id, legend, children, onsubmit) {
@@ -1118,12 +1124,12 @@
     var head = status === 'done'
       ? ['Datum', 'Dagdeel', 'Naam', 'Telefoon', 'Taal', 'Onderwerp', 'Gesprek', 'Teruggebeld', 'Notitie']
       : ['Datum', 'Dagdeel', 'Naam', 'Telefoon', 'Taal', 'Onderwerp', 'Gesprek', 'Pogingen', 'Actie'];
-    main.appendChild(
+    main.appendChild(wide(
       el('table', null,
         el('caption', { class: 'visually-hidden' }, status === 'done' ? 'Afgehandelde terugbelverzoeken' : 'Open terugbelverzoeken'),
         el('thead', null, el('tr', null, head.map(function (h) { return el('th', { scope: 'col' }, h); }))),
         tbody),
-    );
+      'Tabel: terugbelverzoeken'));
     focusHeading();
     api('/callbacks?status=' + status)
       .then(function (r) {
@@ -1527,12 +1533,12 @@
     show('');
     main.appendChild(heading('Auditlog'));
     var tbody = el('tbody', { id: 'audit-rows' });
-    main.appendChild(
+    main.appendChild(wide(
       el('table', null,
         el('caption', { class: 'visually-hidden' }, 'Auditlog, nieuwste eerst'),
         el('thead', null, el('tr', null, ['Wanneer', 'Wie', 'Via', 'Actie', 'Kenmerken'].map(function (h) { return el('th', { scope: 'col' }, h); }))),
         tbody),
-    );
+      'Tabel: auditlog'));
     focusHeading();
     api('/audit?limit=200')
       .then(function (r) {
