@@ -608,6 +608,20 @@ export class StaffService {
     return items;
   }
 
+  /** The conversation a call-back request came from (also one without a complaint), for its .transcript. Audited. */
+  async callbackTranscript(actor: Who, id: number): Promise<Activity[]> {
+    this.staffOnly(actor);
+    const cb = await this.store.callbacks.get(id);
+    if (!cb) throw new StaffError(404, 'not_found', errorMessage('callback_not_found'));
+    const activities = await this.transcripts.getAllActivities(cb.channel, cb.conversationId);
+    await this.audit.record(actor, {
+      action: 'transcript.read',
+      references: cb.complaintReference ? [cb.complaintReference] : [],
+      detail: { callback: id, activities: activities.length },
+    });
+    return activities;
+  }
+
   async markCallbackDone(actor: Who, id: number, note?: string): Promise<void> {
     await this.callbackOutcome(actor, id, { outcome: 'reached', note });
   }
