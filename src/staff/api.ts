@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { AuthError, type Principal } from './auth';
 import type { Staff } from './index';
 import { registerCsvExportRoutes } from './csvExport';
+import { registerMailRoutes } from './mailApi';
 import { servePage } from './page';
 import {
   AssignmentSchema,
@@ -283,18 +284,6 @@ export function registerStaffRoutes(server: restify.Server, staff: Staff, log: L
     return id;
   };
 
-  server.get(
-    '/staff/api/callbacks/:id/transcript',
-    api(async (req, who) => {
-      const id = callbackId(req);
-      const activities = await service.callbackTranscript(who, id);
-      return {
-        raw: toEmulatorTranscript(activities),
-        headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': `attachment; filename="terugbellen-${id}.transcript"` },
-      };
-    }),
-  );
-
   server.post(
     '/staff/api/callbacks/:id/done',
     api(async (req, who) => {
@@ -340,5 +329,6 @@ export function registerStaffRoutes(server: restify.Server, staff: Staff, log: L
   );
 
   registerCsvExportRoutes(server, staff, log);
+  registerMailRoutes(server, staff, log);
   servePage(server, staff.auth, log);
 }

@@ -344,6 +344,15 @@ test('the annual report, the other views, and the list as CSV', async () => {
     await axe(view);
   }
 
+  // a mail template previewed with a made-up complaint
+  await press('#nav a[data-view="mail"]');
+  await page.waitForSelector('#mail-form');
+  await press('#mail-form button[type=submit]');
+  await page.waitForSelector('#mail-subject');
+  expect(page.url()).toMatch(/#\/mail\/[\w.%-]+\?locale=nl$/);
+  expect((await page.textContent('#mail-text'))?.length).toBeGreaterThan(20);
+  await axe('mail preview');
+
   // the list exported as CSV, with the current filters, fetched with the token
   await press('#nav a[data-view="complaints"]');
   await page.waitForSelector(`tr[data-reference="${other}"]`);

@@ -1516,7 +1516,9 @@
           frame.srcdoc = p.html || '';
           append(box, [
             el('h2', { id: 'h-mail-preview' }, 'Voorbeeld'),
-            el('dl', { class: 'fields' }, field('Onderwerp', el('span', { id: 'mail-subject' }, p.subject))),
+            el('dl', { class: 'fields' },
+              field('Onderwerp', el('span', { id: 'mail-subject' }, p.subject)),
+              p.attachments && p.attachments.length ? field('Bijlagen', p.attachments.map(function (a) { return a.filename || a.name; }).join(', ')) : null),
             el('h3', null, 'Tekstversie'),
             el('pre', { id: 'mail-text', class: 'mail-text' }, p.text),
             p.html ? el('h3', null, 'Opgemaakte versie') : null,
