@@ -16,7 +16,7 @@ import {
   StoredCallbackSchema,
 } from '../domain/complaint';
 import { MANUAL_CHANNELS, OUTCOME_GROUNDS, OUTCOMES } from '../domain/handling';
-import { ROUTES } from '../domain/routes';
+import { LOCALES, ROUTES } from '../domain/routes';
 import { AUDIT_VIAS, CALLBACK_OUTCOMES, INTAKE_CHANNELS, TIMELINE_KINDS } from '../store/types';
 
 export const DeadlinesSchema = z.object({
@@ -245,6 +245,8 @@ export const ManualComplaintSchema = ComplaintInputSchema.extend({
   solution: Fields.solution.default(null),
   callback: CallbackSchema.nullable().default(null),
   channel: z.enum(MANUAL_CHANNELS, { error: 'choice' }),
+  /** the citizen's language (letters and mails follow it) */
+  locale: z.enum(LOCALES, { error: 'choice' }).default('nl'),
   receivedAt: z.iso.datetime({ offset: true, error: 'format' }).optional(),
 });
 export type ManualComplaint = z.infer<typeof ManualComplaintSchema>;

@@ -417,7 +417,7 @@ export class StaffService {
     this.staffOnly(actor);
     if (!STATUSES.includes(to)) throw new StaffError(400, 'invalid_status', errorMessage('invalid_body'));
     if (to === 'resolved' && !opts.outcome) throw new StaffError(400, 'outcome_required');
-    if (opts.outcome && to !== 'resolved') throw new StaffError(400, 'outcome_required', errorMessage('outcome_required'));
+    if (opts.outcome && to !== 'resolved') throw validationError('invalid_body', [{ path: ['outcome'], code: 'custom', message: 'invalid' }]);
     if (opts.outcome === 'niet_in_behandeling' && !opts.outcomeGround) throw new StaffError(400, 'ground_required');
     if (opts.outcomeGround && opts.outcome !== 'niet_in_behandeling') throw new StaffError(400, 'ground_not_allowed');
     if (opts.outcome && !OUTCOMES.includes(opts.outcome)) throw new StaffError(400, 'invalid_body');
@@ -561,11 +561,11 @@ export class StaffService {
     if (receivedAt.getTime() > now.getTime() + 60_000) {
       throw validationError('invalid_body', [{ path: ['receivedAt'], code: 'custom', message: 'invalid' }]);
     }
-    const { channel, receivedAt: _r, ...input } = m;
+    const { channel, receivedAt: _r, locale, ...input } = m;
     const key = idempotencyKey ? `manual:${actor.id}:${idempotencyKey}` : `manual:${now.toISOString()}:${Math.random().toString(36).slice(2)}`;
     return this.store.transaction(async (tx) => {
       const filed = await this.store.complaints.file(
-        { input: input as ComplaintInput, origin: { locale: 'nl', channel: `staff-${channel}`, conversationId: key.slice(0, 500) }, idempotencyKey: key },
+        { input: input as ComplaintInput, origin: { locale, channel: `staff-${channel}`, conversationId: key.slice(0, 500) }, idempotencyKey: key },
         tx,
       );
       if (filed.created) {
