@@ -73,6 +73,8 @@ export class DeliveryWorker {
   private readonly attempts = new Set<Promise<AttemptOutcome>>();
   /** attempts running per target */
   private readonly active = new Map<DeliveryTarget, number>();
+  /** ids of the rows being attempted here */
+  private readonly rowsInFlight = new Set<number>();
   private lastFlag = 0;
 
   constructor(private readonly opts: WorkerOptions) {
@@ -180,8 +182,13 @@ export class DeliveryWorker {
         targets: [target],
       });
       for (const row of rows) {
+        // claimed again by this worker because its lease ran out while its attempt is still running here
+        // (a clock that jumps): that attempt goes on and records the result under the same owner
+        if (this.rowsInFlight.has(row.id)) continue;
+        this.rowsInFlight.add(row.id);
         this.active.set(target, (this.active.get(target) ?? 0) + 1);
         const p = this.attempt(row).finally(() => {
+          this.rowsInFlight.delete(row.id);
           this.attempts.delete(p);
           this.active.set(target, (this.active.get(target) ?? 1) - 1);
           this.wake(); // a slot is free

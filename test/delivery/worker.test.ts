@@ -201,6 +201,24 @@ for (const backend of BACKENDS) {
       await w.stop();
     });
 
+    test('a row whose lease runs out while its attempt still runs here is not attempted twice by this worker', async () => {
+      const plugin = new TestPlugin();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      plugin.behave = () => gate;
+      const w = worker(store, clock, [plugin], { pollMs: 50, leaseMs: MIN }).start();
+      const [row] = await store.outbox.enqueue([{ subject: subject(1), target: 'zgw' }]);
+      store.coordination.publish('outbox', '1');
+      for (let i = 0; i < 200 && plugin.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      clock.now = new Date(START.getTime() + 60 * MIN); // the clock jumps past the lease
+      await new Promise((r) => setTimeout(r, 300)); // several polls
+      expect(plugin.calls).toHaveLength(1);
+      release();
+      for (let i = 0; i < 200 && (await store.outbox.get(row.id))?.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await store.outbox.get(row.id))?.status).toBe('sent');
+      await w.stop();
+    });
+
     test('the worker loop wakes on enqueue and stops cleanly, retrying what was in flight', async () => {
       const plugin = new TestPlugin();
       let release!: () => void;
