@@ -98,7 +98,12 @@ export const TimelineEventSchema = z.object({
   from: z.enum(STATUSES).nullable(),
   to: z.enum(STATUSES).nullable(),
   note: z.string(),
-  /** per kind: assignment {assignee, department, handler}, outcome {outcome, outcomeGround, category, department}, document {documentId, filename, ...}, callback {callbackId, outcome, ...}, letter {...} */
+  /**
+   * per kind: status {outcome?, outcomeGround?, category?, department?} (the outcome is recorded with the
+   * change to resolved), assignment {assignee?, department?, handler?, previous}, reopen {previousOutcome},
+   * note {proposedOutcome?}, document {documentId, filename, contentType, size}, callback {callbackId,
+   * outcome, date, partOfDay}, letter (letters module); null when there is nothing more
+   */
   data: z.record(z.string(), z.unknown()).nullable(),
 });
 export type TimelineEvent = z.infer<typeof TimelineEventSchema>;
