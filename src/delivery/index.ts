@@ -15,6 +15,7 @@ import { DigestScheduler } from './digest';
 import { createKlantinteractiesPlugin } from './klantinteracties';
 import type { DeliveryDeps, DeliveryPlugin, DeliverySubject, DeliveryTarget } from './types';
 import { DeliveryWorker } from './worker';
+import { letterMailPlugins } from './mail/letter';
 import { createZgwPlugin } from './zgw';
 
 /** The enabled plugins by target; plans which rows a newly filed subject gets. */
@@ -95,7 +96,7 @@ export interface DeliveryService {
 export async function createDelivery(opts: DeliveryOptions): Promise<DeliveryService> {
   const { store, config } = opts;
   const deps = createDeliveryDeps(store, opts.municipality, { staffPublicUrl: config.STAFF_PUBLIC_URL, clock: opts.clock });
-  const registry = new DeliveryRegistry(opts.plugins ?? (await pluginsFromConfig(config, deps)));
+  const registry = new DeliveryRegistry(opts.plugins ?? [...(await pluginsFromConfig(config, deps)), ...letterMailPlugins(config, store.letters, opts.municipality)]);
   const worker = new DeliveryWorker({
     store,
     plugins: registry.plugins,

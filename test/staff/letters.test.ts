@@ -6,11 +6,11 @@
  */
 import http from 'http';
 import type { AddressInfo } from 'net';
-import nodemailer from 'nodemailer';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { createDeliveryDeps } from '../../src/delivery/deps';
 import { createLetterMailPlugin } from '../../src/delivery/mail/letter';
+import { createMailer } from '../../src/delivery/mail/mailer';
 import { DeliveryWorker } from '../../src/delivery/worker';
 import { createLogger } from '../../src/logger';
 import { loadMunicipality } from '../../src/municipality';
@@ -169,12 +169,8 @@ test("the 'mail.letter' plugin sends the queued letter once, PDF attached, to a 
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const port = (smtp.server.address() as AddressInfo).port;
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
-  const plugin = createLetterMailPlugin({
-    letters: t.app.store.letters,
-    municipality: loadMunicipality(),
-    mailer: { send: (m) => transport.sendMail({ from: 'klacht@amstelveen.nl', ...m }) },
-  });
+  const mailer = createMailer({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Gemeente Amstelveen <klacht@amstelveen.nl>' })!;
+  const plugin = createLetterMailPlugin({ letters: t.app.store.letters, municipality: loadMunicipality(), mailer });
   const worker = new DeliveryWorker({
     store: t.app.store,
     plugins: [plugin],
@@ -192,6 +188,8 @@ test("the 'mail.letter' plugin sends the queued letter once, PDF attached, to a 
     const mail = received[0];
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('els@example.org');
     expect(mail.subject).toBe(`Wij hebben uw klacht ontvangen – klacht ${withEmail}`);
+    expect(mail.messageId).toMatch(/^<mail\.letter\.\d+\.KL-\d{4}-[A-Z0-9]{6}@amstelveen\.nl>$/);
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
     expect(mail.text).toContain(withEmail);
     expect(mail.attachments).toHaveLength(1);
     expect(mail.attachments[0].contentType).toBe('application/pdf');
@@ -220,7 +218,48 @@ test("the 'mail.letter' plugin sends the queued letter once, PDF attached, to a 
     expect(received[1].messageId).toBe('<letter-crash@amstelveen.nl>');
     expect(saved).toEqual([{ messageId: '<letter-crash@amstelveen.nl>', sentAt: expect.any(String) }]);
   } finally {
-    transport.close();
+    mailer.close();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  }
+});
+
+test('configured with SMTP_URL, the app itself sends a letter queued by POST /letters (mail.letter wired into the delivery worker)', async () => {
+  const received: ParsedMail[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, callback) {
+      simpleParser(stream).then((m) => {
+        received.push(m);
+        callback();
+      }, callback);
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const port = (smtp.server.address() as AddressInfo).port;
+  const app = await startApp({ STAFF_API_TOKENS: API_TOKEN_ENTRY, SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'klacht@amstelveen.nl' }, new Date());
+  try {
+    expect(app.app.delivery.registry.targets).toContain('mail.letter');
+    const { reference } = await seedComplaint(app.app, {
+      input: { contact: { name: 'Els de Boer', phone: '06 12345678', street: 'Dorpsstraat 12', postcode: '1182 JR', city: 'Amstelveen', email: 'els@example.org' } },
+    });
+    const v = (await app.app.store.handling.get(reference))!.version;
+    const r = await request(app.base, 'POST', `/staff/api/complaints/${reference}/letters`, {
+      token: API_TOKEN,
+      body: { kind: 'extension', send: true, extensionReason: 'Wij wachten op een reactie van de afdeling.' },
+      headers: { 'if-match': `"${v}"` },
+    });
+    expect(r.status).toBe(201);
+    const deadline = Date.now() + 15_000;
+    const isLetter = (m: ParsedMail) => m.subject?.startsWith('Wij hebben meer tijd nodig');
+    while (!received.some(isLetter) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+    const letters = received.filter(isLetter);
+    expect(letters).toHaveLength(1);
+    expect(letters[0].attachments.map((a) => a.filename)).toEqual([`${reference}-extension.pdf`]);
+    const rows = (await app.app.store.outbox.listByReference(reference)).filter((d) => d.target === 'mail.letter');
+    expect(rows.map((d) => d.status)).toEqual(['sent']);
+  } finally {
+    await app.close();
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
   }
 });
