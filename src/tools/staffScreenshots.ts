@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ DATABASE_URL: `sqlite:${path.join(tmp, 'demo.db')}`, PORT: '0', LOG_LEVEL: 'silent', STAFF_API_TOKENS: `demo:${hashToken(TOKEN).toString('hex')}` });
   const clock = { now };
   const app = await createApp(config, loadMunicipality(), { log: createLogger('silent'), clock: () => clock.now });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--lang=nl-NL'] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, env: { ...process.env, LANGUAGE: 'nl', LANG: 'nl_NL.UTF-8' }, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--lang=nl-NL'] });
   try {
     const port = await app.listen(0);
     const base = `http://127.0.0.1:${port}`;
@@ -182,9 +182,20 @@ async function main(): Promise<void> {
     process.stdout.write(`${path.join(OUT, 'staff-close.png')}\n`);
     await shoot(page, 'staff-due', '#/due', '#complaint-rows tr');
     await shoot(page, 'staff-callbacks', '#/callbacks', '#callback-rows tr');
-    await shoot(page, 'staff-new', '#/new', '#new-form');
+    // manual entry of a letter, sent without the required fields: the error summary and the errors at the fields
+    await page.evaluate(() => { location.hash = '#/new'; });
+    await page.waitForSelector('#new-form');
+    await page.check('#new-channel-letter');
+    await page.fill('#new-story', 'Per brief: de ondergrondse container in de Proefstraat is al twee weken vol.');
+    await page.click('#new-submit');
+    await page.waitForSelector('#error-summary:not([hidden])');
+    await shoot(page, 'staff-new', '#/new', '#error-summary:not([hidden])');
     await shoot(page, 'staff-report', `#/reports/${now.getFullYear()}`, '#report-totals');
     await shoot(page, 'staff-print', `#/complaints/${first}`, '#timeline', { print: true });
+    const templates = await api(base, 'GET', '/mail/templates');
+    if (templates.status === 200 && Array.isArray(templates.json) && templates.json.length > 0) {
+      await shoot(page, 'staff-mail', `#/mail/${encodeURIComponent(templates.json[0].id)}?locale=nl`, '#mail-subject');
+    }
     await context.close();
   } finally {
     await browser.close();

@@ -1300,7 +1300,7 @@
         var node = inputs[k];
         if (node) setFieldError(node, errors[k]);
         var name = (NEW_FIELDS.filter(function (f) { return f[0] === k; })[0] || [k, k])[1];
-        var link = el('a', { href: '#' + (node ? node.id : 'new-form') }, name + ': ' + errors[k]);
+        var link = el('a', { href: '#' + (node ? node.id : 'new-form') }, name + (/[?:]$/.test(name) ? ' ' : ': ') + errors[k]);
         link.addEventListener('click', function (ev) { ev.preventDefault(); if (node) node.focus(); });
         return el('li', null, link);
       })));
