@@ -511,7 +511,9 @@
     main.appendChild(heading(LIST_TITLE[kind]));
     if (kind === 'due') main.appendChild(el('p', null, 'Open klachten, de eerstvolgende termijn eerst.'));
     if (kind === 'mine') main.appendChild(el('p', null, 'Klachten die aan u zijn toegewezen.'));
-    main.appendChild(form);
+    // the full list opens with its filters; the other lists keep them folded away
+    var anyFilter = ['q', 'status', 'route', 'department', 'channel', 'from', 'to', 'overdue'].some(function (k) { return params.get(k); });
+    main.appendChild(kind === 'complaints' || anyFilter ? form : el('details', { class: 'filters' }, el('summary', null, 'Zoeken en filteren'), form));
     main.appendChild(el('p', { class: 'actions' }, csv));
     main.appendChild(wide(
       el('table', { class: 'list' },
