@@ -40,6 +40,8 @@ export const MunicipalitySchema = z.object({
   handling: z
     .object({ categories: z.array(z.string().regex(/^[a-z_]+$/)).min(1), departments: z.array(z.string().min(1)).min(1) })
     .default({ categories: ['overig'], departments: ['Klantcontactcentrum'] }),
+  /** letters (issue 14): where hearings (Awb 9:10) are held unless the officer names another place */
+  letters: z.object({ hearingPlace: Text }).optional(),
 });
 export type Municipality = z.infer<typeof MunicipalitySchema>;
 

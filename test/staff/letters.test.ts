@@ -118,15 +118,19 @@ test('store: If-Match required and checked; the letter is kept, on the timeline,
   expect(printed.status).toBe(201);
   expect(printed.json.letter).toMatchObject({ kind: 'hearing', sentTo: null, details: { hearingAt: '2026-12-10T13:30:00.000Z', hearingPlace: 'Raadhuis, kamer 2' } });
   expect(await letterRows(withEmail)).toHaveLength(1);
+  // without a place: the municipality file's hearing place
+  const defaultPlace = await post(withEmail, { kind: 'hearing', send: false, hearingAt: '2026-12-11T09:00:00.000Z' }, `"${v + 2}"`);
+  expect(defaultPlace.json.letter.details.hearingPlace).toBe('Raadhuis Amstelveen, Laan Nieuwer-Amstel 1, 1182 JR Amstelveen');
 
   const stored = await raw('GET', `/staff/api/letters/${sent.json.letter.id}.pdf`);
   expect(stored.status).toBe(200);
   expect(stored.body.equals((await t.app.store.letters.pdf(sent.json.letter.id))!)).toBe(true);
   expectTaggedPdf(stored.body, 'nl-NL');
   const list = await request(t.base, 'GET', `/staff/api/complaints/${withEmail}/letters`, { token: API_TOKEN });
-  expect(list.json.items.map((l: { kind: string }) => l.kind)).toEqual(['receipt', 'hearing']);
+  expect(list.json.items.map((l: { kind: string }) => l.kind)).toEqual(['receipt', 'hearing', 'hearing']);
   const audit = await t.app.store.audit.list({ action: 'letter.create', limit: 10 });
   expect(audit.map((a) => a.detail)).toEqual([
+    { letter: defaultPlace.json.letter.id, kind: 'hearing', send: false },
     { letter: printed.json.letter.id, kind: 'hearing', send: false },
     { letter: sent.json.letter.id, kind: 'receipt', send: true },
   ]);

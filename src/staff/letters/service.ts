@@ -64,7 +64,7 @@ export class LetterService {
     const receivedAt = handling.receivedAt ?? complaint.createdAt;
     const d = deadlinesFor(receivedAt, handling.status, Boolean(handling.extendedAt), now);
     const hearing = o.hearingAt ? new Date(o.hearingAt) : undefined;
-    const defaultPlace = (this.municipality as Municipality & { letters?: { hearingPlace?: Record<Locale, string> } }).letters?.hearingPlace;
+    const defaultPlace = this.municipality.letters?.hearingPlace;
     const locale: Locale = complaint.locale === 'en' ? 'en' : 'nl';
     return {
       kind,
