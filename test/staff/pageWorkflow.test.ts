@@ -240,8 +240,12 @@ test('a colleague changed the complaint in between: the Dutch message, the curre
   expect(JSON.stringify((await detail()).timeline)).toContain('Nu wel opgeslagen.');
 });
 
-test('a letter: sent by e-mail and on the timeline', async () => {
+test('a letter: previewed as PDF, sent by e-mail and on the timeline', async () => {
   await tabTo('#letter-receipt');
+  const [preview] = await Promise.all([page.context().waitForEvent('page'), press('#letter-preview')]);
+  expect(preview.url()).toMatch(/^blob:/);
+  await preview.close();
+  await message('Het voorbeeld is geopend in een nieuw tabblad.');
   await press('#letter-send');
   await message('De brief is opgeslagen en wordt per e-mail verstuurd.');
   expect((await detail()).timeline.some((e) => e.kind === 'letter')).toBe(true);
@@ -296,7 +300,7 @@ test('manual entry: a field error first, then filed with its channel', async () 
   await typeInto('#new-story', 'Per brief: de vuilnisbak is drie weken niet geleegd en niemand reageert op mijn meldingen.');
   await typeInto('#new-place', 'Voorbeeldstraat');
   await typeInto('#new-contact-street', 'Voorbeeldstraat 3');
-  await typeInto('#new-contact-postcode', '1183 AB');
+  await typeInto('#new-contact-postcode', '11 AB');
   await typeInto('#new-contact-city', 'Amstelveen');
   await press('#new-submit');
   // the name is missing: the summary gets focus and names it; the error is next to the field
@@ -307,6 +311,15 @@ test('manual entry: a field error first, then filed with its channel', async () 
   expect(await page.getAttribute('#new-contact-name', 'aria-invalid')).toBe('true');
   await axe('new with errors');
   await typeInto('#new-contact-name', 'Henk Proefpersoon');
+  await press('#new-submit');
+  // the server checks as the chatbot does: the postcode is wrong, said next to the field
+  await page.waitForFunction(() => !document.getElementById('new-contact-postcode-error')?.hidden);
+  expect(await page.getAttribute('#new-contact-postcode', 'aria-invalid')).toBe('true');
+  expect(await page.textContent('#error-summary')).toContain('Postcode');
+  expect(await page.getAttribute('#new-contact-name', 'aria-invalid')).toBeNull();
+  await message('De klacht is niet opgeslagen');
+  await page.fill('#new-contact-postcode', '');
+  await typeInto('#new-contact-postcode', '1183 AB');
   await press('#new-submit');
   await page.waitForFunction(() => /#\/complaints\/KL-/.test(location.hash) && document.getElementById('timeline'));
   const filed = decodeURIComponent(page.url().split('#/complaints/')[1]);
