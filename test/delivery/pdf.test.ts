@@ -89,3 +89,18 @@ test('the writer: lists (L, LI, Lbl, LBody), a figure with alternative text, no 
   expect(objects).toContain('/Alt (Een blauw vlak)');
   expect(objects).not.toContain('Laan Nieuwer-Amstel');
 });
+
+test('names outside Latin-1 print right: the Unicode font is embedded (FontFile2) with a ToUnicode map that holds Ł and Ş', async () => {
+  const { pdfFonts } = await import('../../src/delivery/pdf/document');
+  const complaint = exampleComplaint('nl', { contact: { ...exampleComplaint('nl').contact, name: 'Łukasz Şahin' } });
+  const { objects, streams } = readPdf(await renderComplaintPdf(complaint, municipality, 'nl'));
+  if (pdfFonts()) {
+    expect(objects).toContain('/FontFile2');
+    const toUnicode = streams.filter((s) => s.includes('beginbfchar') || s.includes('beginbfrange')).join('\n').toLowerCase();
+    expect(toUnicode).toContain('0141'); // Ł
+    expect(toUnicode).toContain('015e'); // Ş
+  } else {
+    // without a Unicode font installed: the built-in Helvetica (README: install fonts-dejavu-core)
+    expect(objects).toContain('/BaseFont /Helvetica');
+  }
+});

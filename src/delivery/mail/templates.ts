@@ -58,7 +58,7 @@ export function renderMail(locale: Locale, subject: string, blocks: Block[]): Re
       if ('h' in b) return `<h2>${escapeHtml(b.h)}</h2>`;
       if ('p' in b) return `<p>${htmlText(b.p, b.links)}</p>`;
       if ('rows' in b)
-        return `<table role="presentation" style="border-collapse:collapse">\n${b.rows
+        return `<table style="border-collapse:collapse">\n${b.rows
           .map(([k, v]) => `<tr><th scope="row" style="text-align:left;vertical-align:top;padding:2px 12px 2px 0">${escapeHtml(k)}</th><td style="padding:2px 0">${htmlText(v)}</td></tr>`)
           .join('\n')}\n</table>`;
       return `<ul>\n${b.list.map((item) => `<li>${htmlText(item, b.links)}</li>`).join('\n')}\n</ul>`;

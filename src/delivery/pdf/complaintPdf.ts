@@ -8,7 +8,7 @@ import type { Locale } from '../../domain/routes';
 import { translator } from '../../i18n';
 import type { Municipality } from '../../municipality';
 import { complaintFacts } from './complaintFacts';
-import { TaggedPdf } from './document';
+import { breather, TaggedPdf } from './document';
 
 export async function renderComplaintPdf(complaint: Complaint, municipality: Municipality, locale: Locale = complaint.locale): Promise<Buffer> {
   const t = translator(locale);
@@ -20,11 +20,13 @@ export async function renderComplaintPdf(complaint: Complaint, municipality: Mun
     municipality,
     creationDate: new Date(complaint.createdAt),
   });
+  await breather();
   pdf.heading(t('pdf.complaint.title', { reference: complaint.reference }), 1);
   pdf.paragraph(t('pdf.complaint.intro', { municipality: municipality.name }));
   pdf.keyValues(facts.about);
   pdf.heading(t('summary.field.story'), 2);
   pdf.paragraph(facts.story);
+  await breather();
   pdf.heading(t('pdf.complaint.details'), 2);
   pdf.keyValues(facts.details);
   if (facts.solution) {

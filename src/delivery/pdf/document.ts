@@ -20,7 +20,8 @@
  *   pdf.heading('Uw klacht', 1); pdf.keyValues([['Nummer', 'KL-…']]); pdf.paragraph(story);
  *   const buffer = await pdf.end();
  */
-import { existsSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
+import path from 'path';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import type { Locale } from '../../domain/routes';
@@ -51,12 +52,35 @@ const FONT_CANDIDATES: ReadonlyArray<{ regular: string; bold: string }> = [
   { regular: '/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf', bold: '/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf' },
 ];
 
-let fontChoice: { regular: string; bold: string } | null | undefined;
+/** A font as fontkit parsed it; pdfkit's registerFont takes one (anything with `layout`). */
+type ParsedFont = { layout: (text: string) => unknown };
 
-/** The embedded font files, or null for the built-in Helvetica. Looked up once per process. */
-export function pdfFonts(): { regular: string; bold: string } | null {
-  if (fontChoice === undefined) fontChoice = FONT_CANDIDATES.find((f) => existsSync(f.regular) && existsSync(f.bold)) ?? null;
+let fontChoice: { regular: ParsedFont; bold: ParsedFont; files: { regular: string; bold: string } } | null | undefined;
+
+/**
+ * The embedded fonts, parsed once per process with the fontkit that pdfkit itself uses (parsing
+ * DejaVu's tables for every document cost more than writing the document), or null for Helvetica.
+ */
+export function pdfFonts(): { regular: ParsedFont; bold: ParsedFont; files: { regular: string; bold: string } } | null {
+  if (fontChoice === undefined) {
+    const files = FONT_CANDIDATES.find((f) => existsSync(f.regular) && existsSync(f.bold));
+    if (files) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fontkit = require(require.resolve('fontkit', { paths: [path.dirname(require.resolve('pdfkit'))] })) as { create: (b: Buffer) => ParsedFont };
+      fontChoice = { regular: fontkit.create(readFileSync(files.regular)), bold: fontkit.create(readFileSync(files.bold)), files };
+    } else {
+      fontChoice = null;
+    }
+  }
   return fontChoice;
+}
+
+/**
+ * Lets other work run (the conversation's turns): pdfkit lays out and writes synchronously, so a long
+ * document is written in slices with a turn of the event loop between them.
+ */
+export function breather(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 const LANG_TAG: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
@@ -96,8 +120,8 @@ export class TaggedPdf {
       },
     } as PDFKit.PDFDocumentOptions);
     if (fonts) {
-      this.doc.registerFont('body', fonts.regular);
-      this.doc.registerFont('body-bold', fonts.bold);
+      this.doc.registerFont('body', fonts.regular as unknown as Buffer);
+      this.doc.registerFont('body-bold', fonts.bold as unknown as Buffer);
       this.regular = 'body';
       this.bold = 'body-bold';
     } else {
@@ -266,6 +290,7 @@ export class TaggedPdf {
   /** Writes page numbers ("Pagina 1 van 2") as artifacts, closes the structure and returns the PDF. */
   async end(): Promise<Buffer> {
     const doc = this.doc;
+    await breather();
     this.root.end();
     const t = translator(this.lang);
     const range = doc.bufferedPageRange();
@@ -282,6 +307,7 @@ export class TaggedPdf {
       doc.endMarkedContent();
       doc.page.margins.bottom = bottomMargin;
     }
+    await breather();
     doc.end();
     return this.done;
   }
