@@ -9,6 +9,7 @@
  */
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
+import type { Activity } from 'botbuilder';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { API_TOKEN, API_TOKEN_ENTRY, request, seedComplaint, startApp, type TestApp } from './helpers';
 
@@ -39,6 +40,18 @@ beforeAll(async () => {
       },
     })
   ).reference;
+  // a call-back without complaint, with its own short conversation
+  t.app.transcripts.logActivity({
+    type: 'message',
+    id: 'cb-only-u0',
+    text: 'Please call me back about my parking permit',
+    channelId: 'webchat',
+    conversation: { id: 'cb-only' },
+    from: { id: 'citizen', role: 'user' },
+    recipient: { id: 'bot', role: 'bot' },
+    timestamp: new Date(),
+  } as Partial<Activity> as Activity);
+  await t.app.transcripts.flush();
   await t.app.complaints.requestCallback(
     { name: 'Kees Proef', phone: '0201234567', date: '2026-01-05', partOfDay: 'morning' },
     { locale: 'en', channel: 'webchat', conversationId: 'cb-only' },
@@ -383,6 +396,10 @@ test('call-backs: missed and its language shown; not reached, then reached with 
   await expect(row.textContent()).resolves.toContain('Engels');
   await expect(row.textContent()).resolves.toContain('Gemist');
   await expect(row.textContent()).resolves.toContain('Alleen terugbellen');
+  // its conversation, downloaded with the token
+  const [conversation] = await Promise.all([page.waitForEvent('download'), press('#callback-rows button.conversation')]);
+  expect(conversation.suggestedFilename()).toMatch(/^TB-\d{4}-\w+\.transcript$/);
+  expect(readFileSync((await conversation.path())!, 'utf8')).toContain('Please call me back about my parking permit');
 
   await press('#callback-rows button.outcome-toggle');
   expect(await page.getAttribute('#callback-rows button.outcome-toggle', 'aria-expanded')).toBe('true');

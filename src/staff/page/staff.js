@@ -1141,13 +1141,20 @@
       .catch(failed);
   }
 
-  /** A call-back with a complaint links to it; one without names its own reference and the conversation (channel and id). */
+  /** A call-back with a complaint links to it; one without has its own conversation to download (and names it). */
   function conversationCell(cb) {
     if (cb.complaintReference) return el('a', { href: '#/complaints/' + cb.complaintReference }, cb.complaintReference);
-    return [
-      el('span', null, 'Alleen terugbellen' + (cb.reference ? ' (' + cb.reference + ')' : '')),
-      cb.conversationId ? el('div', { class: 'hint conversation' }, 'Gesprek: ' + (cb.channel || '') + ' · ' + cb.conversationId) : null,
-    ];
+    var out = [el('span', null, 'Alleen terugbellen' + (cb.reference ? ' (' + cb.reference + ')' : ''))];
+    if (cb.conversationId) {
+      var btn = el('button', { type: 'button', class: 'link conversation' }, 'Gesprek downloaden');
+      btn.setAttribute('aria-label', 'Gesprek downloaden van ' + (cb.reference || 'dit verzoek'));
+      btn.addEventListener('click', function () {
+        saveFile('/callbacks/' + cb.id + '/transcript', (cb.reference || 'terugbelverzoek-' + cb.id) + '.transcript').catch(failed);
+      });
+      out.push(el('div', null, btn));
+      out.push(el('div', { class: 'hint conversation' }, 'Gesprek: ' + (cb.channel || '') + ' · ' + cb.conversationId));
+    }
+    return out;
   }
 
   function callbackRows(cb, status) {
