@@ -173,3 +173,24 @@ test('sign-in with the identity provider (authorization code + PKCE); without th
   expect(await other.locator('#complaint-rows').count()).toBe(0);
   expect(pageErrors).toEqual([]);
 });
+
+test('an expired session says so; a wrong API token says the token is not valid; the menu stays hidden', async () => {
+  const page = await newPage();
+  await page.goto(`${t.base}/staff`);
+  await page.waitForSelector('#api-token');
+  expect(await page.isHidden('#nav')).toBe(true);
+  // a token of the identity provider that expired two minutes ago, as if the session ran out
+  const expired = await idp.token({}, { expiresIn: Math.floor(Date.now() / 1000) - 120 });
+  await page.evaluate((tok) => sessionStorage.setItem('klachtbot.staff.token', tok), expired);
+  await page.reload();
+  await page.waitForSelector('#message:not([hidden])');
+  await expect(page.textContent('#message')).resolves.toContain('Uw sessie is verlopen');
+  expect(await page.isHidden('#nav')).toBe(true);
+
+  await page.fill('#api-token', 'wrong-token');
+  await page.press('#api-token', 'Enter');
+  await page.waitForFunction(() => (document.getElementById('message')?.textContent ?? '').includes('Dit token is niet geldig'));
+  expect(await page.textContent('#message')).not.toContain('sessie');
+  expect(await page.isHidden('#nav')).toBe(true);
+  expect(pageErrors).toEqual([]);
+});

@@ -251,6 +251,13 @@ test('a colleague changed the complaint in between: the Dutch message, the curre
   await press('#note-form button[type=submit]');
   await message('De notitie is toegevoegd.');
   expect(JSON.stringify((await detail()).timeline)).toContain('Nu wel opgeslagen.');
+
+  // the decision term extended once (Awb 9:11): the form is gone afterwards
+  await typeInto('#extension-note', 'Advies van de afdeling is nodig.');
+  await press('#extension-form button[type=submit]');
+  await message('De termijn is met 4 weken verdaagd.');
+  expect(await page.textContent('#deadlines')).toContain('(verdaagd)');
+  expect(await page.locator('#extension-form').count()).toBe(0);
 });
 
 test('a letter: previewed as PDF, sent by e-mail and on the timeline', async () => {
