@@ -1,8 +1,9 @@
 /**
- * Deliveries after filing (issue 13), put together from configuration: the enabled plugins (mail when
- * SMTP_URL is set, zgw when ZGW_ZAKEN_URL is set, klantinteracties when KLANTINTERACTIES_URL is set;
- * none by default), the registry that plans a new subject's outbox rows (ComplaintStore asks it inside
- * the filing transaction), the worker that sends them, and the daily digest of failures.
+ * Deliveries after filing (issue 13), put together from configuration: the enabled plugins
+ * (pluginsFromConfig: mail when SMTP_URL is set, zgw when ZGW_ZAKEN_URL is set, klantinteracties when
+ * KLANTINTERACTIES_URL is set; none by default), the registry that plans a new subject's outbox rows
+ * (ComplaintStore asks it inside the filing transaction), the worker that sends them, and the daily
+ * digest of failures.
  * Tests pass their own plugin list (`plugins`) instead of the configured ones.
  */
 import type { Config } from '../config';
@@ -14,8 +15,9 @@ import { createDeliveryDeps } from './deps';
 import { DigestScheduler } from './digest';
 import { createKlantinteractiesPlugin } from './klantinteracties';
 import type { DeliveryDeps, DeliveryPlugin, DeliverySubject, DeliveryTarget } from './types';
+import { createMailer, createMailPlugins } from './mail';
+import { createLetterMailPlugin } from './mail/letter';
 import { DeliveryWorker } from './worker';
-import { letterMailPlugins } from './mail/letter';
 import { createZgwPlugin } from './zgw';
 
 /** The enabled plugins by target; plans which rows a newly filed subject gets. */
@@ -46,27 +48,14 @@ export class DeliveryRegistry implements DeliveryPlanner {
   }
 }
 
-type Factory = (config: Config, deps: DeliveryDeps) => DeliveryPlugin | DeliveryPlugin[] | Promise<DeliveryPlugin | DeliveryPlugin[]>;
-
 /**
- * A plugin module's factory loaded by name, only when its configuration is set (the mail module,
- * src/delivery/mail, is written on its own); a configured module that is missing is an error.
+ * The plugins the configuration turns on (none by default): mail.citizen, mail.officers, mail.digest and
+ * mail.letter with SMTP_URL (one mailer), zgw with ZGW_ZAKEN_URL, klantinteracties with KLANTINTERACTIES_URL.
  */
-async function factory(module: string, name: string): Promise<Factory> {
-  const loaded = (await import(module)) as Record<string, unknown>;
-  const f = loaded[name];
-  if (typeof f !== 'function') throw new Error(`delivery: ${module} does not export ${name}`);
-  return f as Factory;
-}
-
-/** The plugins the configuration turns on (none by default). */
-export async function pluginsFromConfig(config: Config, deps: DeliveryDeps): Promise<DeliveryPlugin[]> {
-  const env = config as Config & Record<string, unknown>;
+export function pluginsFromConfig(config: Config, store: Pick<Store, 'letters'>, municipality: Municipality): DeliveryPlugin[] {
   const plugins: DeliveryPlugin[] = [];
-  if (env.SMTP_URL) {
-    const made = await (await factory('./mail', 'createMailPlugins'))(config, deps);
-    plugins.push(...(Array.isArray(made) ? made : [made]));
-  }
+  const mailer = createMailer(config);
+  if (mailer) plugins.push(...createMailPlugins(config, mailer), createLetterMailPlugin({ letters: store.letters, mailer, municipality }));
   if (config.ZGW_ZAKEN_URL) plugins.push(createZgwPlugin(config));
   if (config.KLANTINTERACTIES_URL) plugins.push(createKlantinteractiesPlugin(config));
   return plugins;
@@ -96,7 +85,7 @@ export interface DeliveryService {
 export async function createDelivery(opts: DeliveryOptions): Promise<DeliveryService> {
   const { store, config } = opts;
   const deps = createDeliveryDeps(store, opts.municipality, { staffPublicUrl: config.STAFF_PUBLIC_URL, clock: opts.clock });
-  const registry = new DeliveryRegistry(opts.plugins ?? [...(await pluginsFromConfig(config, deps)), ...letterMailPlugins(config, store.letters, opts.municipality)]);
+  const registry = new DeliveryRegistry(opts.plugins ?? pluginsFromConfig(config, store, opts.municipality));
   const worker = new DeliveryWorker({
     store,
     plugins: registry.plugins,
