@@ -246,7 +246,9 @@ test('a colleague changed the complaint in between: the Dutch message, the curre
   const after = await detail();
   expect(after.version).toBeGreaterThan(seen.version);
   expect(JSON.stringify(after.timeline)).not.toContain('Mijn notitie op een oude versie.');
-  // the page now holds the current version: the next change goes through
+  // what the officer wrote is kept; the page now holds the current version, so sending it again goes through
+  expect(await page.$eval('#note-text', (n) => (n as HTMLTextAreaElement).value)).toBe('Mijn notitie op een oude versie.');
+  await page.fill('#note-text', '');
   await typeInto('#note-text', 'Nu wel opgeslagen.');
   await press('#note-form button[type=submit]');
   await message('De notitie is toegevoegd.');

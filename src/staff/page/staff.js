@@ -607,8 +607,14 @@
       })
       .catch(function (err) {
         if (err instanceof ApiError && err.status === 412) {
+          // what the officer wrote (notes, reasons) is kept; every field that shows the complaint is the current one
+          var drafts = {};
+          Array.prototype.forEach.call(document.querySelectorAll('#handling textarea'), function (n) { if (n.id && n.value) drafts[n.id] = n.value; });
           var reload = err.body && err.body.current && err.body.current.reference ? Promise.resolve(drawDetail(err.body.current)) : renderDetail(c.reference);
-          return reload.then(function () { show(STALE); });
+          return reload.then(function () {
+            Object.keys(drafts).forEach(function (id) { var n = document.getElementById(id); if (n) n.value = drafts[id]; });
+            show(STALE);
+          });
         }
         failed(err);
       });
