@@ -112,6 +112,8 @@ interface Fixture {
   complaints?: Complaint[];
   callbacks?: StoredCallback[];
   failed?: Delivery[];
+  /** DeliveryDeps.receivedAt: when the gemeente received a complaint entered by staff */
+  receivedAt?: Record<string, string>;
 }
 
 let nextId = 1;
@@ -140,6 +142,7 @@ function row(target: DeliveryTarget, subject: DeliverySubject, fixture: Fixture 
     failedSince: async () => fixture.failed ?? [],
     now: () => NOW,
   };
+  if (fixture.receivedAt) Object.assign(deps, { receivedAt: async (ref: string) => fixture.receivedAt?.[ref] });
   const saves: Record<string, unknown>[] = [];
   const ctx = (): DeliveryContext => ({
     delivery: { ...delivery, state: { ...delivery.state } },
@@ -177,7 +180,7 @@ test('mail.citizen in Dutch: reference, what they told, what happens next with t
   const text = mail.text ?? '';
   expect(text).toContain('Beste Sam de Voorbeeld,');
   expect(text).toContain('KL-2026-VB1234');
-  expect(text).toContain('dinsdag 24 november 2026 om 10:41 uur');
+  expect(text).toContain('dinsdag 24 november 2026 om 10.41 uur');
   expect(text).toContain('Wat u ons vertelde');
   expect(text).toContain('niemand belde terug');
   // the period as a period, with the citizen's words
@@ -368,4 +371,17 @@ test('mail.digest: failed deliveries of the last day with references, targets, l
   const empty = row('mail.digest', subject, { failed: [] });
   await empty.attempt(plugins['mail.digest']);
   expect(smtp.received).toHaveLength(1);
+});
+
+test('a complaint entered by staff from a letter received earlier: the mails and the PDF say that day, and the terms count from it', async () => {
+  const complaint = exampleComplaint('nl');
+  const fixture = { complaints: [complaint], receivedAt: { [complaint.reference]: '2026-11-16T08:00:00.000Z' } };
+  await row('mail.citizen', { kind: 'complaint', reference: complaint.reference }, fixture).attempt(plugins['mail.citizen']);
+  const text = smtp.received[0].text ?? '';
+  expect(text).toContain('ontvangen op maandag 16 november 2026 om 09.00 uur');
+  // 4 working days after Monday 16 November: Friday 20 November; 6 weeks: Monday 28 December
+  expect(text).toContain('Uiterlijk op vrijdag 20 november 2026');
+  expect(text).toContain('uiterlijk op maandag 28 december 2026 een brief');
+  await row('mail.officers', { kind: 'complaint', reference: complaint.reference }, fixture).attempt(plugins['mail.officers']);
+  expect(smtp.received[1].text).toContain('binnengekomen op maandag 16 november 2026 om 09.00 uur');
 });

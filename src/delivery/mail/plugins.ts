@@ -62,6 +62,15 @@ export async function sendOnce(ctx: DeliveryContext, mailer: Mailer, build: () =
 const AUTO = { 'Auto-Submitted': 'auto-generated' };
 const AUTO_INTERNAL = { ...AUTO, 'X-Auto-Response-Suppress': 'All' };
 
+/**
+ * When the gemeente received the complaint: a complaint entered by staff from a letter may be older than
+ * its row. Read through an optional DeliveryDeps.receivedAt (src/delivery/deps.ts); without it, createdAt.
+ */
+async function receivedAtOf(ctx: DeliveryContext, complaint: Complaint): Promise<string> {
+  const deps = ctx.deps as DeliveryContext['deps'] & { receivedAt?: (reference: string) => Promise<string | undefined> };
+  return (await deps.receivedAt?.(complaint.reference)) ?? complaint.createdAt;
+}
+
 async function complaintOf(ctx: DeliveryContext): Promise<Complaint> {
   const subject = ctx.delivery.subject;
   if (subject.kind !== 'complaint') throw new PermanentDeliveryError(`${ctx.delivery.target}: not a complaint`);
@@ -80,8 +89,9 @@ export function createCitizenMailPlugin(mailer: Mailer): DeliveryPlugin {
         const to = complaint.contact.email;
         if (!to) throw new PermanentDeliveryError('mail.citizen: the complaint has no e-mail address');
         const m = ctx.deps.municipality;
-        const mail = citizenMail(complaint, m);
-        const pdf = await renderComplaintPdf(complaint, m, complaint.locale);
+        const receivedAt = await receivedAtOf(ctx, complaint);
+        const mail = citizenMail(complaint, m, complaint.locale, receivedAt);
+        const pdf = await renderComplaintPdf(complaint, m, complaint.locale, receivedAt);
         return {
           to,
           replyTo: m.email,
@@ -112,7 +122,11 @@ export function createOfficersMailPlugin(mailer: Mailer, settings: MailPluginSet
         let mail;
         if (subject.kind === 'complaint') {
           const complaint = await complaintOf(ctx);
-          mail = officersComplaintMail(complaint, { personalData: settings.officersPersonalData, staffLink: ctx.deps.staffLink(complaint.reference) });
+          mail = officersComplaintMail(complaint, {
+            personalData: settings.officersPersonalData,
+            staffLink: ctx.deps.staffLink(complaint.reference),
+            receivedAt: await receivedAtOf(ctx, complaint),
+          });
         } else if (subject.kind === 'callback') {
           const callback = await ctx.deps.callback(subject.id);
           if (!callback) throw new PermanentDeliveryError('mail.officers: the call-back request no longer exists');

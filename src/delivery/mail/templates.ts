@@ -82,15 +82,16 @@ function shortStory(story: string, max = 700): string {
 }
 
 /** The confirmation of receipt to the citizen, in their language (B1). */
-export function citizenMail(complaint: Complaint, municipality: Municipality, locale: Locale = complaint.locale): RenderedMail {
+export function citizenMail(complaint: Complaint, municipality: Municipality, locale: Locale = complaint.locale, receivedAt: string = complaint.createdAt): RenderedMail {
   const t = translator(locale);
   const m = municipality;
-  const facts = complaintFacts(complaint, locale);
-  const deadlines = complaintDeadlines(new Date(complaint.createdAt));
+  const facts = complaintFacts(complaint, locale, receivedAt);
+  // the terms count from receipt (src/domain/workingDays.ts)
+  const deadlines = complaintDeadlines(new Date(receivedAt));
   const reference = complaint.reference;
   const blocks: Block[] = [
     { p: t('mail.citizen.greeting', { name: complaint.contact.name }) },
-    { p: t('mail.citizen.received', { received: receivedText(complaint.createdAt, locale), reference }) },
+    { p: t('mail.citizen.received', { received: receivedText(receivedAt, locale), reference }) },
     { h: t('mail.citizen.toldTitle') },
     { p: shortStory(facts.story) },
     { rows: facts.solution ? [...facts.details, [t('summary.field.solution'), facts.solution]] : facts.details },
@@ -123,6 +124,8 @@ export interface OfficersMailOptions {
   staffLink: string;
   /** the officers read Dutch; the same texts exist in English for a gemeente that wants them */
   locale?: Locale;
+  /** when the gemeente received it (default: when it was stored) */
+  receivedAt?: string;
 }
 
 /** To the officers: a new complaint, its reference and the staff link; personal data only when turned on. */
@@ -130,14 +133,15 @@ export function officersComplaintMail(complaint: Complaint, opts: OfficersMailOp
   const locale = opts.locale ?? 'nl';
   const t = translator(locale);
   const reference = complaint.reference;
-  const deadlines = complaintDeadlines(new Date(complaint.createdAt));
+  const receivedAt = opts.receivedAt ?? complaint.createdAt;
+  const deadlines = complaintDeadlines(new Date(receivedAt));
   const blocks: Block[] = [
-    { p: t('mail.officers.complaintIntro', { received: receivedText(complaint.createdAt, locale), reference }) },
+    { p: t('mail.officers.complaintIntro', { received: receivedText(receivedAt, locale), reference }) },
     { p: t('mail.officers.contactBy', { contactBy: formatDate(deadlines.contactBy, locale) }) },
     { p: t('mail.officers.link', { link: opts.staffLink }), links: true },
   ];
   if (opts.personalData) {
-    const facts = complaintFacts(complaint, locale);
+    const facts = complaintFacts(complaint, locale, receivedAt);
     blocks.push(
       { h: t('mail.officers.detailsTitle') },
       { p: facts.story },

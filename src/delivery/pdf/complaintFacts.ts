@@ -28,9 +28,10 @@ export interface ComplaintFacts {
 
 const timeFormat = new Intl.DateTimeFormat('nl-NL', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
-/** "14:05" in Dutch time. */
-export function amsterdamTime(instant: Date): string {
-  return timeFormat.format(instant);
+/** The time in Dutch time, written the way of the language: "14.05" (nl), "14:05" (en). */
+export function amsterdamTime(instant: Date, locale: Locale = 'nl'): string {
+  const hhmm = timeFormat.format(instant);
+  return locale === 'nl' ? hhmm.replace(':', '.') : hhmm;
 }
 
 /** CET or CEST on a day (call-back times are Dutch time). Same rule as dialogs/callbackDialog.ts amsterdamZone. */
@@ -39,10 +40,10 @@ export function amsterdamZone(isoDate: string): string {
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? 'CET';
 }
 
-/** "dinsdag 1 december 2026 om 12:05 uur" / "Tuesday 1 December 2026 at 12:05". */
+/** "dinsdag 1 december 2026 om 12.05 uur" / "Tuesday 1 December 2026 at 12:05". */
 export function receivedText(createdAt: string, locale: Locale): string {
   const at = new Date(createdAt);
-  return translator(locale)('pdf.complaint.receivedAt', { date: formatDate(toAmsterdamDate(at), locale), time: amsterdamTime(at) });
+  return translator(locale)('pdf.complaint.receivedAt', { date: formatDate(toAmsterdamDate(at), locale), time: amsterdamTime(at, locale) });
 }
 
 /** A day with its weekday, a period as a period ("9–15 november 2026"), or the citizen's words. */
@@ -56,7 +57,8 @@ export function whenValue(c: Pick<Complaint, 'incidentDate' | 'incidentDateFrom'
   return words && words.toLowerCase() !== when.toLowerCase() ? t('pdf.complaint.whenWords', { when, text: words }) : when;
 }
 
-export function complaintFacts(c: Complaint, locale: Locale): ComplaintFacts {
+/** `receivedAt`: when the gemeente received it (a complaint entered by staff may be older than its row); default createdAt. */
+export function complaintFacts(c: Complaint, locale: Locale, receivedAt: string = c.createdAt): ComplaintFacts {
   const t = translator(locale);
   const none = t('summary.none');
   const field = (f: string) => t(`summary.field.${f}`);
@@ -77,7 +79,7 @@ export function complaintFacts(c: Complaint, locale: Locale): ComplaintFacts {
   return {
     about: [
       [t('pdf.complaint.reference'), c.reference],
-      [t('pdf.complaint.received'), receivedText(c.createdAt, locale)],
+      [t('pdf.complaint.received'), receivedText(receivedAt, locale)],
     ],
     story: c.story,
     details: [

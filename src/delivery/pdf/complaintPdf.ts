@@ -10,15 +10,21 @@ import type { Municipality } from '../../municipality';
 import { complaintFacts } from './complaintFacts';
 import { breather, TaggedPdf } from './document';
 
-export async function renderComplaintPdf(complaint: Complaint, municipality: Municipality, locale: Locale = complaint.locale): Promise<Buffer> {
+export async function renderComplaintPdf(
+  complaint: Complaint,
+  municipality: Municipality,
+  locale: Locale = complaint.locale,
+  /** when the gemeente received it, if not when it was stored (a letter entered by staff) */
+  receivedAt: string = complaint.createdAt,
+): Promise<Buffer> {
   const t = translator(locale);
-  const facts = complaintFacts(complaint, locale);
+  const facts = complaintFacts(complaint, locale, receivedAt);
   const pdf = new TaggedPdf({
     title: t('pdf.complaint.title', { reference: complaint.reference }),
     subject: t('pdf.complaint.subject', { municipality: municipality.name }),
     lang: locale,
     municipality,
-    creationDate: new Date(complaint.createdAt),
+    creationDate: new Date(receivedAt),
   });
   await breather();
   pdf.heading(t('pdf.complaint.title', { reference: complaint.reference }), 1);
