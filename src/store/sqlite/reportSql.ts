@@ -8,23 +8,21 @@ import type { KeyCount, ReportAggregates } from '../types';
 /**
  * One row per combination that occurs. handling: 'formal' when the complaint is or ever was formal (a
  * status event to 'formal'), 'informal' when it is or was informal (or solved informally) and never
- * formal, else NULL (not taken into handling). The events are summed per complaint once (a hash join),
- * not looked up per complaint.
+ * formal, else NULL (not taken into handling). The events are looked up per complaint through the
+ * index complaint_events(complaint_id, id) (SQLite); PostgreSQL turns the EXISTS into a hashed subplan.
+ * Measured at 100,000 complaints: faster on SQLite than summing all events in a join, the same on PostgreSQL.
  */
 export const REPORT_GROUP_SELECT = (from: string, before: string): string => `
   SELECT c.category, c.department,
          CASE WHEN c.intake_channel = 'chat' THEN c.channel ELSE c.intake_channel END AS channel,
          c.outcome, c.status, c.route,
-         CASE WHEN c.status = 'formal' OR ev.formal > 0 THEN 'formal'
-              WHEN c.status = 'informal' OR c.outcome = 'opgelost_informeel' OR ev.informal > 0 THEN 'informal'
+         CASE WHEN c.status = 'formal'
+                OR EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = c.id AND e.kind = 'status' AND e.to_status = 'formal') THEN 'formal'
+              WHEN c.status = 'informal' OR c.outcome = 'opgelost_informeel'
+                OR EXISTS (SELECT 1 FROM complaint_events e WHERE e.complaint_id = c.id AND e.kind = 'status' AND e.to_status = 'informal') THEN 'informal'
               ELSE NULL END AS handling,
          count(*) AS n
     FROM complaints c
-    LEFT JOIN (SELECT complaint_id,
-                      sum(CASE WHEN to_status = 'formal' THEN 1 ELSE 0 END) AS formal,
-                      sum(CASE WHEN to_status = 'informal' THEN 1 ELSE 0 END) AS informal
-                 FROM complaint_events WHERE kind = 'status' AND to_status IN ('formal', 'informal')
-                GROUP BY complaint_id) ev ON ev.complaint_id = c.id
    WHERE c.received_at >= ${from} AND c.received_at < ${before}
    GROUP BY 1, 2, 3, 4, 5, 6, 7`;
 

@@ -1,7 +1,7 @@
 /**
  * Aggregates for the annual report (src/store/types.ts, ReportRepository) in SQLite: one GROUP BY over
  * the complaints received in the period (received_at) by every breakdown at once (category, department,
- * channel, outcome, status, route, handling), folded into the per-breakdown counts in JavaScript; one
+ * channel, outcome, status, route, handling), folded into the per-breakdown counts in JavaScript: one
  * scan of the year instead of one per breakdown. The same SQL shape as src/store/postgres/reports.ts,
  * so both give identical results (test/store/contract/reports.test.ts).
  */
