@@ -61,10 +61,10 @@ const NOT_NAME_WORDS = new Set(
 );
 const NAME_INFIXES = new Set(['van', 'de', 'der', 'den', 'ter', 'ten', 'te', 'in', "'t", 'la', 'le', 'du', 'da', 'dos', 'del', 'von', 'el', 'al', 'bin', 'ben', 'van\'t']);
 
-const NAME_LEAD = /^(?:(?:mijn|de)\s+naam\s+is|naam\s*:|ik\s+heet|ik\s+ben|dit\s+is|met|my\s+name\s+is|name\s*:|i\s+am|i'm|this\s+is|it'?s)\s+/i;
+const NAME_LEAD = /^(?:(?:mijn|de)\s+naam\s+is|naam\s*:|ik\s+heet|ik\s+ben|dit\s+is|met|my\s+name\s+is|my\s+name['’]s|name\s*:|i\s+am|i'm|this\s+is|it'?s)\s+/i;
 /** "mijn naam is X", "ik heet X", "my name is X" anywhere in a message. */
 const NAME_IN_TEXT =
-  /(?:(?:[Mm]ijn|[Dd]e)\s+naam\s+is|(?:[Mm]ijn\s+)?[Gg]egevens\s*:|(?:[Mm]y\s+)?[Dd]etails\s*:|[Nn]aam\s*:|[Nn]ame\s*:|[Ii]k\s+heet|[Mm]y\s+name\s+is|[Ii]'m|I\s+am|[Ii]k\s+ben|[Tt]his\s+is|(?:[Mm]et\s+)?(?:[Vv]riendelijke\s+)?[Gg]roet(?:en)?,?|[Kk]ind\s+regards,?|[Rr]egards,?|[Ss]incerely,?)\s+((?:(?:van|de|der|den|ter|ten|van't)[ \t]+)*\p{Lu}[\p{L}'’-]+(?:[ \t]+(?:(?:van|de|der|den|ter|ten|in[ \t]+'t|el|al|bin|ben|da|dos|del|von|la|le)[ \t]+)*\p{Lu}[\p{L}'’-]+){0,3})/u;
+  /(?:(?:[Mm]ijn|[Dd]e)\s+naam\s+is|(?:[Mm]ijn\s+)?[Gg]egevens\s*:|(?:[Mm]y\s+)?[Dd]etails\s*:|[Nn]aam\s*:|[Nn]ame\s*:|[Ii]k\s+heet|[Mm]y\s+name\s+is|[Mm]y\s+name['’]s|[Ii]'m|I\s+am|[Ii]k\s+ben|[Tt]his\s+is|(?:[Mm]et\s+)?(?:[Vv]riendelijke\s+)?[Gg]roet(?:en)?,?|[Kk]ind\s+regards,?|[Rr]egards,?|[Ss]incerely,?)\s+((?:(?:van|de|der|den|ter|ten|van't)[ \t]+)*\p{Lu}[\p{L}'’-]+(?:[ \t]+(?:(?:van|de|der|den|ter|ten|in[ \t]+'t|el|al|bin|ben|da|dos|del|von|la|le)[ \t]+)*\p{Lu}[\p{L}'’-]+){0,3})/u;
 
 /**
  * A signature: a name at the start of a line or sentence, right before a phone number, e-mail address or street
@@ -369,7 +369,9 @@ export function extractContact(text: string, asked: Asked | undefined): ContactR
   if (!fields.name && asked !== undefined && CONTACT_ASKED.has(asked)) {
     const pieces = rest.split(/\s*[,;\n]\s*|\s+(?:en|and)\s+/).map(clean).filter(Boolean);
     const gaveOther = Object.keys(fields).length > 0;
-    for (const p of pieces) {
+    for (const piece of pieces) {
+      // "Jansen?": a name said unsurely is still a name (a question such as "waarom?" is not: asName refuses it)
+      const p = asked === 'name' && piece.split(/\s+/).length <= 4 ? piece.replace(/\s*\?+$/, '') : piece;
       if (asked !== 'name' && !/^\p{Lu}/u.test(p.replace(NAME_LEAD, ''))) continue;
       if (asked !== 'name' && !gaveOther && !NAME_LEAD.test(p)) continue;
       if (ADDRESS_ASKED.has(asked) && !NAME_LEAD.test(p)) continue; // "Duitsland" after an address is no name

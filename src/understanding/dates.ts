@@ -137,8 +137,11 @@ function ordinalWordsToDigits(lower: string): string {
   return lower.replace(ORDINAL_WORD_RE, (w) => `${ORDINAL_WORDS[w]}e`.padEnd(w.length, ' '));
 }
 
+/** Typos of date words too short for the one-edit correction ("vorge week"). */
+const SHORT_TYPOS = /(?<![\p{L}])(vorge|vorie|vorgie|voorige|vroige)(?![\p{L}])/gu;
+
 function fixTypos(lower: string): string {
-  return ordinalWordsToDigits(lower).replace(/\p{L}{6,}/gu, (w) => {
+  return ordinalWordsToDigits(lower).replace(SHORT_TYPOS, 'vorige').replace(/\p{L}{6,}/gu, (w) => {
     if (KNOWN_WORDS.has(w) || NOT_TYPOS.has(w)) return w;
     for (const t of TYPO_BY_FIRST.get(w[0]) ?? []) if (oneEditApart(w, t)) return t;
     return w;
@@ -174,7 +177,7 @@ const re = (body: string) => new RegExp(`${B}(?:${body})${E}`, 'giu');
 
 const ORD = '(?:e|ste|de|st|nd|rd|th)';
 const DAY = `(\\d{1,2})${ORD}?`;
-const YEAR_AFTER = "(?:\\s*,?\\s*(?:van\\s+|of\\s+|in\\s+)?('?\\d{2}(?!\\d)(?![.:/-])|\\d{4})|\\s+(?:van\\s+)?(vorig\\s+jaar|last\\s+year|dit\\s+jaar|this\\s+year))?";
+const YEAR_AFTER = "(?:\\s*,?\\s*(?:van\\s+|of\\s+|in\\s+)?('?\\d{2}(?!\\d)(?![.:/-])|\\d{4})|\\s+(?:van\\s+|of\\s+)?(vorig\\s+jaar|last\\s+year|dit\\s+jaar|this\\s+year))?";
 const LAST_YEAR_BEFORE = '(vorig\\s+jaar|last\\s+year|afgelopen|vorige|last|dit\\s+jaar|this\\s+year)\\s+(?:in\\s+)?';
 
 function resolveYear(token: string | undefined, ctx: Ctx): { year?: number; explicit: boolean } {
@@ -273,10 +276,24 @@ const RULES: Rule[] = [
   },
   // tussen 1 en 5 november, van 10 tot 14 november, 10-14 november, between 1 and 5 November, from 10 to 14 November
   {
-    re: re(`(?:(?:tussen|between|van|from)\\s+)?(?:de\\s+|the\\s+)?(\\d{1,2})${ORD}?\\s*(?:en|and|tot(?:\\s+en\\s+met)?|t\\/m|to|till|until|-|–)\\s*(?:de\\s+|the\\s+)?(\\d{1,2})${ORD}?\\s*(?:of\\s+|van\\s+)?(${MONTH_RE})\\.?${YEAR_AFTER}`),
+    re: re(`(?:(?:tussen|between|van|from)\\s+)?(?:de\\s+|the\\s+)?(\\d{1,2})${ORD}?\\s*(?:en|and|of|or|tot(?:\\s+en\\s+met)?|t\\/m|to|till|until|-|–)\\s*(?:de\\s+|the\\s+)?(\\d{1,2})${ORD}?\\s*(?:of\\s+|van\\s+)?(${MONTH_RE})\\.?${YEAR_AFTER}`),
     make: (m, ctx) => {
       const mo = monthOf(m[3]);
       const [a, b] = [Number(m[1]), Number(m[2])];
+      if (!mo || a < 1 || b > 31 || a >= b) return undefined;
+      const end = dayCandidate(b, mo, m[4] ?? m[5], ctx);
+      if (!end) return undefined;
+      const [y] = parts(end.from);
+      if (!isValid(y, mo, a)) return undefined;
+      return { precision: 'week', from: iso(y, mo, a), to: end.to };
+    },
+  },
+  // November 3 or 4, Nov 3-5, november 3 tot 5: the month first
+  {
+    re: re(`(${MONTH_RE})\\.?\\s+(?:the\\s+)?(\\d{1,2})${ORD}?\\s*(?:en|and|of|or|tot(?:\\s+en\\s+met)?|t\\/m|to|till|until|-|–)\\s*(?:the\\s+)?(\\d{1,2})${ORD}?(?!\\s*(?:uur|u|h|o\\s*clock|:))${YEAR_AFTER}`),
+    make: (m, ctx) => {
+      const mo = monthOf(m[1]);
+      const [a, b] = [Number(m[2]), Number(m[3])];
       if (!mo || a < 1 || b > 31 || a >= b) return undefined;
       const end = dayCandidate(b, mo, m[4] ?? m[5], ctx);
       if (!end) return undefined;
@@ -729,6 +746,8 @@ export interface DateOptions {
 export function understandDate(message: string, opts: DateOptions): UnderstoodDate | undefined {
   const text = message.trim();
   if (!text || !MAYBE_DATE.test(fixTyposIfNeeded(text))) return undefined;
+  const alt = weekdayAlternatives(text, opts);
+  if (alt) return alt;
   const today = toAmsterdamDate(opts.now);
   const [year, month, day] = parts(today);
   const ctx: Ctx = { today, year, month, day, whole: opts.whole === true };
@@ -741,13 +760,15 @@ export function understandDate(message: string, opts: DateOptions): UnderstoodDa
   const pool = dated.filter((c) => !dated.some((o) => contains(o, c)));
   pool.sort((a, b) => RANK[a.precision] - RANK[b.precision] || a.index - b.index);
   let best = pool[0];
-  if (best && opts.whole && (best.precision === 'part' || best.precision === 'month')) {
-    // "eind september begin oktober", "late September or early October": one period from the first to the second
-    const others = pool.filter((c) => c !== best && (c.precision === 'part' || c.precision === 'month'));
+  if (best && opts.whole && (best.precision === 'part' || best.precision === 'month' || best.precision === 'day')) {
+    // "eind september begin oktober", "late September or early October": one period from the first to the second;
+    // "woensdag of donderdag", "from November 2 to November 6", "tussen 27 februari en 2 maart": days, at most a month apart
+    const kinds: Precision[] = best.precision === 'day' ? ['day'] : ['part', 'month'];
+    const others = pool.filter((c) => c !== best && kinds.includes(c.precision) && (best!.precision !== 'day' || daysBetween(best!.from!, c.from!) <= 31));
     for (const o of others) {
       const [a, b] = best.index < o.index ? [best, o] : [o, best];
       const between = lower.slice(a.end, b.index);
-      if (/^\s*(?:,|of|or|en|and|tot|to|till|until|-|–|\/|t\/m|of\s+misschien|or\s+maybe)?\s*$/i.test(between) && a.from! <= b.from! && b.to! > a.to!) {
+      if (/^\s*(?:,|of|or|en|and|tot|tot\s+en\s+met|to|till|until|through|-|–|\/|t\/m|of\s+misschien|or\s+maybe)?\s*$/i.test(between) && a.from! <= b.from! && b.to! > a.to!) {
         best = { ...a, end: b.end, to: b.to };
         break;
       }
@@ -768,6 +789,31 @@ export function understandDate(message: string, opts: DateOptions): UnderstoodDa
     if (p.kind === 'unknown' && !/weet|idee|know|sure|zeker|remember|herinner|vergeten|forgot|unsure/i.test(text)) return { text };
   }
   return undefined;
+}
+
+function daysBetween(a: string, b: string): number {
+  return Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
+}
+
+const WEEK_QUALIFIER = '(?:van\\s+|of\\s+)?(?:vorige|afgelopen|verleden|deze|last|this|the\\s+previous)\\s+(?:week)';
+const WEEKDAY_ALTERNATIVES = new RegExp(
+  `(?:(${WEEK_QUALIFIER}|vorige|afgelopen|last)\\s+)?(?:either\\s+|op\\s+|on\\s+)?(${WEEKDAY_RE})\\s+(?:of|or)\\s+(?:op\\s+|on\\s+)?(${WEEKDAY_RE})(?:\\s+(${WEEK_QUALIFIER}))?`,
+  'iu',
+);
+
+/**
+ * "maandag of dinsdag vorige week", "vorige week maandag of dinsdag", "Monday or Tuesday last week": the week said
+ * once counts for both days; the answer is the period from the one to the other (at most a week).
+ */
+function weekdayAlternatives(text: string, opts: DateOptions): UnderstoodDate | undefined {
+  const m = WEEKDAY_ALTERNATIVES.exec(fixTypos(text.toLowerCase()));
+  if (!m || (!m[1] && !m[4])) return undefined;
+  const q = (m[1] ?? m[4]).replace(/^(?:van|of)\s+/, '');
+  const one = understandDate(`${m[2]} ${q}`, { ...opts, whole: false });
+  const two = understandDate(`${m[3]} ${q}`, { ...opts, whole: false });
+  if (!one?.from || !two?.from || one.from !== one.to || two.from !== two.to || daysBetween(one.from, two.from) > 7) return undefined;
+  const [from, to] = one.from <= two.from ? [one.from, two.from] : [two.from, one.from];
+  return { text: opts.whole ? text.trim() : m[0], from, to };
 }
 
 /** Could the text be about when something happened (a date word, a number, a time word)? Cheap. */

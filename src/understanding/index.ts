@@ -63,7 +63,7 @@ export const norm = normalise;
 type Command = Pick<Understanding, 'intent' | 'language'>;
 const EXACT: [RegExp, Command][] = [
   [/^(help|hulp|help me|helpen|menu|\?+|h e l p)$/, { intent: 'help' }],
-  [/^(stop( it| this| now| nu| ermee| daarmee| dit| alsjeblieft| please| maar)?|stoppen|annuleer|annuleren|afbreken|cancel|quit|exit|abort|laat maar|never mind|nevermind|forget it|hou op|kappen)$/, { intent: 'stop' }],
+  [/^(stop( it| this| now| nu| ermee| daarmee| dit| alsjeblieft| please| maar)?|stoppen|annuleer|annuleren|afbreken|cancel|quit|exit|abort|laat maar|laat maar zitten|never mind|nevermind|forget it|hou op|kappen)$/, { intent: 'stop' }],
   [/^(opnieuw|opnieuw beginnen|begin opnieuw|begin maar opnieuw|overnieuw|herstart|herstarten|restart|start over|start again|reset|begin again|redo|redo everything|do it again|over again|nog een keer|nog eens)$/, { intent: 'restart' }],
   [/^(huh|he|hè|eh|uh|uhm|hm|hmm|pardon|wat|what|sorry what|hä)$/, { intent: 'unclear' }],
   [/^(i don t get (it|this)|i dont get (it|this)|i dont understand( this| it)?|ik snap (het|dit) niet|ik begrijp (het|dit) niet|i don t understand( this| it)?|i m confused|ik snap er niks van|ik snap er niets van)$/, { intent: 'help' }],
@@ -83,7 +83,7 @@ const LANGUAGE_ASK = /^(in (het )?)?\S+( taal)?( (please|pls|graag|alstublieft|a
 
 /** Asking for a person in words no model is needed for. */
 const PERSON_STRONG =
-  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|(graag|wil|kan ik|doe|indienen) (\w+ ){0,2}terugbelverzoek|^(een )?terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|(mij|me) (\w+ ){0,2}(bellen|opbellen|belt|opbelt|terugbelt)|^bel (me|mij)( maar| liever| gewoon| even| alstublieft| aub)?$|(call|ring|phone) me (\w+ )?(on|at|back)|(iemand|someone|somebody) (\w+ ){0,2}(contact|bellen|call|phone|ring)( \w+)? (me|mij)|(contact|neem|neemt) (\w+ ){0,2}met (mij|me) op|(mag|kan) ik (uw|je|jouw|een|de) (collega|leidinggevende|chef|manager)( \w+)?|can i (have|get|speak to|talk to) (your|a|the) (colleague|manager|supervisor|boss)( \w+)?|^(even |ff )?(bellen|bel me|bel mij)( alstublieft| graag| please)?$|\b(please|can you|could you|would you)( \w+)? (call|ring|phone) me\b|^(call|ring|phone) me\b|(get|be|getting) in touch with (me|us)|contact (met )?(me|mij) (op)?nemen|contact met (me|mij) op( te)? nemen|(geef|give|get) (me|mij) (je|jouw|uw|your|a|the|een|de) (leidinggevende|manager|supervisor|chef|baas|boss)|(wil|want|like) (een |a )?(telefoontje|phone call)|^doorverbinden$|verbind (me|mij) door|^transfer me|wie kan ik bellen|who can i (call|ring|phone)|(afspraak|appointment) (om|to) (\w+ ){0,3}(bespreken|praten|discuss|talk)|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
+  /\b(een (echt(e)? )?mens|echt(e)? persoon|echte medewerker|(mij|me) (\w+ )?terugbellen|^terugbellen$|teruggebeld worden|(graag|wil|kan ik|doe|indienen) (\w+ ){0,2}terugbelverzoek|^(een )?terugbelverzoek|bel (me|mij) (\w+ )?(terug|op)|geen (robot|computer|chatbot)|real person|real human|a human|human being|call me back|callback|(be|get|being) called back|ring me|phone me|not a (bot|robot|computer)|^(operator|representative|human|agent|a person|customer service)( please| pls)?$|(can|could|may) i (phone|call|ring) (you|someone|somebody|a person)|kan ik (u|jullie|iemand) (bellen|opbellen)|(wil|graag|liefst|liever|kan ik) (\w+ )?gebeld worden|(want|like|d like) (to get|to receive) a (call|phone call)|(mij|me) (\w+ ){0,2}(bellen|opbellen|belt|opbelt|terugbelt)|^bel (me|mij)( maar| liever| gewoon| even| alstublieft| aub)?$|(call|ring|phone) me (\w+ )?(on|at|back)|(iemand|someone|somebody) (\w+ ){0,2}(contact|bellen|call|phone|ring)( \w+)? (me|mij)|(contact|neem|neemt) (\w+ ){0,2}met (mij|me) op|(mag|kan) ik (uw|je|jouw|een|de) (collega|leidinggevende|chef|manager)( \w+)?|can i (have|get|speak to|talk to) (your|a|the) (colleague|manager|supervisor|boss)( \w+)?|^(even |ff )?(bellen|bel me|bel mij)( alstublieft| graag| please)?$|\b(please|can you|could you|would you)( \w+)? (call|ring|phone) me\b|^(call|ring|phone) me\b|(get|be|getting) in touch with (me|us)|contact (met )?(me|mij) (op)?nemen|contact met (me|mij) op( te)? nemen|(geef|give|get) (me|mij) (je|jouw|uw|your|a|the|een|de) (leidinggevende|manager|supervisor|chef|baas|boss)|(wil|want|like) (een |a )?(telefoontje|phone call)|^doorverbinden$|verbind (me|mij) door|(telefoonnummer|nummer|phone number|number) (\w+ ){0,2}(waar|waarop|where|to|om) (\w+ ){0,5}(bereiken|bellen|spreken|reach|call|speak|talk|ring)|^transfer me|wie kan ik bellen|who can i (call|ring|phone)|(afspraak|appointment) (om|to) (\w+ ){0,3}(bespreken|praten|discuss|talk)|persoonlijk contact|personal contact|contact met een (medewerker|ambtenaar|mens|persoon)|contact with (a|an) (person|human|employee|staff member))\b/;
 /** "ik wil een medewerker spreken", "can I talk to someone": a request (present tense) to speak to someone. */
 const SPEAK_TO =
   /\b(spreken|praten|spreek|praat|speak|talk|chat|explain|uitleggen|bespreken|discuss|overleggen|afhandelen|regelen|oplossen|sort this out|sort it out|handle this|deal with this)\b.*\b(iemand|medewerker|mens|persoon|ambtenaar|leidinggevende|manager|supervisor|someone|somebody|employee|person|human|staff|agent|officer)\b|\b(iemand|medewerker|mens|persoon|ambtenaar|someone|somebody|employee|person|human|staff member|agent|people|one of you)\b.*\b(spreken|praten|aan de (lijn|telefoon)|on the (phone|line))\b/;
@@ -91,7 +91,7 @@ const REQUEST = /\b(wil|wil graag|kan|kun|kunt|mag|zou|graag|liever|liefst|eis|d
 const PAST = /\b(wilde|wou|was|waren|werd|had|hadden|heeft|weigerde|wanted|were|refused|did|didn t|would not|wouldn t)\b/;
 /** Question form: a question mark, or a question word first. */
 const QUESTION_FORM =
-  /\?\s*$|^(wat|waarom|hoe|wie|wanneer|waar|welke|hoeveel|kan|kun|kunt|mag|moet|wordt|worden|krijg|krijgt|is|zijn|heb|heeft|ga|gaat|blijft|what|why|how|who|when|where|which|can|could|will|would|do|does|is|are|may|should|must|am)\b/;
+  /\?\s*$|^(hoelang|wat|waarom|hoe|wie|wanneer|waar|welke|hoeveel|kan|kun|kunt|mag|moet|wordt|worden|krijg|krijgt|is|zijn|heb|heeft|ga|gaat|blijft|what|why|how|who|when|where|which|can|could|will|would|do|does|is|are|may|should|must|am)\b/;
 /** Keyword questions, where a word says it all. */
 const QUESTION_WORDS: [RegExp, Question][] = [
   [/\b(identiteit|identity)\b.*\b(geheim|prive|private|secret|verborgen|hidden)\b|\b(weten|know|find out|te weten)\b.*\bwie\b.*\b(geklaagd|klaagt|klacht)\b|\bknow who (complained|made the complaint)\b/, 'anonymous'],
@@ -103,7 +103,7 @@ const QUESTION_WORDS: [RegExp, Question][] = [
   [/^(waarom|waarvoor|why|what for|what do you need)\b.*\b(naam|adres|telefoon\w*|nummer|e ?mail\w*|gegevens|name|address|phone|number|email|details|postcode)\b|\b(naam|adres|telefoonnummer|e ?mailadres|name|address|phone number|email)\b.*\b(verplicht|nodig voor|mandatory|required|needed for|for what)\b/, 'why-data'],
   [/\b(anoniem|anonymous|anonymously|anonymity|anonimiteit)\b|\b(naam|name)\b.*\b(erbij|on it|weglaten|left out|geheim|secret)\b|\b(without|zonder)\b.*\b(name|naam)\b/, 'anonymous'],
   [/^(wat gebeurt er|what happens|what will happen|wat gaat er (nu )?gebeuren|hoe gaat het (nu )?verder|what s next|what is next|what comes next|wat is de volgende stap|what is the next step|en dan|and then what)\b/, 'procedure'],
-  [/^(hoe lang|hoe snel|how long|how soon|how quickly|binnen hoeveel|within how)\b|^(wanneer|when) (hoor|krijg|will i (hear|get))\b/, 'duration'],
+  [/^(hoe ?lang|hoe snel|how long|how soon|how quickly|binnen hoeveel|within how)\b|^(wanneer|when) (hoor|krijg|will i (hear|get))\b/, 'duration'],
   [/\b(privacy|persoonsgegevens|personal data|gdpr|avg)\b/, 'privacy'],
   [/\b(klachtenfunctionaris|complaints officer)\b/, 'who-handles'],
 ];
@@ -161,6 +161,52 @@ const SOLUTION_IN_STORY =
 /** "nee, geen oplossing", "hoeft niet": no solution wanted. */
 const NO_SOLUTION = /^(nee |no )?(geen|niets|niks|nothing|none|no)( oplossing| solution| wens| idee| speciale wens)?( nodig| needed| necessary)?$|^(hoeft niet|niet nodig|not needed|no need|nvt)$/;
 
+const KEYBOARD_ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm', 'poiuytrewq', 'lkjhgfdsa', 'mnbvcxz'];
+
+/** A question that asks something (verb first with a subject, or a question word), not an answer said unsurely ("dinsdag?"). */
+const YES_NO_START =
+  /^(?:(?:en|and|maar|but|oh|nou|well|so|dus|sorry|vraagje|een vraag|nog een vraag|quick question|one question|one more question)\s+)*(?:(?:kan|kun|kunt|mag|moet|moeten|hoef|hoeft|kost|kosten|krijg|krijgt|heb|heeft|hebben|is|zijn|ben|bent|wordt|worden|word|zal|zou|zullen|wil|wilt|gaat|ga|gaan|doe|doet|doen|telt|helpt|werkt|blijft|staat|geldt|neemt|komt|betaal|betaalt) (?:ik|u|je|jij|jullie|we|wij|dit|dat|het|er|mijn|de|die|een|iemand|hij|zij|ze|men|deze|daar|hier)|(?:can|could|may|must|should|shall|will|would|do|does|did|is|are|am|was|have|has|need) (?:i|you|we|this|that|it|there|my|the|someone|somebody|anyone|they|he|she|one|a|an))\b/;
+const WH_START = /^(?:(?:en|and|maar|but|oh|nou|well|so|dus|sorry)\s+)*(?:wat|waarom|hoe|wie|wanneer|waar|welke|hoeveel|what|why|how|who|when|where|which)\b/;
+function openQuestion(n: string, text: string): boolean {
+  return YES_NO_START.test(n) || (WH_START.test(n) && /\?\s*$/.test(text));
+}
+/** Words that make a question about filling in this conversation (help), not about something else. */
+const HELP_WORDS = /\b(hier|here|invullen|fill|typ|typen|type|bedoel|bedoelt|mean|werkt dit|does this work|how this works|antwoord(en)? geven|answer (this|that|the question)|vraag|question|help|hulp|helpen|snap|begrijp|understand|terug|back|knop|button)\b/;
+/** Words that ask for contact with a person ("iemand meenemen" asks no contact, "iemand spreken" does). */
+const CONTACT_ASK = /\b(spre\w*|pra\w*|bel\w*|opbel\w*|terugbel\w*|teruggebeld|contact|bereik\w*|spea\w*|talk\w*|call\w*|ring|phone|reach|human|mens|persoon|person|medewerker|employee|staff member)\b/;
+/** What each kind of question is about: a model label without one of its words is another question. */
+const QUESTION_TOPIC: Partial<Record<Question, RegExp>> = {
+  anonymous: /\b(te horen|horen|told|tell|het ben|it was me|anoniem|anonymous|anonymously|anonimiteit|anonymity|naam|name|identiteit|identity|wie ik ben|who i am|weten|know|find out|geheim|secret|verborgen|hidden|zonder|without|erbij|on it)\b/,
+  privacy: /\b(inzien|view|access|toegang|gegevens|data|details|informatie|information|privacy|avg|gdpr|bewaar\w*|keep|kept|store\w*|opgeslagen|opslaan|gedeeld|delen|share\w*|adres|address|nummer|number|zien|see|lezen|read|veilig|safe|secure|gesprek|conversation|chat|doorgegeven|passed|verwijder\w*|delete\w*|gebruik\w*|use|used)\b/,
+  'why-data': /\b(naam|adres|telefoon\w*|nummer|mail\w*|gegevens|name|address|phone|number|email|e mail|details|postcode|nodig|need|needed|verplicht|mandatory|required|waarom|why|waarvoor)\b/,
+  duration: /\b(lang|long|snel|soon|quick\w*|wanneer|when|dagen|days|weken|weeks|termijn|duurt|duren|take|takes|wacht\w*|wait\w*|hoor|hear|reactie|antwoord|answer|reply|response|tijd|time)\b/,
+  procedure: /\b(gebeurt|gebeuren|happens|happen|next|volgende|daarna|hierna|nu|now|dan|then|verder|continue|procedure|stap|step|after|na|afterwards|vervolg)\b/,
+  'who-handles': /\b(onafhankelijk|independent\w*|neutra\w*|impartial|objectie\w*|terecht|end up|ends up|zelf|himself|herself|themselves|wie|who|behandelt|behandelen|handles?|handled|deal|deals|leest|lezen|reads?|klachtenfunctionaris|officer|beoordeelt|judges?|kijkt|looks)\b/,
+};
+
+function refineQuestion(r: Understood, input: UnderstandInput): Understood {
+  const text = input.text.slice(0, MAX_CHARS).trim();
+  const n = expandSlang(norm(text));
+  const words = n ? n.split(' ').length : 0;
+  // a model's question kind needs a word of its topic: "moet ik een advocaat nemen?" is no question about duration
+  if (r.intent === 'question' && r.question && r.question !== 'capabilities' && r.label?.startsWith('q-')) {
+    const topic = QUESTION_TOPIC[r.question];
+    if (topic && !topic.test(n)) return { intent: 'question', question: 'other', fields: {}, label: r.label };
+  }
+  if (words > 14 || !openQuestion(n, text)) return r;
+  const f = r.fields;
+  if (f.date || f.phone || f.email || f.postcode || f.street || f.houseNumber || f.name) return r;
+  const storyAsked = input.asked === undefined || input.asked === 'story' || input.asked === 'more';
+  // at the story, only a short yes/no question with a question mark ("kost dit geld?"); "waarom belt niemand terug?" is a story
+  if (storyAsked && !(/\?\s*$/.test(text) && words <= 10 && YES_NO_START.test(n))) return r;
+  const other: Understood = { intent: 'question', question: 'other', fields: {}, label: r.label };
+  if (r.intent === 'answer' && r.label !== 'rule') return other;
+  if (r.intent === 'answer' && r.label === 'rule' && (input.asked === 'who' || input.asked === 'where' || input.asked === 'solution')) return other;
+  if (r.intent === 'help' && r.label === 'help' && YES_NO_START.test(n) && !HELP_WORDS.test(n)) return other;
+  if (r.intent === 'person' && r.label === 'person' && !CONTACT_ASK.test(n)) return other;
+  return r;
+}
+
 function storyLike(asked: Asked | undefined, words: number): boolean {
   return ((asked === 'story' || asked === 'more') && words >= 3) || (asked === undefined && words >= 6);
 }
@@ -197,20 +243,20 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
     if (asked === 'where') {
       // A place none of the kinds names ("bij de milieustraat") is somewhere else; "weet ik niet meer waar" is none.
       const unknownPlace = UNKNOWN.test(n) && !place;
-      if (!skip && !unknownPlace && !/\?\s*$/.test(text)) fields.place = { kind: place?.kind ?? 'elsewhere', text: cleanAnswer(text) };
+      if (!skip && !unknownPlace && !openQuestion(n, text)) fields.place = { kind: place?.kind ?? 'elsewhere', text: cleanAnswer(text.replace(/\?+\s*$/, '')) };
     } else if (place && !skip) fields.place = place;
     if (asked === 'who') {
       // "geen idee hoe ze heette, een blonde vrouw": the description after the not-knowing
-    const answer = cleanAnswer(text.replace(PERSON_SKIP_TAIL, '').replace(/^(?:geen idee|weet (?:ik )?(?:het )?niet(?: meer)?|no idea|i don'?t know|not sure)[^,;]*[,;]\s*(?=\S)/i, ''));
+    const answer = cleanAnswer(text.replace(/\?+\s*$/, '').replace(PERSON_SKIP_TAIL, '').replace(/^(?:geen idee|weet (?:ik )?(?:het )?niet(?: meer)?|no idea|i don'?t know|not sure)[^,;]*[,;]\s*(?=\S)/i, ''));
       const unknownOnly = UNKNOWN.test(norm(answer)) && !findPerson(answer, locale) && !SOMEONE.test(norm(answer));
-      if (!skip && !unknownOnly && !NOBODY.test(norm(answer)) && answer && !SKIP.test(norm(answer)) && !/\?\s*$/.test(text)) {
+      if (!skip && !unknownOnly && !NOBODY.test(norm(answer)) && answer && !SKIP.test(norm(answer)) && !openQuestion(n, text)) {
         const named = findPerson(answer, locale);
         fields.person = named ? { kind: named.kind, text: answer } : { kind: /\b(afdeling|department|team)\b/i.test(answer) ? 'department' : 'staff', text: answer };
       }
-    } else if (person && !skip) fields.person = person;
+    } else if (person && !skip) fields.person = widenPerson(person, text);
   }
   const unsure = UNKNOWN.test(n) && n.split(' ').length <= 6;
-  if (asked === 'solution' && !skip && !unsure && !/\?\s*$/.test(text) && !NO_SOLUTION.test(n)) fields.solution = cleanAnswer(text);
+  if (asked === 'solution' && !skip && !unsure && !openQuestion(n, text) && !NO_SOLUTION.test(n)) fields.solution = cleanAnswer(text);
   if (asked === undefined || asked === 'story' || asked === 'more') {
     const wish = SOLUTION_IN_STORY.exec(text);
     if (wish && !/klacht|complaint|indienen|file|submit|melden|report/i.test(wish[1])) fields.solution = cleanAnswer(wish[1]);
@@ -225,6 +271,24 @@ function extractFields(text: string, locale: Locale, now: Date, asked: Asked | u
     }
   }
   return fields;
+}
+
+/**
+ * "de man achter de balie", "the woman at the front desk", "de meneer aan de telefoon": the person is the whole
+ * description, not "de man". The words after the person, when they say where he or she works.
+ */
+const PERSON_WHERE = new RegExp(
+  String.raw`^\s+((?:achter|aan|bij|op|van|at|behind|on|from|in)\s+(?:de|het|the|die|dat|that|our|your|jullie|uw)?\s*(?:[\p{L}-]+\s+){0,2}?` +
+    String.raw`(?:balie|loket|receptie|telefoon|telefoonlijn|informatiebalie|servicebalie|stadhuis|gemeentehuis|raadhuis|counter|desk|front\s+desk|reception(?:\s+desk)?|help\s?desk|phone|telephone|town\s+hall|city\s+hall|` +
+    String.raw`afdeling\s+[\p{L}-]+|[\p{L}-]+\s+department|department|burgerzaken|parkeren|handhaving|vergunningen|sociale\s+zaken|wmo))(?![\p{L}])`,
+  'iu',
+);
+function widenPerson<T extends { kind: string; text: string }>(person: T, text: string): T {
+  const at = text.toLowerCase().indexOf(person.text.toLowerCase());
+  if (at < 0) return person;
+  const start = at + person.text.length;
+  const m = PERSON_WHERE.exec(text.slice(start));
+  return m ? { ...person, text: text.slice(at, start + m[0].length).trim() } : person;
 }
 
 function cleanAnswer(s: string): string {
@@ -245,7 +309,10 @@ function correctionFields(text: string, locale: Locale, now: Date): UnderstoodFi
     .replace(/\s+(?:not|niet|instead of|in plaats van|i\.p\.v\.?)\s+.*$/i, '')
     .replace(/^(?:het|de|it|the)\s+/i, (w) => (target === 'when' || target === 'where' || target === 'who' ? w : ''));
   const out: UnderstoodFields = {};
-  if (value) Object.assign(out, extractFields(value, locale, now, target ?? undefined));
+  // "het huisnummer is 14 en niet 41", "the house number should be 14": the number after the word
+  const house = /\b(?:huisnummer|house number)\b\D*?(\d{1,5}\s?[a-z]?)(?![\p{L}\p{N}])/iu.exec(text);
+  if (house && /\b(huisnummer|house number)\b/.test(n)) out.houseNumber = house[1].replace(/\s+/g, '').toUpperCase();
+  if (value && !out.houseNumber) Object.assign(out, extractFields(value, locale, now, target ?? undefined));
   if (target === 'when' && !out.date && value) {
     const d = understandDate(value, { locale, now, whole: true });
     if (d) out.date = d;
@@ -295,6 +362,10 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
   }
 
   function understandSync(input: UnderstandInput): Understood {
+    return refineQuestion(decide(input), input);
+  }
+
+  function decide(input: UnderstandInput): Understood {
     const text = input.text.slice(0, MAX_CHARS).trim();
     const { locale, asked } = input;
     const now = input.now ?? new Date();
@@ -312,6 +383,12 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     // "nee, stop", "ok doei": a short word before a command does not change it
     const bare = n.replace(/^(nee|neen|no|ok|oke|okay|ja|yes|dan|then|well|nou|dus|so|sorry)\s+/, '');
     for (const [re, cmd] of EXACT) if (re.test(n) || re.test(bare)) return { ...cmd, fields: {}, label: 'rule' };
+    // "laat maar zitten, ik stop ermee", "forget it, I'm done with this": every clause the same command
+    if (words <= 10 && /[,;.!]/.test(text)) {
+      const clauses = text.split(/[,;.!]+/).map((c) => expandSlang(norm(c))).filter(Boolean);
+      const cmds = clauses.map((c) => EXACT.find(([re]) => re.test(c))?.[1]);
+      if (clauses.length > 1 && cmds.every((c) => c && c.intent === cmds[0]!.intent && c.intent !== 'unclear')) return { ...cmds[0]!, fields: {}, label: 'rule' };
+    }
     if (words <= 8) {
       for (const [re, lang] of LANGUAGE_WORD) {
         if (re.test(n) && LANGUAGE_ASK.test(n) && !/\b(klacht|complaint|medewerker|employee)\b/.test(n)) {
@@ -325,13 +402,20 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
     const fields = extractFields(text, locale, now, asked);
     const hasFields = Object.keys(fields).length > 0;
     const question = /\?\s*$/.test(text);
+    // "Ik ben 82 en dit lukt me niet. Kan iemand mij opbellen?": the request in a short sentence of a longer message
+    // (a story told at "what happened?" only when it ends in a question)
+    if (words > 12 && words <= STORY_WORDS && (question || !(asked === undefined || asked === 'story' || asked === 'more'))) {
+      const sentences = text.split(/(?<=[.!?,])\s+/).map((x) => expandSlang(norm(x))).filter((x) => x && x.split(' ').length <= 12);
+      const toldHere = /\b(beloofd|beloofden|beloofde|promised|nooit|never|genegeerd|ignored|niet teruggebeld|not called back|wilde|wanted)\b/.test(n);
+      if (!toldHere && sentences.some((x) => PERSON_STRONG.test(x))) return { intent: 'person', fields: pick(fields, ['phone', 'email', 'name']), label: 'rule' };
+    }
     if (words > STORY_WORDS || (words > STATEMENT_WORDS && !question)) return { intent: 'answer', fields, label: 'rule' };
 
     const speakRequest = words <= 12 && SPEAK_TO.test(n) && REQUEST.test(n) && !PAST.test(n);
     // "Ze beloofden me terug te bellen maar dat is nooit gebeurd" tells what happened: not a request.
     const told = /\b(beloofd|beloofden|beloofde|promised|nooit|never|genegeerd|ignored|niet teruggebeld|not called back|wilde|wanted)\b/.test(n);
     // At "what would solve it?", "ik wil dat iemand mij terugbelt" is the wish itself (kept as the solution).
-    const wish = asked === 'solution' && words > 5;
+    const wish = asked === 'solution' && words > 5 && !openQuestion(n, text);
     const whenQuestion = /^(wanneer|when|hoe lang|how long|hoe snel|how soon)\b/.test(n);
     if (words <= 12 && !told && !wish && !whenQuestion && (PERSON_STRONG.test(n) || speakRequest) && !(asked === 'who' && !CONTACT_VERB.test(n))) {
       return { intent: 'person', fields: pick(fields, ['phone', 'email', 'name']), label: 'rule' };
@@ -360,9 +444,10 @@ export async function createUnderstander(opts: UnderstanderOptions = {}): Promis
       return { intent: 'answer', fields, label: 'rule' };
     }
     const scores = modelScores(question ? `${n}?` : n, locale); // the shorthand expanded; the question mark kept
-    // Not one word either model knows, nothing recognised, and no open question asked: gibberish ("asdfgh").
-    const gibberish = n.split(' ').every((w) => /[bcdfghjklmnpqrstvwxz]{5,}|^[^aeiouy]{4,}$/.test(w));
-    if (scores.known === 0 && !hasFields && words <= 3 && gibberish && (asked === undefined || asked === 'summary' || asked === 'more')) {
+    // Not one word either model knows, nothing recognised, and no open question asked: gibberish ("asdfgh", "qwerty").
+    const gibberish = n.split(' ').every((w) => /[bcdfghjklmnpqrstvwxz]{5,}|^[^aeiouy]{4,}$/.test(w) || (w.length >= 4 && KEYBOARD_ROWS.some((r) => r.includes(w))));
+    const openAsked = asked === undefined || asked === 'summary' || asked === 'more' || asked === 'when' || asked === 'phone' || asked === 'postcode' || asked === 'email';
+    if (scores.known === 0 && !hasFields && words <= 3 && gibberish && openAsked) {
       return { intent: 'unclear', fields: {}, label: 'rule' };
     }
     let [label, score, second] = topLabels(scores);

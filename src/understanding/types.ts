@@ -16,7 +16,8 @@ export const INTENTS = ['answer', 'person', 'help', 'stop', 'restart', 'language
 export type Intent = (typeof INTENTS)[number];
 
 /** Common questions with a short answer from the locale texts and the municipality file. */
-export const QUESTIONS = ['anonymous', 'privacy', 'why-data', 'duration', 'procedure', 'who-handles', 'capabilities'] as const;
+/** `other`: a question none of the kinds answers ("kost dit geld?"): a general answer, then the same question again. */
+export const QUESTIONS = ['anonymous', 'privacy', 'why-data', 'duration', 'procedure', 'who-handles', 'capabilities', 'other'] as const;
 export type Question = (typeof QUESTIONS)[number];
 
 /** A day has from == to; a period has both; a date too vague for either has neither. */
