@@ -57,7 +57,7 @@ function reference(req: restify.Request): string {
 /** A klachtbehandelaar of a department may not write letters (officers only). */
 function officerOnly(who: Principal): void {
   if (!who.roles.includes('staff')) {
-    throw new StaffError(403 as 400, 'forbidden', 'Alleen klachtenfunctionarissen kunnen brieven maken.');
+    throw new StaffError(403, 'forbidden', 'Alleen klachtenfunctionarissen kunnen brieven maken.');
   }
 }
 

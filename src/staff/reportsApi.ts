@@ -39,7 +39,7 @@ function yearOf(req: restify.Request, now: Date): number {
 /** A department's klachtbehandelaar sees only their own complaints: no report over all of them. */
 function officerOnly(who: Principal): void {
   if (!who.roles.includes('staff')) {
-    throw new StaffError(403 as 400, 'forbidden', 'Alleen klachtenfunctionarissen kunnen het jaarverslag zien.');
+    throw new StaffError(403, 'forbidden', 'Alleen klachtenfunctionarissen kunnen het jaarverslag zien.');
   }
 }
 

@@ -5,7 +5,7 @@
  * bot's referrals counted when the bot gives one, and the JSON, CSV, PDF and SVG forms, audited.
  * The store's aggregates on both backends: test/store/contract/reports.test.ts.
  */
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import http from 'http';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
 import type { Status } from '../../src/domain/complaint';
@@ -13,6 +13,9 @@ import type { HandlingFields, IntakeChannel } from '../../src/store/types';
 import { API_TOKEN, API_TOKEN_ENTRY, complaintInput, request, startApp, type TestApp } from './helpers';
 
 let t: TestApp;
+/** a klachtbehandelaar's API token (role handler) */
+const HANDLER_TOKEN = 'handler-token-0123456789abcdef';
+const HANDLER_ENTRY = `afdeling:${createHash('sha256').update(HANDLER_TOKEN).digest('hex')}:handler`;
 
 interface Seed {
   key: string;
@@ -84,7 +87,7 @@ async function chatReferral(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  t = await startApp({ STAFF_API_TOKENS: API_TOKEN_ENTRY });
+  t = await startApp({ STAFF_API_TOKENS: `${API_TOKEN_ENTRY},${HANDLER_ENTRY}` });
   // the chat complaint is received on 24 November 2026, informal, solved in 10 days
   await seed({
     key: 'a',
@@ -237,6 +240,11 @@ test('bad input: a year that is not four digits is 400 in the one error shape; n
     expect(r.json).toEqual({ error: 'invalid_year', message: expect.stringMatching(/vier cijfers/) });
   }
   expect((await request(t.base, 'GET', '/staff/api/reports/annual?year=2026')).status).toBe(401);
+  // a department's klachtbehandelaar sees only their own complaints: no report over all of them, no export of all
+  const handler = await get('/staff/api/reports/annual?year=2026', HANDLER_TOKEN);
+  expect(handler.status).toBe(403);
+  expect(handler.json).toEqual({ error: 'forbidden', message: expect.stringMatching(/klachtenfunctionarissen/) });
+  expect((await getRaw('/staff/api/reports/annual/channel.svg?year=2026', HANDLER_TOKEN)).status).toBe(403);
   const audit = await t.app.store.audit.list({ action: 'report.annual', limit: 100 });
   const formats = audit.map((a) => a.detail.format);
   expect(formats).toEqual(expect.arrayContaining(['json', 'csv', 'pdf', 'svg:channel']));
