@@ -282,6 +282,7 @@ test('a document added from a file, read back; the deliveries with their status 
   await message('Het document is toegevoegd.');
   const item = page.locator('#timeline li[data-kind="document"]');
   await expect(item.textContent()).resolves.toContain('brief-inwoner.txt');
+  await expect(page.textContent('#documents')).resolves.toContain('brief-inwoner.txt (1 kB, Brief van de inwoner, token:ops');
   const [download] = await Promise.all([page.waitForEvent('download'), item.locator('button').press('Enter')]);
   expect(readFileSync((await download.path())!, 'utf8')).toBe('Geachte heer/mevrouw, hierbij mijn aanvulling.');
 

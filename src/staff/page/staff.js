@@ -675,6 +675,7 @@
       ),
     );
     left.appendChild(timelineSection(c));
+    if (c.documents && c.documents.length) left.appendChild(documentsSection(c));
     left.appendChild(deliveriesSection(c));
     left.appendChild(transcriptSection(c));
     var work = el('section', { id: 'handling', class: 'no-print detail-side', 'aria-labelledby': 'h-handling' }, el('h2', { id: 'h-handling', text: 'Behandelen' }));
@@ -768,6 +769,18 @@
     ];
   }
 
+  function documentsSection(c) {
+    return el('section', { id: 'documents', 'aria-labelledby': 'h-documents' },
+      el('h2', { id: 'h-documents', text: 'Documenten' }),
+      el('ul', null, c.documents.map(function (d) {
+        var open = el('button', { type: 'button', class: 'link' }, d.filename);
+        open.addEventListener('click', function () {
+          saveFile('/complaints/' + encodeURIComponent(c.reference) + '/documents/' + d.id, d.filename).catch(failed);
+        });
+        return el('li', null, open, ' (' + Math.max(1, Math.round(d.size / 1024)) + ' kB' + (d.description ? ', ' + d.description : '') + ', ' + d.createdBy + ', ' + date(d.createdAt) + ')');
+      })));
+  }
+
   function deliveriesSection(c) {
     var section = el('section', { id: 'deliveries', 'aria-labelledby': 'h-deliveries' }, el('h2', { id: 'h-deliveries', text: 'Verzending' }));
     var box = el('div');
@@ -810,8 +823,11 @@
           });
         }
         var subject = dl.subject || {};
+        // what the delivery made (a zaak, a klantcontact): its URLs as links, http(s) only
+        var made = Object.keys(dl.state || {}).filter(function (k) { return typeof dl.state[k] === 'string' && /^https?:\/\//.test(dl.state[k]); });
         var cells = [
-          el('td', null, TARGET[dl.target] || dl.target),
+          el('td', null, TARGET[dl.target] || dl.target,
+            made.length ? el('ul', { class: 'made' }, made.map(function (k) { return el('li', null, el('a', { href: dl.state[k], rel: 'noopener noreferrer', target: '_blank' }, k)); })) : null),
           el('td', { class: dl.status === 'failed' ? 'late' : '' }, (dl.status === 'failed' ? '⚠ ' : '') + (DELIVERY_STATUS[dl.status] || dl.status) + (dl.sentAt ? ' (' + date(dl.sentAt) + ')' : '')),
           el('td', null, String(dl.attempts)),
           el('td', { class: 'error-text' }, dl.lastError || '—'),
