@@ -385,3 +385,78 @@ test('a complaint entered by staff from a letter received earlier: the mails and
   await row('mail.officers', { kind: 'complaint', reference: complaint.reference }, fixture).attempt(plugins['mail.officers']);
   expect(smtp.received[1].text).toContain('binnengekomen op maandag 16 november 2026 om 09.00 uur');
 });
+
+test('DKIM: with domain, selector and key set, every mail carries a DKIM-Signature for that domain', async () => {
+  const { generateKeyPairSync } = await import('crypto');
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const signed = createMailer({
+    SMTP_URL: smtp.url(),
+    MAIL_FROM: 'noreply@amstelveen.example',
+    MAIL_DKIM_DOMAIN: 'amstelveen.example',
+    MAIL_DKIM_SELECTOR: 'klachtbot',
+    // the way .env holds a PEM on one line
+    MAIL_DKIM_PRIVATE_KEY: pem.replace(/\n/g, '\\n'),
+  })!;
+  try {
+    await signed.send({ to: 'team@amstelveen.example', subject: 'Proef', text: 'Proef', messageId: '<dkim.1@amstelveen.example>' });
+  } finally {
+    signed.close();
+  }
+  expect(smtp.raw[0]).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256;[^]*d=amstelveen\.example;[^]*s=klachtbot;/m);
+});
+
+test('configuration: MAIL_FROM is required with SMTP_URL; DKIM needs domain, selector and key together', () => {
+  expect(() => loadConfig({ DATABASE_URL: 'sqlite::memory:', SMTP_URL: 'smtp://127.0.0.1:2525' })).toThrow(/MAIL_FROM: required when SMTP_URL is set/);
+  expect(() => loadConfig({ DATABASE_URL: 'sqlite::memory:', SMTP_URL: 'http://x', MAIL_FROM: 'a@b.nl' })).toThrow(/SMTP_URL/);
+  expect(() => loadConfig({ DATABASE_URL: 'sqlite::memory:', MAIL_DKIM_DOMAIN: 'b.nl' })).toThrow(/MAIL_DKIM_DOMAIN, MAIL_DKIM_SELECTOR and MAIL_DKIM_PRIVATE_KEY/);
+  const ok = loadConfig({ DATABASE_URL: 'sqlite::memory:', SMTP_URL: 'smtp://u:p@127.0.0.1:2525', MAIL_FROM: 'Gemeente <a@b.nl>' });
+  expect(ok).toMatchObject({ MAIL_OFFICERS_PERSONAL_DATA: false, MAIL_TIMEOUT_MS: 20000 });
+});
+
+test('a server that accepts the connection but never greets: a time-out, retried', async () => {
+  const net = await import('net');
+  const sockets: import('net').Socket[] = [];
+  const silent = net.createServer((s) => sockets.push(s));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as AddressInfo).port;
+  const slow = createMailer({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'noreply@amstelveen.example', MAIL_TIMEOUT_MS: 1000 })!;
+  try {
+    const err = await slow.send({ to: 'team@amstelveen.example', subject: 'Proef', text: 'Proef', messageId: '<t.1@amstelveen.example>' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MailError);
+    expect((err as Error).message).toBe('SMTP timeout (greeting)');
+  } finally {
+    slow.close();
+    sockets.forEach((s) => s.destroy());
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
+});
+
+test('the worker’s time-out aborts a send in progress (ctx.signal): retried, and nothing was recorded as sent', async () => {
+  const complaint = exampleComplaint('nl');
+  const r = row('mail.officers', { kind: 'complaint', reference: complaint.reference }, { complaints: [complaint] });
+  const controller = new AbortController();
+  const hold = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, onData: (stream) => stream.resume() /* never answers */ });
+  await new Promise<void>((resolve) => hold.listen(0, '127.0.0.1', resolve));
+  const holding = createMailer({ SMTP_URL: `smtp://127.0.0.1:${(hold.server.address() as AddressInfo).port}`, MAIL_FROM: 'noreply@amstelveen.example', MAIL_TIMEOUT_MS: 10_000 })!;
+  try {
+    const p = pluginsFor({}, holding)['mail.officers'];
+    const ctx = {
+      delivery: r.delivery,
+      state: {},
+      save: async (s: Record<string, unknown>) => void Object.assign(r.delivery.state, s),
+      signal: controller.signal,
+      deps: { municipality, complaint: async () => complaint, callback: async () => undefined, transcript: async () => [], staffLink: (x: string) => x, failedSince: async () => [], now: () => NOW },
+    } as DeliveryContext;
+    setTimeout(() => controller.abort(new Error('timeout')), 300);
+    const started = Date.now();
+    const err = await p.deliver(ctx).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(err).toBeInstanceOf(MailError);
+    expect((err as Error).message).toBe('SMTP aborted');
+    expect(r.delivery.state).toEqual({ messageId: expect.any(String) });
+  } finally {
+    holding.close();
+    await new Promise<void>((resolve) => hold.close(() => resolve()));
+  }
+});

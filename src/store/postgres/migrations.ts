@@ -332,6 +332,11 @@ export const PG_HANDLING_MIGRATIONS: Migration[] = [
         FROM complaints c WHERE c.id = s.complaint_id;
     `,
   },
+  {
+    // due soon starts from the extended complaints (few)
+    version: 2,
+    sql: `CREATE INDEX complaint_handling_extended ON complaint_handling(extended_at);`,
+  },
 ];
 
 /** In the order they are applied (staff's search table refers to complaints). */

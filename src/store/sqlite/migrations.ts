@@ -448,6 +448,11 @@ export const HANDLING_MIGRATIONS: Migration[] = [
       ${REBUILD_SEARCH}
     `,
   },
+  {
+    // due soon starts from the extended complaints (few)
+    version: 2,
+    sql: `CREATE INDEX complaint_handling_extended ON complaint_handling(extended_at);`,
+  },
 ];
 
 /** In the order they are applied: staff's search index reads complaints and transcripts. */

@@ -96,6 +96,21 @@ describeStores('handling', (ctx) => {
     expect((await ctx.store.staff.dueSoon('received', { limit: 10 })).map((r) => r.id)).toEqual([m.id, a.id]);
     expect((await ctx.store.staff.dueSoon('decide', { limit: 10 })).map((r) => r.id)).toEqual([b.id]);
     expect(await ctx.store.staff.dueSoon('extended', { limit: 10 })).toEqual([]);
+    // extended: its own group; count of overdue is the list's count, by each group's cut-off
+    const e = await file(ctx, 'e', {}, new Date('2026-09-01T10:00:00.000Z'));
+    await ctx.store.handling.apply({ id: e.id, expectedVersion: 1, at: at(2), actor: 'x', status: 'formal', event: { kind: 'status', from: 'received', to: 'formal' } });
+    await ctx.store.staff.extend({ id: e.id, actor: 'x', note: 'verdaagd', at: at(3) });
+    expect((await ctx.store.staff.dueSoon('extended', { limit: 10 })).map((r) => r.id)).toEqual([e.id]);
+    expect((await ctx.store.staff.dueSoon('decide', { limit: 10 })).map((r) => r.id)).toEqual([b.id]);
+    for (const cutoffs of [
+      cut,
+      { overdue: true, contact: '2026-12-01T00:00:00.000Z', decide: '2026-11-15T00:00:00.000Z', decideExtended: '2026-09-02T00:00:00.000Z' },
+      { overdue: true, contact: '2026-11-05T00:00:00.000Z', decide: '2026-11-05T00:00:00.000Z', decideExtended: '2026-08-01T00:00:00.000Z' },
+    ]) {
+      const listed = await ctx.store.staff.list({ overdue: cutoffs, limit: 100 });
+      expect(await ctx.store.staff.count({ overdue: cutoffs })).toBe(listed.length);
+    }
+    expect(await ctx.store.staff.count({ overdue: { overdue: true, contact: '2026-12-01T00:00:00.000Z', decide: '2026-11-15T00:00:00.000Z', decideExtended: '2026-09-02T00:00:00.000Z' } })).toBe(4);
   });
 
   test('search: contact keys (E.164 digits, postcode without space, the reference code) and the last word as prefix', async () => {
