@@ -1553,11 +1553,26 @@
             el('h3', null, 'Tekstversie'),
             el('pre', { id: 'mail-text', class: 'mail-text' }, p.text),
             p.html ? el('h3', null, 'Opgemaakte versie') : null,
+            p.html ? el('p', { class: 'hint' }, 'Hieronder zonder opmaak (de beveiliging van deze pagina laat de stijlen van de e-mail niet toe). ', htmlDownload(id, locale, p.html)) : null,
             p.html ? frame : null,
           ]);
         });
       })
       .catch(function (err) { clear(list); list.appendChild(el('p', null, 'De e-mailteksten zijn nu niet te zien.')); failed(err); });
+  }
+
+  /** The HTML version as a file, to open with its own styles. */
+  function htmlDownload(id, locale, html) {
+    var btn = el('button', { type: 'button', class: 'link', id: 'mail-html-download' }, 'Download de opgemaakte versie (HTML)');
+    btn.addEventListener('click', function () {
+      var url = URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' }));
+      var a = el('a', { href: url, download: 'voorbeeld-' + id + '-' + (locale === 'en' ? 'en' : 'nl') + '.html' });
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+    });
+    return btn;
   }
 
   // ---------- audit ----------
