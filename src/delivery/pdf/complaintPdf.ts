@@ -30,6 +30,7 @@ export async function renderComplaintPdf(
   pdf.heading(t('pdf.complaint.title', { reference: complaint.reference }), 1);
   pdf.paragraph(t('pdf.complaint.intro', { municipality: municipality.name }));
   pdf.keyValues(facts.about);
+  await breather();
   pdf.heading(t('summary.field.story'), 2);
   pdf.paragraph(facts.story);
   await breather();
@@ -39,6 +40,7 @@ export async function renderComplaintPdf(
     pdf.heading(t('summary.field.solution'), 2);
     pdf.paragraph(facts.solution);
   }
+  await breather();
   pdf.heading(t('pdf.complaint.contact'), 2);
   pdf.keyValues(facts.contact);
   return pdf.end();
