@@ -284,6 +284,18 @@ export function registerStaffRoutes(server: restify.Server, staff: Staff, log: L
     return id;
   };
 
+  server.get(
+    '/staff/api/callbacks/:id/transcript',
+    api(async (req, who) => {
+      const id = callbackId(req);
+      const activities = await service.callbackTranscript(who, id);
+      return {
+        raw: toEmulatorTranscript(activities),
+        headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': `attachment; filename="terugbellen-${id}.transcript"` },
+      };
+    }),
+  );
+
   server.post(
     '/staff/api/callbacks/:id/done',
     api(async (req, who) => {
