@@ -388,6 +388,9 @@ test('the annual report, the other views, and the list as CSV', async () => {
   expect(page.url()).toMatch(/#\/mail\/[\w.%-]+\?locale=nl$/);
   expect((await page.textContent('#mail-text'))?.length).toBeGreaterThan(20);
   await axe('mail preview');
+  const [html] = await Promise.all([page.waitForEvent('download'), press('#mail-html-download')]);
+  expect(html.suggestedFilename()).toMatch(/^voorbeeld-.+-nl\.html$/);
+  expect(readFileSync((await html.path())!, 'utf8')).toMatch(/<html|<body|<p/i);
 
   // the list exported as CSV, with the current filters, fetched with the token
   await press('#nav a[data-view="complaints"]');
