@@ -24,6 +24,7 @@ import type { ComplaintInput } from '../domain/complaint';
 import { createLogger } from '../logger';
 import { loadMunicipality } from '../municipality';
 import { hashToken } from '../staff/auth';
+import { AnnualReports } from '../staff/reports/annual';
 import { openStore, parseDatabaseUrl, type Store, type TranscriptEntry, type Tx } from '../store';
 
 const { values } = parseArgs({
@@ -342,7 +343,15 @@ async function main(): Promise<void> {
     years.set(y, (years.get(y) ?? 0) + 1);
   }
   const [year, inYear] = [...years.entries()].sort((a, b) => b[1] - a[1])[0];
-  const reportTimes: Record<string, number[]> = { json: [], csv: [], pdf: [], 'one chart (svg)': [] };
+  // made anew each time (no cache): the SQL and the term/median computation, in this process
+  const fresh = new AnnualReports(store, () => new Date(), 0);
+  const reportTimes: Record<string, number[]> = { 'made anew (no cache)': [], json: [], csv: [], pdf: [], 'one chart (svg)': [] };
+  await fresh.annual(year);
+  for (let i = 0; i < 10; i++) {
+    const t0 = process.hrtime.bigint();
+    await fresh.annual(year);
+    reportTimes['made anew (no cache)'].push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
   const reportPaths: Record<string, string> = {
     json: `/staff/api/reports/annual?year=${year}`,
     csv: `/staff/api/reports/annual.csv?year=${year}`,
@@ -360,7 +369,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `annual report ${year} (${reportTotal} complaints received that year of ${total}; target < 1000 ms), 10 requests each:\n${Object.entries(reportTimes)
+    `annual report ${year} (${reportTotal} complaints received that year of ${total}; target < 1000 ms), 10 each (over HTTP: the first made, then served from the one-minute cache):\n${Object.entries(reportTimes)
       .map(([name, xs]) => {
         const p50 = pct(xs, 50);
         const max = Math.max(...xs);

@@ -13,6 +13,8 @@
  * Both are over the complaints received in the year and resolved by the time of the report.
  *
  * Labels are Dutch (locales/nl.json, `reports.*`; categories and departments as staff entered them).
+ * A report is served again for up to a minute (the staff page asks for the figures and six charts at
+ * once); `generatedAt` says when it was made.
  */
 import { REFERRAL_ROUTES } from '../../domain/routes';
 import { translator, type Translate } from '../../i18n';
@@ -115,11 +117,31 @@ function median(xs: number[]): number | null {
 
 export class AnnualReports {
   private readonly t: Translate = translator('nl');
+  /** reports made in the last `maxAgeMs`, per year (the page asks for the figures and six charts at once) */
+  private readonly cache = new Map<number, { at: number; report: Promise<AnnualReport> }>();
 
-  constructor(private readonly store: Store, private readonly clock: () => Date = () => new Date()) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date = () => new Date(),
+    /** how long a made report is served again (default 60 s; 0: always made anew) */
+    private readonly maxAgeMs = 60_000,
+  ) {}
 
-  /** The report of a year of receipt (Europe/Amsterdam calendar year). */
-  async annual(year: number): Promise<AnnualReport> {
+  /** The report of a year of receipt (Europe/Amsterdam calendar year), at most `maxAgeMs` old. */
+  annual(year: number): Promise<AnnualReport> {
+    const now = Date.now();
+    const hit = this.cache.get(year);
+    if (hit && now - hit.at < this.maxAgeMs) return hit.report;
+    const report = this.make(year);
+    if (this.maxAgeMs > 0) {
+      if (this.cache.size > 20) this.cache.clear();
+      this.cache.set(year, { at: now, report });
+      report.catch(() => this.cache.delete(year));
+    }
+    return report;
+  }
+
+  private async make(year: number): Promise<AnnualReport> {
     const now = this.clock();
     const period = { from: amsterdamMidnight(`${year}-01-01`), before: amsterdamMidnight(`${year + 1}-01-01`) };
     const [agg, closedRows, referralRows] = await Promise.all([
