@@ -11,12 +11,16 @@
  * each page the service reads is audited by the service itself, with the references it returned.
  */
 import type restify from 'restify';
+import { translator } from '../i18n';
 import type { Logger } from '../logger';
 import { staffApiHandler } from './api';
 import type { Principal } from './auth';
 import type { Staff } from './index';
 import type { ListQuery } from './schemas';
+import { reportChannel } from './reports/annual';
 import { StaffError } from './service';
+
+const t = translator('nl');
 
 export const BOM = '\uFEFF';
 const SEP = ';';
@@ -92,14 +96,14 @@ function row(i: Item): unknown[] {
     local(s('receivedAt') || i.createdAt),
     STATUS_NL[i.status] ?? i.status,
     i.route,
-    s('intakeChannel') && s('intakeChannel') !== 'chat' ? s('intakeChannel') : i.channel,
+    t(`reports.channel.${reportChannel(s('intakeChannel') && s('intakeChannel') !== 'chat' ? s('intakeChannel') : i.channel)}`),
     i.locale,
     i.contact?.name ?? '',
-    s('category'),
+    s('category') && t(`staffApi.category.${s('category')}`, { defaultValue: s('category') }),
     s('department'),
     s('assignee'),
     s('handler'),
-    s('outcome'),
+    s('outcome') && t(`reports.outcome.${s('outcome')}`, { defaultValue: s('outcome') }),
     s('deadline') || i.deadlines?.decisionDue || '',
     i.deadlines?.overdue ? 'ja' : 'nee',
     local(i.resolvedAt),

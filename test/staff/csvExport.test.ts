@@ -96,12 +96,15 @@ test('every match of the filters, paged through, newest first; BOM, semicolons, 
   expect(rows).toHaveLength(1 + refs.length); // more than one page of the list (100)
   expect(rows.slice(1).map((x) => x[0]).sort()).toEqual([...refs].sort());
   const first = rows.find((x) => x[0] === refs[0])!;
-  expect(first.slice(1, 7)).toEqual(['2026-10-01 02:00', 'ontvangen', 'complaint', 'emulator', 'nl', 'Jan Jansen']);
+  expect(first.slice(1, 7)).toEqual(['2026-10-01 02:00', 'ontvangen', 'complaint', 'Chat op de website', 'nl', 'Jan Jansen']);
   expect(first[12]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   expect(first[13]).toMatch(/^(ja|nee)$/);
 });
 
-test('filters as the list takes them; formula injection guarded; Unicode kept', async () => {
+test('filters as the list takes them; formula injection guarded; Unicode kept; labels in Dutch', async () => {
+  const care = refs[refs.length - 1];
+  const h = (await t.app.store.handling.get(care))!;
+  await t.app.store.handling.apply({ id: h.id, expectedVersion: h.version, at: new Date().toISOString(), actor: 't', set: { category: 'bejegening', department: 'Sociaal Domein' }, event: { kind: 'assignment' } });
   const r = await getRaw('/staff/api/complaints.csv?route=care');
   const text = r.body.toString('utf8');
   const rows = parse(text.slice(1));
@@ -109,6 +112,7 @@ test('filters as the list takes them; formula injection guarded; Unicode kept', 
   const [row] = rows.slice(1);
   expect(row[0]).toBe(refs[refs.length - 1]);
   expect(row[6]).toBe('Łukasz Şahin-Jansen');
+  expect(row.slice(7, 9)).toEqual(['Bejegening', 'Sociaal Domein']);
   expect(row[15].startsWith("'=HYPERLINK(")).toBe(true);
   expect(row[15]).toContain('"echt" niet');
   // the raw text: the cell is quoted (it holds ; and "), the formula starts after a quote mark

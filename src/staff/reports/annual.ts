@@ -187,7 +187,11 @@ export class AnnualReports {
       year,
       generatedAt: now.toISOString(),
       total: agg.total,
-      byCategory: labelled(null, agg.byCategory),
+      byCategory: agg.byCategory.map((r) => ({
+        key: r.key,
+        label: r.key === null ? this.t('reports.none') : this.t(`staffApi.category.${r.key}`, { defaultValue: r.key }),
+        count: r.count,
+      })),
       byDepartment: labelled(null, agg.byDepartment),
       byChannel,
       byOutcome: labelled('outcome', agg.byOutcome),
