@@ -107,9 +107,13 @@ export class DeliveryWorker {
     this.running = false;
     this.stopping = true;
     for (const u of this.unsubscribe.splice(0)) u();
-    for (const c of this.inFlight) c.abort(new Error('stopping'));
+    const abortAll = () => {
+      for (const c of this.inFlight) c.abort(new Error('stopping'));
+    };
+    abortAll();
     this.wake();
     await this.loop;
+    abortAll(); // attempts the last round started while stop() was waiting for it
     await Promise.all([...this.attempts]);
   }
 
