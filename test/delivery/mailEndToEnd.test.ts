@@ -27,7 +27,10 @@ let db: ReturnType<typeof tempDbFile>;
 let app: App | undefined;
 let now = NOW;
 
-async function until(check: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
+// generous waits: other test files may load the 2 cores at the same time
+jest.setTimeout(60_000);
+
+async function until(check: () => Promise<boolean> | boolean, what: string, ms = 20_000): Promise<void> {
   for (const end = Date.now() + ms; Date.now() < end; ) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 25));
