@@ -21,14 +21,17 @@ import { formatAddress } from '../src/understanding/address';
 import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet, formatPhone } from '../src/domain/contact';
 import { turnProfileSuggestion, type ProfileSuggestion } from '../src/teams/profile';
 import type { Asked, UnderstoodFields } from '../src/understanding/types';
-import { cardSubmit, contactCard, readCard, showsCards, type CardValues } from './contactCard';
+import { cardSubmit, contactCard, readCard, showsCards, type CardCallback, type CardValues } from './contactCard';
+import { formatDate } from '../src/domain/dates';
+import { nextWorkingDays } from '../src/domain/workingDays';
+import { amsterdamZone, topicFrom } from './callbackDialog';
 import type { Draft } from './draft';
 import { CONTACT_DIALOG, WATERFALL } from './ids';
 import { buttonsFor, matchChoice, type Answer, type ChoiceSpec } from './prompts';
 import { decide, SUGGESTION } from './profileSuggestion';
-import { facts, type DialogServices } from './services';
+import { facts, origin, type DialogServices } from './services';
 import { citizenText, normalise } from './text';
-import { setAsked, tr, withButtons, type Vars } from './turn';
+import { setAsked, tr, turnLocale, turnNow, withButtons, type Vars } from './turn';
 import { understood } from './understood';
 
 export const CONTACT_FIELDS = ['name', 'phone', 'street', 'postcode', 'city', 'email'] as const;
@@ -70,6 +73,8 @@ interface LoopState {
   tries: number;
   /** three wrong answers: the give-up choices are shown */
   gaveUp?: boolean;
+  /** the card was sent back with wrong fields marked */
+  cardPending?: boolean;
   /** said before the next question (what was noted, what was wrong) */
   lead?: string;
 }
@@ -80,6 +85,8 @@ interface ContactPromptSpec {
   lead?: string;
   choices?: ChoiceSpec[];
   asked: Asked;
+  /** the question is already on screen (a card sent back with its wrong fields marked): the first prompt says nothing */
+  silent?: boolean;
 }
 
 /** What the citizen sent: text, or the values of the contact card. */
@@ -101,6 +108,10 @@ class ContactPrompt extends Prompt<Reply> {
     const spec = options.validations as ContactPromptSpec;
     // its buttons are answers (never commands), except "Bel mij terug", which the main dialog takes as a request for a person
     setAsked(context, spec.asked, buttonsFor(context, spec.choices?.filter((c) => c.value !== 'callback')).map((b) => b.title));
+    if (spec.silent) {
+      delete spec.silent;
+      return;
+    }
     const question = tr(context)(spec.key, spec.vars);
     await context.sendActivity(withButtons(context, spec.lead ? `${spec.lead}\n\n${question}` : question, buttonsFor(context, spec.choices)));
     // the lead is said once; a reprompt (after help, a question) shows the question alone
@@ -236,7 +247,7 @@ export class ContactDialog extends ComponentDialog {
       const card = showsCards(step.context.activity.channelId);
       if (card) lines.push(t('contact.introCard'));
       const intro = MessageFactory.text(lines.join('\n\n'));
-      if (card) intro.attachments = [contactCard(t, this.cardValues(c))];
+      if (card) intro.attachments = [contactCard(t, this.cardValues(c), {}, this.callbackOffer(step.context, draft))];
       await step.context.sendActivity(intro);
       if (todo.includes('name') || todo.includes('email')) {
         const found = await turnProfileSuggestion(step.context);
@@ -271,6 +282,10 @@ export class ContactDialog extends ComponentDialog {
   private async askStep(step: WaterfallStepContext) {
     const state = step.options as LoopState;
     const question = this.next(state);
+    // the card came back with marks and every contact field is in: wait for the card (or words) again
+    if (!question && state.cardPending) {
+      return step.prompt(CONTACT_PROMPT, { validations: { key: 'contact.card.fixAndSend', silent: true, asked: 'phone' } satisfies ContactPromptSpec } as PromptOptions);
+    }
     // nothing left: the summary that follows shows everything, so what was noted need not be said
     if (!question) return step.endDialog();
     const lead = state.lead;
@@ -313,6 +328,9 @@ export class ContactDialog extends ComponentDialog {
     const t = tr(step.context);
 
     if (reply.card) return this.fromCard(step, state, reply.card);
+    // words instead of the marked card, with nothing else to ask: the call back from the card is let go (asking
+    // for a person in words still leads to the call-back offer)
+    if (!question) return step.replaceDialog(LOOP, { ...state, cardPending: false, tries: 0 } satisfies LoopState);
 
     if (state.gaveUp) {
       const choice = matchChoice(reply.text, [RETRY, SKIP, CALL_ME]);
@@ -489,7 +507,8 @@ export class ContactDialog extends ComponentDialog {
   private async fromCard(step: WaterfallStepContext, state: LoopState, values: CardValues) {
     const draft = await this.services.drafts.get(step.context);
     const t = tr(step.context);
-    const { contact, errors } = readCard(values);
+    const offer = this.callbackOffer(step.context, draft);
+    const { contact, errors, callback } = readCard(values, offer ? { days: offer.days.map((d) => d.value) } : undefined);
     const c = draft.contact;
     const taken: ContactField[] = [];
     for (const f of CONTACT_FIELDS) {
@@ -511,11 +530,54 @@ export class ContactDialog extends ComponentDialog {
     if (wrong.length) {
       const lines = wrong.map((f) => `- ${t(`contact.card.${f}`)}: ${t(errors[f]!)}`).join('\n');
       const msg = MessageFactory.text([noted, t('contact.card.wrong', { lines })].filter(Boolean).join('\n\n'));
-      msg.attachments = [contactCard(t, values, errors)];
+      msg.attachments = [contactCard(t, values, errors, offer)];
       await step.context.sendActivity(msg);
-      return step.replaceDialog(LOOP, { ...state, tries: 0, gaveUp: false } satisfies LoopState);
+      return step.replaceDialog(LOOP, { ...state, tries: 0, gaveUp: false, cardPending: true } satisfies LoopState);
     }
-    return step.replaceDialog(LOOP, { ...state, tries: 0, gaveUp: false, lead: noted } satisfies LoopState);
+    if (callback && offer) {
+      if (noted) await step.context.sendActivity(noted);
+      await this.fileCardCallback(step.context, draft, callback);
+      return step.replaceDialog(LOOP, { ...state, tries: 0, gaveUp: false, cardPending: false } satisfies LoopState);
+    }
+    return step.replaceDialog(LOOP, { ...state, tries: 0, gaveUp: false, cardPending: false, lead: noted } satisfies LoopState);
+  }
+
+  /** The call-back part of the card: the next three working days and the parts of day; none once a call is arranged. */
+  private callbackOffer(context: TurnContext, draft: Draft): CardCallback | undefined {
+    if (draft.callback) return undefined;
+    const locale = turnLocale(context);
+    const parts = this.services.municipality.callbackParts;
+    return {
+      days: nextWorkingDays(turnNow(context), 3).map((d) => ({ value: d, title: formatDate(d, locale) })),
+      parts: (['morning', 'afternoon'] as const).map((p) => ({ value: p, title: parts[p][locale] })),
+    };
+  }
+
+  /** The toggle "Bel mij terug" was on and the card is right: the request is stored at once, as in the call-back dialog. */
+  private async fileCardCallback(context: TurnContext, draft: Draft, cb: { date: string; partOfDay: 'morning' | 'afternoon' }) {
+    const t = tr(context);
+    const c = draft.contact;
+    const request = { name: c.name!, phone: c.phone!, date: cb.date, partOfDay: cb.partOfDay, topic: topicFrom(draft.story ?? '') ?? t('contact.card.callbackTopic') };
+    const m = this.services.municipality;
+    try {
+      draft.callbackSeq = (draft.callbackSeq ?? 0) + 1;
+      const stored = await this.services.filer.fileCallback(request, origin(context), `${draft.intakeId}:callback:${draft.callbackSeq}`);
+      draft.callback = request;
+      draft.callbackId = stored.id;
+      draft.callbackReference = stored.reference;
+      await context.sendActivity(
+        t('callback.stored', {
+          date: { $date: request.date },
+          part: m.callbackParts[request.partOfDay][turnLocale(context)],
+          phone: { $phone: request.phone },
+          topic: citizenText(request.topic),
+          reference: stored.reference,
+          zone: amsterdamZone(request.date),
+        }),
+      );
+    } catch {
+      await context.sendActivity(t('callback.failed', facts(m, context)));
+    }
   }
 
   private items(context: TurnContext, c: Partial<Contact>, only?: ContactField[]): string {

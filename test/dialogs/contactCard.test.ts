@@ -128,3 +128,80 @@ describe('the contact dialog with the card', () => {
     expect(Object.fromEntries(inputs(card.body).map((i) => [i.id, i.value]))).toMatchObject({ name: 'Jan Jansen', phone: '06 12345678' });
   });
 });
+
+describe('the call back as a toggle on the card', () => {
+  const offer = {
+    days: [
+      { value: '2026-11-25', title: 'woensdag 25 november 2026' },
+      { value: '2026-11-26', title: 'donderdag 26 november 2026' },
+      { value: '2026-11-27', title: 'vrijdag 27 november 2026' },
+    ],
+    parts: [
+      { value: 'morning' as const, title: 'ochtend (9.00 - 12.00 uur)' },
+      { value: 'afternoon' as const, title: 'middag (13.00 - 17.00 uur)' },
+    ],
+  };
+  const ADDRESS = { name: 'Marieke Smit', street: 'Bankrasweg', houseNumber: '88', postcode: '1183 TR', city: 'Amstelveen' };
+
+  test('the card (still schema 1.5) has an Input.Toggle "Bel mij terug" and a labelled day and part of day', () => {
+    const card = contactCard(translator('nl'), {}, {}, offer).content as { version: string; body: (CardElement & Record<string, unknown>)[] };
+    expect(card.version).toBe('1.5');
+    const toggle = card.body.find((e) => e.type === 'Input.Toggle')!;
+    expect(toggle).toMatchObject({ id: 'callback', title: 'Bel mij terug', label: 'Bel mij terug', valueOn: 'true', valueOff: 'false', value: 'false' });
+    const sets = card.body.filter((e) => e.type === 'Input.ChoiceSet');
+    expect(sets.map((e) => [e.id, e.label])).toEqual([
+      ['callbackDay', 'Op welke dag? (alleen als u wilt dat wij u bellen)'],
+      ['callbackPart', 'Welk dagdeel? (Nederlandse tijd)'],
+    ]);
+    expect((sets[0].choices as { value: string }[]).map((c) => c.value)).toEqual(['2026-11-25', '2026-11-26', '2026-11-27']);
+    // without the offer (a call is already arranged) there is no toggle
+    expect((contactCard(translator('nl')).content as { body: CardElement[] }).body.some((e) => e.type === 'Input.Toggle')).toBe(false);
+  });
+
+  test('the server checks the toggle with the call-back schema: phone, an offered day and a part of day are needed only when it is on', () => {
+    const days = { days: offer.days.map((d) => d.value) };
+    expect(readCard({ ...ADDRESS, callback: 'false', callbackDay: 'x' }, days)).toEqual({ contact: expect.objectContaining({ name: 'Marieke Smit' }), errors: {} });
+    expect(readCard({ ...ADDRESS, callback: 'true' }, days).errors).toEqual({
+      phone: 'contact.card.callbackNeedsPhone',
+      callbackDay: 'contact.card.callbackDayMissing',
+      callbackPart: 'contact.card.callbackPartMissing',
+    });
+    expect(readCard({ ...ADDRESS, phone: '06-12345678', callback: 'true', callbackDay: '2026-12-24', callbackPart: 'evening' }, days).errors).toEqual({
+      callbackDay: 'contact.card.callbackDayWrong',
+      callbackPart: 'contact.card.callbackPartMissing',
+    });
+    // a wrong phone number keeps its own reason
+    expect(readCard({ ...ADDRESS, phone: '123', callback: 'true', callbackDay: '2026-11-26', callbackPart: 'morning' }, days).errors).toEqual({ phone: 'errors.phone.tooShort' });
+    const good = readCard({ ...ADDRESS, phone: '06-12345678', callback: 'true', callbackDay: '2026-11-26', callbackPart: 'afternoon' }, days);
+    expect(good).toMatchObject({ errors: {}, callback: { date: '2026-11-26', partOfDay: 'afternoon' }, contact: { phone: '+31612345678' } });
+  });
+
+  test('in the dialog: a toggle without a phone number comes back marked; with one, the call is stored at once with a reference', async () => {
+    h = await DialogHost.open({ make: (s) => new ContactDialog(s), channelId: 'directline', draft: { story: 'De medewerker aan de balie was onbeschoft.' } });
+    const card = cardOf(await h.send('hallo'))!;
+    const day = ((card.body as (CardElement & { choices?: { value: string }[] })[]).find((e) => e.id === 'callbackDay')!.choices ?? [])[1].value;
+    expect(day).toMatch(/^2026-\d\d-\d\d$/);
+
+    const wrong = await h.send(submit({ ...ADDRESS, callback: 'true', callbackDay: day, callbackPart: 'morning' }));
+    expect(wrong.map((a) => a.text ?? '').join('\n')).toMatch(/Telefoonnummer: Vul een telefoonnummer in, dan kunnen we u bellen/);
+    const again = cardOf(wrong)!.body as (CardElement & Record<string, unknown>)[];
+    expect(again.find((e) => e.type === 'Input.Toggle')?.value).toBe('true');
+    expect(again.find((e) => e.id === 'callbackDay')?.value).toBe(day);
+
+    const stored = await h.send(submit({ ...ADDRESS, phone: '06-12345678', callback: 'true', callbackDay: day, callbackPart: 'morning' }));
+    const said = stored.map((a) => a.text ?? '').join('\n');
+    expect(said).toMatch(/Genoteerd: .*Marieke Smit/);
+    expect(said).toMatch(/ochtend.*Nederlandse tijd.*TB-2026-/s);
+    const rows = await h.complaints.listCallbacksByConversation('directline', String(h.adapter.template.conversation!.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ name: 'Marieke Smit', phone: '+31612345678', date: day, partOfDay: 'morning', topic: 'De medewerker aan de balie was onbeschoft' });
+  });
+
+  test('typing stays possible with the toggle on the card', async () => {
+    h = await DialogHost.open({ make: (s) => new ContactDialog(s), channelId: 'msteams' });
+    expect(cardOf(await h.send('hallo'))!.body.some((e) => e.type === 'Input.Toggle')).toBe(true);
+    await h.say('Jan Jansen');
+    await h.say('Dorpsstraat 12, 1182 JR Amstelveen');
+    expect(DialogHost.done(await h.say('jan@example.nl'))?.contact).toMatchObject({ name: 'Jan Jansen', email: 'jan@example.nl' });
+  });
+});
