@@ -36,7 +36,7 @@ test('a scheduled run deletes a complaint past retention, keeps an open one, pru
   const due = await seedComplaint(t.app, { input: { story: 'Mevrouw Pieters van de balie heeft mij uitgescholden bij het stadhuis.' } });
   const open = await seedComplaint(t.app, { input: { story: 'Niemand belt terug over mijn aanvraag voor een parkeervergunning.' } });
   await t.app.staff.service.changeStatus(SYSTEM, due.reference, 'informal', 'intern');
-  await t.app.staff.service.changeStatus(SYSTEM, due.reference, 'resolved', 'opgelost');
+  await t.app.staff.service.changeStatus(SYSTEM, due.reference, 'resolved', 'opgelost', { outcome: 'gegrond' });
   const mark = (id: string, at: Date) =>
     sqliteDb(t.app).write('INSERT INTO processed_activities (channel_id, conversation_id, activity_id, created_at) VALUES (?, ?, ?, ?)', [
       'emulator', open.conversationId, id, at.toISOString(),

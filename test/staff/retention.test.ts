@@ -42,7 +42,7 @@ test('purge: dry-run reports and deletes nothing; --yes deletes complaint, trans
   const b = await seedComplaint(t.app, { input: { story: 'Niemand belt terug over mijn melding van de lantaarnpaal.' } });
   const c = await seedComplaint(t.app, { input: { story: 'De baliemedewerker schreeuwde tegen mij bij het stadhuis.' } });
   await t.app.staff.service.changeStatus(SYSTEM, a.reference, 'informal', 'intern');
-  await t.app.staff.service.changeStatus(SYSTEM, a.reference, 'resolved', 'opgelost');
+  await t.app.staff.service.changeStatus(SYSTEM, a.reference, 'resolved', 'opgelost', { outcome: 'gegrond' });
   // conversation state and dedupe marks of A's conversation
   await t.app.storage.write({ [`emulator/conversations/${a.conversationId}/`]: { dialogState: { x: 1 } } });
   await sqliteDb(t.app).write('INSERT INTO processed_activities (channel_id, conversation_id, activity_id, created_at) VALUES (?, ?, ?, ?)', [
@@ -56,7 +56,7 @@ test('purge: dry-run reports and deletes nothing; --yes deletes complaint, trans
 
   t.clock.now = new Date('2028-11-24T09:00:00Z');
   await t.app.staff.service.changeStatus(SYSTEM, c.reference, 'formal', 'formeel');
-  await t.app.staff.service.changeStatus(SYSTEM, c.reference, 'resolved', 'opgelost');
+  await t.app.staff.service.changeStatus(SYSTEM, c.reference, 'resolved', 'opgelost', { outcome: 'gegrond' });
 
   const purgeDay = new Date('2031-11-25T09:00:00Z'); // 5 years and a day after A was resolved
   // Y: a conversation without complaint that is still going on (last activity yesterday)
