@@ -272,6 +272,19 @@ test('a letter: previewed as PDF, sent by e-mail and on the timeline', async () 
   await message('De brief is opgeslagen en wordt per e-mail verstuurd.');
   expect((await detail()).timeline.some((e) => e.kind === 'letter')).toBe(true);
   expect(await page.locator('#timeline li[data-kind="letter"]').count()).toBeGreaterThan(0);
+
+  // the decision letter to print: stored, on the timeline, its PDF opened in a new tab
+  await tabTo('#letter-receipt');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  expect(await page.$eval('#letter-decision', (r) => (r as HTMLInputElement).checked)).toBe(true);
+  await typeInto('#letter-findings', 'De wachttijd aan de balie was te lang.');
+  const [pdf] = await Promise.all([page.context().waitForEvent('page'), press('#letter-print')]);
+  expect(pdf.url()).toMatch(/^blob:/);
+  await pdf.close();
+  await message('De brief is opgeslagen en geopend in een nieuw tabblad om af te drukken.');
+  expect(await page.locator('#timeline li[data-kind="letter"]').count()).toBe(2);
 });
 
 test('a document added from a file, read back; the deliveries with their status and a retry', async () => {

@@ -252,18 +252,34 @@
     if (err instanceof ApiError) return show('Dat lukte niet: ' + err.message);
     show('Dat lukte niet: de server is niet bereikbaar of gaf een onverwacht antwoord.');
   }
-  /** Fetches a file with the token and saves it (download) or opens it in a new tab. */
+  /**
+   * A tab for a file that is still to be fetched, opened now while the click still counts as the
+   * officer's (a tab opened after an await is stopped by the popup blocker).
+   */
+  function newTab() {
+    var w = window.open('', '_blank');
+    if (w) {
+      try { w.opener = null; w.document.title = 'Laden…'; } catch (e) { /* another origin: nothing to set */ }
+    }
+    return w;
+  }
+  /** Fetches a file with the token and saves it (download) or shows it in a tab (`open`: true or a tab from newTab). */
   function saveFile(path, filename, open) {
+    var tab = open === true ? newTab() : open || null;
     return api(path, { raw: true }).then(function (blob) {
       var url = URL.createObjectURL(blob);
-      var a = el('a', { href: url });
-      if (open) a.target = '_blank';
-      else a.download = filename;
-      a.rel = 'noopener';
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
+      if (tab) {
+        tab.location.href = url;
+      } else {
+        var a = el('a', { href: url, download: filename });
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+      }
       setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+    }, function (err) {
+      if (tab) tab.close();
+      throw err;
     });
   }
 
@@ -1037,7 +1053,7 @@
     var print = el('button', { type: 'button', id: 'letter-print' }, 'Afdrukken');
     var mail = c.contact && c.contact.email ? el('button', { type: 'button', id: 'letter-send' }, 'Versturen per e-mail') : null;
     /** The options of the chosen kind; null when a required one is missing. */
-    function options() {
+    function letterOptions() {
       var out = {};
       var k = kind();
       if (k === 'hearing') {
@@ -1054,22 +1070,29 @@
       return out;
     }
     preview.addEventListener('click', function () {
-      var o = options();
+      var o = letterOptions();
       if (!o) return;
       var p = new URLSearchParams(o).toString();
       saveFile('/complaints/' + encodeURIComponent(c.reference) + '/letters/' + kind() + '.pdf' + (p ? '?' + p : ''), c.reference + '-' + kind() + '.pdf', true)
         .then(function () { show('Het voorbeeld is geopend in een nieuw tabblad.', true); }, failed);
     });
     function store(send) {
-      var body = options();
+      var body = letterOptions();
       if (!body) return;
       body.kind = kind();
       body.send = send;
       var ref = c.reference;
+      var tab = send ? null : newTab();
+      var used = false;
       change('/letters', body, send ? 'De brief is opgeslagen en wordt per e-mail verstuurd.' : 'De brief is opgeslagen en geopend in een nieuw tabblad om af te drukken.', function (updated) {
-        if (send) return;
         var id = updated && updated.letter && updated.letter.id;
-        if (id) saveFile('/letters/' + id + '.pdf', ref + '-brief.pdf', true).catch(failed);
+        if (tab && id) {
+          used = true;
+          saveFile('/letters/' + id + '.pdf', ref + '-brief.pdf', tab).catch(failed);
+        }
+      }).then(function () {
+        // not stored (a colleague's change, an error): the empty tab goes
+        if (tab && !used) tab.close();
       });
     }
     print.addEventListener('click', function () { store(false); });
