@@ -14,6 +14,12 @@
  * Peak RSS is the server process's VmHWM. Options (env): BENCH_CONVERSATIONS (100), BENCH_ROUNDS (2),
  * BENCH_THINK_MS (1000), BENCH_WARMUP (= BENCH_CONVERSATIONS), BENCH_RUNS (3).
  *
+ * The latency phase runs twice: without e-mail, and with e-mail on (issue 13): a local SMTP server
+ * (smtp-server) in this process receives, for every complaint, the citizen's confirmation with the
+ * complaint PDF and the officers' alert, sent by the product's delivery worker while the citizens chat.
+ * It prints how many mails arrived and how long after the last turn the last one came.
+ * BENCH_ONLY=paced runs only the two latency runs.
+ *
  * Then the backends side by side, the intake bot saturated and paced as above: SQLite with one
  * instance, PostgreSQL with one instance, and PostgreSQL with two instances on one database, each
  * conversation's turns alternating between the two (a load balancer without sticky sessions). Each
@@ -27,6 +33,7 @@ import { Client } from 'pg';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
+import { SMTPServer } from 'smtp-server';
 import { Channel } from '../tools/channel';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100);
@@ -35,6 +42,7 @@ const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 1000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? CONVERSATIONS);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const ONLY_BACKENDS = process.env.BENCH_ONLY === 'backends';
+const ONLY_PACED = process.env.BENCH_ONLY === 'paced';
 const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** What a citizen types, from the first message to the confirmation (no call-back). */
@@ -45,12 +53,12 @@ const SCRIPT = [
   'Overslaan',
   'Nee, ga verder',
   'Jan Jansen, Dorpsstraat 12, 1182 JR Amstelveen',
-  '06 12345678',
+  '06 12345678 en jan.jansen@example.nl',
   'Ja, versturen',
 ];
 
-/** the product; the least a botbuilder-dialogs bot with durable state does; a plain echo bot */
-type Mode = 'bot' | 'dialog' | 'echo';
+/** the product (also with e-mail on); the least a botbuilder-dialogs bot with durable state does; a plain echo bot */
+type Mode = 'bot' | 'bot-mail' | 'dialog' | 'echo';
 
 interface Result {
   seconds: number;
@@ -60,8 +68,41 @@ interface Result {
   peakRssMb: number;
 }
 
+/** The local SMTP server of the e-mail run: counts what arrives (and when the last mail came). */
+class MailSink {
+  received = 0;
+  lastAt = 0;
+  private server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData: (stream, _session, cb) => {
+      stream.resume();
+      stream.on('end', () => {
+        this.received++;
+        this.lastAt = Date.now();
+        cb();
+      });
+    },
+  });
+  port = 0;
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as { port: number }).port;
+    return this;
+  }
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+let smtpUrl = '';
+
 function startServer(mode: Mode, dbFile: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), mode, dbFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), mode, dbFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_SMTP_URL: smtpUrl },
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
@@ -82,7 +123,7 @@ function peakRssMb(pid: number): number {
  * One measured run. `db` is a SQLite file or a postgres:// URL; with `instances` > 1 (PostgreSQL)
  * that many servers share it and each conversation's turns alternate between them.
  */
-async function run(mode: Mode, db: string, thinkMs: number, instances = 1): Promise<Result> {
+async function run(mode: Mode, db: string, thinkMs: number, instances = 1, settle?: (filed: number) => Promise<void>): Promise<Result> {
   const servers = await Promise.all(Array.from({ length: instances }, () => startServer(mode, db)));
   const channels = await Promise.all(servers.map(({ port }) => new Channel(`http://127.0.0.1:${port}`).start()));
   /** the instance of turn `t` of conversation `c`: no sticky sessions */
@@ -113,13 +154,14 @@ async function run(mode: Mode, db: string, thinkMs: number, instances = 1): Prom
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
           turns++;
           if (status !== 200) throw new Error(`HTTP ${status} on "${text}"`);
-          if (mode !== 'bot' && replies.length !== 1) throw new Error(`${mode} bot: ${replies.length} replies to "${text}"`);
-          if (mode === 'bot' && text === 'Ja, versturen' && replies.some((r) => /KL-\d{4}-/.test(r.text ?? ''))) filed++;
+          if (!mode.startsWith('bot') && replies.length !== 1) throw new Error(`${mode} bot: ${replies.length} replies to "${text}"`);
+          if (mode.startsWith('bot') && text === 'Ja, versturen' && replies.some((r) => /KL-\d{4}-/.test(r.text ?? ''))) filed++;
         }
       }),
     );
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await settle?.(filed);
   const rss = Math.max(...servers.map(({ child }) => peakRssMb(child.pid!)));
   await Promise.all(channels.map((c) => c.stop()));
   await Promise.all(
@@ -192,6 +234,29 @@ async function backends(dir: string, fmt: (r: Result) => string): Promise<Result
   return results;
 }
 
+/** The paced latency runs: the intake bot without and with e-mail, and the echo bot. */
+async function latency(dir: string, fmt: (r: Result) => string): Promise<{ paced: Result; pacedMail: Result }> {
+  const paced = await run('bot', path.join(dir, 'paced.db'), THINK_MS);
+  const sink = await new MailSink().start();
+  smtpUrl = `smtp://127.0.0.1:${sink.port}`;
+  let mailNote = '';
+  const pacedMail = await run('bot-mail', path.join(dir, 'paced-mail.db'), THINK_MS, 1, async (filed) => {
+    // every complaint: the citizen's confirmation and the officers' alert (the warm-up's complaints too)
+    const expected = 2 * (filed + WARMUP);
+    const lastTurn = Date.now();
+    for (const end = lastTurn + 120_000; sink.received < expected && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+    mailNote = `mails received ${sink.received} of ${expected}, the last ${((Math.max(sink.lastAt, lastTurn) - lastTurn) / 1000).toFixed(1)} s after the last turn`;
+    if (sink.received !== expected) process.exitCode = 1;
+  });
+  await sink.close();
+  const pacedEcho = await run('echo', path.join(dir, 'paced-echo.db'), THINK_MS);
+  console.log(`latency (${CONVERSATIONS} concurrent conversations, ${THINK_MS} ms +-50% between messages):`);
+  console.log(`  intake bot:               complaints filed ${paced.filed}, ${fmt(paced)}`);
+  console.log(`  intake bot, e-mail on:    complaints filed ${pacedMail.filed}, ${fmt(pacedMail)}; ${mailNote}`);
+  console.log(`  echo bot:                 ${fmt(pacedEcho)}`);
+  return { paced, pacedMail };
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -214,6 +279,11 @@ async function main(): Promise<void> {
       }
       return;
     }
+    if (ONLY_PACED) {
+      const { paced, pacedMail } = await latency(dir, fmt);
+      if ([paced, pacedMail].some((r) => r.filed !== expected)) process.exitCode = 1;
+      return;
+    }
     console.log(`throughput (no pauses, saturated), ${RUNS} alternating runs:`);
     const ratios: number[] = [];
     const minimalRatios: number[] = [];
@@ -233,13 +303,9 @@ async function main(): Promise<void> {
     }
     console.log(`  median ratio intake/echo turns per second: ${percentile(ratios, 50).toFixed(2)} (target: at least 0.5)`);
     console.log(`  median ratio minimal dialog bot/echo: ${percentile(minimalRatios, 50).toFixed(2)} (what botbuilder-dialogs with durable state costs by itself)`);
-    const paced = await run('bot', path.join(dir, 'paced.db'), THINK_MS);
-    const pacedEcho = await run('echo', path.join(dir, 'paced-echo.db'), THINK_MS);
-    console.log(`latency (${CONVERSATIONS} concurrent conversations, ${THINK_MS} ms +-50% between messages):`);
-    console.log(`  intake bot: complaints filed ${paced.filed}, ${fmt(paced)}`);
-    console.log(`  echo bot:   ${fmt(pacedEcho)}`);
+    const { paced, pacedMail } = await latency(dir, fmt);
     const compared = await backends(dir, fmt);
-    const filed = [...saturated, paced, ...compared].map((r) => r.filed);
+    const filed = [...saturated, paced, pacedMail, ...compared].map((r) => r.filed);
     if (filed.some((n) => n !== expected)) {
       console.error(`expected ${expected} complaints per phase, filed ${filed.join(', ')}`);
       process.exitCode = 1;

@@ -4,7 +4,8 @@
  * echo bot on the same restify + CloudAdapter stack, for comparison; `... dialog` runs the least a
  * botbuilder-dialogs bot with durable state does (one ComponentDialog, a waterfall of TextPrompts,
  * ConversationState over the same SqliteStorage; no validation, de-duplication or transcript), to show
- * what the framework itself costs per turn. Prints `PORT <n>` when ready.
+ * what the framework itself costs per turn; `... bot-mail` runs the product with e-mail on, to the SMTP server
+ * at BENCH_SMTP_URL. Prints `PORT <n>` when ready.
  */
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, type TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogSet, DialogTurnStatus, TextPrompt, WaterfallDialog, type DialogState, type WaterfallStepContext } from 'botbuilder-dialogs';
@@ -75,8 +76,11 @@ async function main(): Promise<void> {
   // one load generator on this machine is every "client": no per-client limit on /api/messages here
   // <dbFile> may also be a postgres:// URL (several bench servers on one database: src/bench/intake.ts)
   const databaseUrl = /^postgres(ql)?:\/\//i.test(dbFile) ? dbFile : `sqlite:${dbFile}`;
+  // 'bot-mail': e-mail on, to the benchmark's local SMTP server (BENCH_SMTP_URL): the citizen's confirmation
+  // with the complaint PDF and the officers' alert for every complaint, sent by the delivery worker
+  const mail = mode === 'bot-mail' ? { SMTP_URL: process.env.BENCH_SMTP_URL ?? '', MAIL_FROM: 'Gemeente Amstelveen <klachten@amstelveen.example>' } : {};
   const app = await createApp(
-    loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', API_MESSAGES_MAX_PER_CLIENT_PER_MINUTE: '1000000', RETENTION_PURGE_EVERY_HOURS: '0' }),
+    loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', API_MESSAGES_MAX_PER_CLIENT_PER_MINUTE: '1000000', RETENTION_PURGE_EVERY_HOURS: '0', ...mail }),
     loadMunicipality(),
     { log },
   );

@@ -2,6 +2,7 @@
  * The staff side, wired from configuration: audit log, service (API and CLI share it), retention and
  * authentication, over the store (openStore has applied every migration).
  */
+import type { DeliveryPlanner } from '../store/complaintStore';
 import type { BotTranscriptStore } from '../bot/transcriptStore';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -58,12 +59,12 @@ export async function createStaff(
   store: Store,
   transcripts: BotTranscriptStore,
   config: StaffConfig,
-  opts: { clock?: () => Date; log?: Logger; municipality?: Municipality } = {},
+  opts: { clock?: () => Date; log?: Logger; municipality?: Municipality; deliveries?: DeliveryPlanner } = {},
 ): Promise<Staff> {
   const clock = opts.clock ?? (() => new Date());
   const audit = new AuditLog(store.audit, clock);
   // categories and departments from the municipality file (handling, issue 14)
-  const service = new StaffService(store, transcripts, audit, clock, (opts.municipality ?? loadMunicipality(config.MUNICIPALITY_FILE)).handling);
+  const service = new StaffService(store, transcripts, audit, clock, (opts.municipality ?? loadMunicipality(config.MUNICIPALITY_FILE)).handling, opts.deliveries);
   const retention = new Retention(
     store,
     audit,

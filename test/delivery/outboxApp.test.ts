@@ -155,3 +155,24 @@ test('staff list failed deliveries and retry one through the staff API; the retr
   expect(audit).toEqual([expect.objectContaining({ actor: expect.stringContaining('ops'), references: [reference], detail: { id, target: 'zgw', from: 'failed' } })]);
   expect(await a.store.audit.count({ action: 'deliveries.list' })).toBe(1); // the refused query is not a read
 });
+
+test('a complaint entered by hand (by phone) gets its deliveries like the bot’s (not the officers’ alert); entered twice with one key, delivered once', async () => {
+  app = await start();
+  const a = app;
+  const body = {
+    route: 'complaint',
+    story: 'Belde op: de vuilnisbak is al drie weken niet geleegd in onze straat.',
+    place: 'Kastanjelaan',
+    contact: { name: 'Karel de Boer', phone: '020 1234567', street: 'Kastanjelaan 3', postcode: '1181 AB', city: 'Amstelveen', email: null },
+    channel: 'phone',
+  };
+  const first = await request(base, 'POST', '/staff/api/complaints', { token: API_TOKEN, body, headers: { 'Idempotency-Key': 'phone-1' } });
+  expect(first.status).toBe(201);
+  const reference = first.json.reference as string;
+  await until(() => plugin.finished.length === 1, 'the zgw delivery of the entered complaint', 3000);
+  const again = await request(base, 'POST', '/staff/api/complaints', { token: API_TOKEN, body, headers: { 'Idempotency-Key': 'phone-1' } });
+  expect(again.json.reference).toBe(reference);
+  const detail = await request(base, 'GET', `/staff/api/complaints/${reference}`, { token: API_TOKEN });
+  expect(detail.json.deliveries).toEqual([expect.objectContaining({ target: 'zgw', status: 'sent', subject: { kind: 'complaint', reference } })]);
+  expect((await a.store.outbox.counts()).sent).toBe(1);
+});

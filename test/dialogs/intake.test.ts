@@ -48,7 +48,7 @@ describe('the intake conversation', () => {
       incidentDateTo: '2026-11-17',
       incidentDateText: 'vorige week dinsdag',
       placeKind: 'phone',
-      person: 'de medewerker',
+      person: 'de medewerker aan de telefoon',
       solution: null,
       contact: { name: 'Jan Jansen', phone: '+31612345678', street: 'Dorpsstraat 12', postcode: '1182 JR', city: 'Amstelveen', email: null },
       callback: null,

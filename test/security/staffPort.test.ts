@@ -72,7 +72,7 @@ test('STAFF_PORT: /staff and /staff/api only on the staff port at STAFF_HOST; th
   const one = await request(staffBase, 'GET', `/staff/api/complaints/${reference}`, { token: API_TOKEN });
   expect(one.status).toBe(200);
   // a body is parsed there too (bad input: a 400, not a crash)
-  const bad = await request(staffBase, 'POST', `/staff/api/complaints/${reference}/status`, { token: API_TOKEN, body: { status: 42 } });
+  const bad = await request(staffBase, 'POST', `/staff/api/complaints/${reference}/status`, { token: API_TOKEN, body: { status: 42 }, headers: { 'If-Match': String(one.headers.etag) } });
   expect(bad.status).toBe(400);
 
   // and nothing else: the chat, /api/messages and Direct Line stay on the public port, as does /healthz

@@ -265,7 +265,7 @@ test('a colleague changed the complaint in between: the Dutch message, the curre
 test('a letter: previewed as PDF, sent by e-mail and on the timeline', async () => {
   await tabTo('#letter-receipt');
   const [preview] = await Promise.all([page.context().waitForEvent('page'), press('#letter-preview')]);
-  expect(preview.url()).toMatch(/^blob:/);
+  await preview.waitForURL(/^blob:/); // the tab opens at the click, then shows the fetched PDF
   await preview.close();
   await message('Het voorbeeld is geopend in een nieuw tabblad.');
   await press('#letter-send');
@@ -273,15 +273,13 @@ test('a letter: previewed as PDF, sent by e-mail and on the timeline', async () 
   expect((await detail()).timeline.some((e) => e.kind === 'letter')).toBe(true);
   expect(await page.locator('#timeline li[data-kind="letter"]').count()).toBeGreaterThan(0);
 
-  // the decision letter to print: stored, on the timeline, its PDF opened in a new tab
+  // the notice of extension (the term was extended above) to print: stored, on the timeline, its PDF opened in a new tab
   await tabTo('#letter-receipt');
   await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('ArrowDown');
-  expect(await page.$eval('#letter-decision', (r) => (r as HTMLInputElement).checked)).toBe(true);
-  await typeInto('#letter-findings', 'De wachttijd aan de balie was te lang.');
+  expect(await page.$eval('#letter-extension', (r) => (r as HTMLInputElement).checked)).toBe(true);
+  await typeInto('#letter-extension-reason', 'Wij hebben advies van de afdeling nodig.');
   const [pdf] = await Promise.all([page.context().waitForEvent('page'), press('#letter-print')]);
-  expect(pdf.url()).toMatch(/^blob:/);
+  await pdf.waitForURL(/^blob:/);
   await pdf.close();
   await message('De brief is opgeslagen en geopend in een nieuw tabblad om af te drukken.');
   expect(await page.locator('#timeline li[data-kind="letter"]').count()).toBe(2);

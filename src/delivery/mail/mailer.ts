@@ -156,7 +156,8 @@ export function createMailer(config: MailConfig): Mailer | undefined {
     url: config.SMTP_URL,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
-    socketTimeout: timeout,
+    // a little longer than the greeting's, so that a server that never greets is named as such
+    socketTimeout: timeout + 500,
     dnsTimeout: timeout,
     ...(dkim ? { dkim } : {}),
     // never log message contents (nodemailer's logger is off by default; stated here on purpose)

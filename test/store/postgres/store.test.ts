@@ -107,15 +107,17 @@ describePg('PostgreSQL store, two instances on one database', (pg) => {
     expect(await a.directLine.getConversation('dl-1')).toEqual({ id: 'dl-1', userId: 'u1', locale: 'nl', createdAt: 1000, lastActiveAt: 5000, endedAt: null });
   });
 
-  test('staff search: whole words, case and accents folded, no stemming or stop words; what the citizen says later is found', async () => {
+  test('staff search: whole words (the last also as a prefix), case and accents folded, no stemming or stop words; what the citizen says later is found', async () => {
     const conv = { channelId: 'test', conversationId: 'search-1' };
     const { reference } = await a.complaints.file({ input: input('De Café-eigenaar kreeg geen antwoord over de vergunning.'), origin: origin('search-1'), idempotencyKey: 'search-1' });
     const other = await a.complaints.file({ input: input('Klachten over het afval in de straat, al weken.'), origin: origin('search-2'), idempotencyKey: 'search-2' });
     const found = async (q: string) => (await b.staff.list({ search: searchQueryWords(q), limit: 20 })).map((r) => r.reference);
     expect(await found('cafe')).toEqual([reference]);
     expect(await found('CAFÉ eigenaar')).toEqual([reference]);
-    expect(await found('vergun')).toEqual([]); // no prefix match
-    expect(await found('klacht')).toEqual([]); // no stemming
+    expect(await found('vergun')).toEqual([reference]); // the last word also as a prefix
+    expect(await found('vergun eigenaar')).toEqual([]); // a word before the last is whole
+    expect(await found('klacht')).toEqual([other.reference]); // 'klachten' by prefix
+    expect(await found('klachtje')).toEqual([]); // no stemming
     expect(await found('klachten')).toEqual([other.reference]);
     expect(await found('over')).toEqual([other.reference, reference]); // no stop words ('over' is one in Dutch); newest first
     expect(await found('café parkeren')).toEqual([]); // every word required
