@@ -2,6 +2,7 @@
  * Builds the whole product from configuration: store, state, bot, adapter and HTTP server. Used by
  * index.ts and by tests, so tests run exactly what production runs.
  */
+import { closeBackgroundThread } from './delivery/background/thread';
 import { ConversationState } from 'botbuilder';
 import type { AddressInfo } from 'net';
 import type restify from 'restify';
@@ -190,6 +191,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
       await new Promise<void>((resolve) => (server.server.listening ? server.close(() => resolve()) : resolve()));
       await new Promise<void>((resolve) => (staffServer?.server.listening ? staffServer.close(() => resolve()) : resolve()));
       await transcripts.flush();
+      await closeBackgroundThread();
       await store.close();
     },
   };

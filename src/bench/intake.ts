@@ -18,7 +18,8 @@
  * (smtp-server) in this process receives, for every complaint, the citizen's confirmation with the
  * complaint PDF and the officers' alert, sent by the product's delivery worker while the citizens chat.
  * It prints how many mails arrived and how long after the last turn the last one came.
- * BENCH_ONLY=paced runs only the two latency runs.
+ * BENCH_ONLY=paced runs only the two latency runs. BENCH_SERVER_NODE_ARGS passes node options to the
+ * servers (a CPU profile: "--cpu-prof --cpu-prof-dir=/tmp/prof"; the servers exit cleanly on SIGTERM).
  *
  * Then the backends side by side, the intake bot saturated and paced as above: SQLite with one
  * instance, PostgreSQL with one instance, and PostgreSQL with two instances on one database, each
@@ -99,7 +100,9 @@ class MailSink {
 let smtpUrl = '';
 
 function startServer(mode: Mode, dbFile: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), mode, dbFile], {
+  // BENCH_SERVER_NODE_ARGS: node options for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'server.js'), mode, dbFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, BENCH_SMTP_URL: smtpUrl },
   });
@@ -123,13 +126,21 @@ function peakRssMb(pid: number): number {
  * One measured run. `db` is a SQLite file or a postgres:// URL; with `instances` > 1 (PostgreSQL)
  * that many servers share it and each conversation's turns alternate between them.
  */
-async function run(mode: Mode, db: string, thinkMs: number, instances = 1, settle?: (filed: number) => Promise<void>): Promise<Result> {
+async function run(
+  mode: Mode,
+  db: string,
+  thinkMs: number,
+  instances = 1,
+  settle?: (filed: number) => Promise<void>,
+  afterWarmup?: () => Promise<void>,
+): Promise<Result> {
   const servers = await Promise.all(Array.from({ length: instances }, () => startServer(mode, db)));
   const channels = await Promise.all(servers.map(({ port }) => new Channel(`http://127.0.0.1:${port}`).start()));
   /** the instance of turn `t` of conversation `c`: no sticky sessions */
   const via = (c: number, t: number) => channels[(c + t) % channels.length];
   const tag = randomBytes(4).toString('hex');
   const latencies: number[] = [];
+  const byStep: number[][] = [];
   let filed = 0;
   let turns = 0;
   // unmeasured warm-up conversations (JIT, SQLite page cache), as in any benchmark
@@ -139,6 +150,7 @@ async function run(mode: Mode, db: string, thinkMs: number, instances = 1, settl
       for (const [t, text] of SCRIPT.entries()) await via(i, t + 1).say(`warmup-${tag}-${i}`, text);
     }),
   );
+  await afterWarmup?.();
   const started = process.hrtime.bigint();
   for (let round = 0; round < ROUNDS; round++) {
     await Promise.all(
@@ -151,16 +163,23 @@ async function run(mode: Mode, db: string, thinkMs: number, instances = 1, settl
           await pause();
           const t0 = process.hrtime.bigint();
           const { status, replies } = await via(i, t + 1).say(conv, text);
-          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          latencies.push(ms);
+          (byStep[t] ??= []).push(ms);
           turns++;
           if (status !== 200) throw new Error(`HTTP ${status} on "${text}"`);
           if (!mode.startsWith('bot') && replies.length !== 1) throw new Error(`${mode} bot: ${replies.length} replies to "${text}"`);
-          if (mode.startsWith('bot') && text === 'Ja, versturen' && replies.some((r) => /KL-\d{4}-/.test(r.text ?? ''))) filed++;
+          if (mode.startsWith('bot') && text === 'Ja, versturen') {
+            if (replies.some((r) => /KL-\d{4}-/.test(r.text ?? ''))) filed++;
+            else console.error(`not filed in ${conv}: ${JSON.stringify(replies.map((r) => r.text))}`);
+          }
         }
       }),
     );
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  // BENCH_DETAIL=1: p50/p99 per message of the script
+  if (process.env.BENCH_DETAIL) console.log(`  per message (${mode}): ${byStep.map((l, i) => `${i + 1}: ${percentile(l, 50).toFixed(0)}/${percentile(l, 99).toFixed(0)}`).join(', ')}`);
   await settle?.(filed);
   const rss = Math.max(...servers.map(({ child }) => peakRssMb(child.pid!)));
   await Promise.all(channels.map((c) => c.stop()));
@@ -234,26 +253,43 @@ async function backends(dir: string, fmt: (r: Result) => string): Promise<Result
   return results;
 }
 
-/** The paced latency runs: the intake bot without and with e-mail, and the echo bot. */
+/** The paced latency runs: the intake bot without and with e-mail, and the echo bot (BENCH_PACED picks some: "bot,bot-mail,echo"). */
 async function latency(dir: string, fmt: (r: Result) => string): Promise<{ paced: Result; pacedMail: Result }> {
-  const paced = await run('bot', path.join(dir, 'paced.db'), THINK_MS);
-  const sink = await new MailSink().start();
-  smtpUrl = `smtp://127.0.0.1:${sink.port}`;
-  let mailNote = '';
-  const pacedMail = await run('bot-mail', path.join(dir, 'paced-mail.db'), THINK_MS, 1, async (filed) => {
-    // every complaint: the citizen's confirmation and the officers' alert (the warm-up's complaints too)
-    const expected = 2 * (filed + WARMUP);
-    const lastTurn = Date.now();
-    for (const end = lastTurn + 120_000; sink.received < expected && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
-    mailNote = `mails received ${sink.received} of ${expected}, the last ${((Math.max(sink.lastAt, lastTurn) - lastTurn) / 1000).toFixed(1)} s after the last turn`;
-    if (sink.received !== expected) process.exitCode = 1;
-  });
-  await sink.close();
-  const pacedEcho = await run('echo', path.join(dir, 'paced-echo.db'), THINK_MS);
+  const only = new Set((process.env.BENCH_PACED ?? 'bot,bot-mail,echo').split(','));
+  const none: Result = { seconds: 1, turns: 0, filed: CONVERSATIONS * ROUNDS, latencies: [0], peakRssMb: 0 };
   console.log(`latency (${CONVERSATIONS} concurrent conversations, ${THINK_MS} ms +-50% between messages):`);
-  console.log(`  intake bot:               complaints filed ${paced.filed}, ${fmt(paced)}`);
-  console.log(`  intake bot, e-mail on:    complaints filed ${pacedMail.filed}, ${fmt(pacedMail)}; ${mailNote}`);
-  console.log(`  echo bot:                 ${fmt(pacedEcho)}`);
+  const paced = only.has('bot') ? await run('bot', path.join(dir, 'paced.db'), THINK_MS) : none;
+  if (only.has('bot')) console.log(`  intake bot:               complaints filed ${paced.filed}, ${fmt(paced)}`);
+  let pacedMail = none;
+  if (only.has('bot-mail')) {
+    const sink = await new MailSink().start();
+    smtpUrl = `smtp://127.0.0.1:${sink.port}`;
+    let mailNote = '';
+    pacedMail = await run(
+      'bot-mail',
+      path.join(dir, 'paced-mail.db'),
+      THINK_MS,
+      1,
+      async (filed) => {
+        // every complaint: the citizen's confirmation and the officers' alert (the warm-up's complaints too)
+        const expected = 2 * (filed + WARMUP);
+        const lastTurn = Date.now();
+        for (const end = lastTurn + 120_000; sink.received < expected && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+        mailNote = `mails received ${sink.received} of ${expected}, the last ${((Math.max(sink.lastAt, lastTurn) - lastTurn) / 1000).toFixed(1)} s after the last turn`;
+        if (sink.received !== expected) process.exitCode = 1;
+      },
+      async () => {
+        // the warm-up's mails are sent before the measured rounds start (not as a burst inside them)
+        for (const end = Date.now() + 120_000; sink.received < 2 * WARMUP && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+      },
+    );
+    await sink.close();
+    console.log(`  intake bot, e-mail on:    complaints filed ${pacedMail.filed}, ${fmt(pacedMail)}; ${mailNote}`);
+  }
+  if (only.has('echo')) {
+    const pacedEcho = await run('echo', path.join(dir, 'paced-echo.db'), THINK_MS);
+    console.log(`  echo bot:                 ${fmt(pacedEcho)}`);
+  }
   return { paced, pacedMail };
 }
 

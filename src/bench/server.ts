@@ -52,7 +52,9 @@ class DialogBot extends ActivityHandler {
 /** A reference bot on the stock CloudAdapter, as a plain bot would run. */
 function serveReference(bot: ActivityHandler, log: Logger): void {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const server = createServer({ adapter, bot, log, health: async () => ({}) });
+  // one load generator is every client, as for the product below
+  const server = createServer({ adapter, bot, log, health: async () => ({}), apiMessages: { maxPerClientPerMinute: 1_000_000 } });
+  process.once('SIGTERM', () => server.close(() => process.exit(0)));
   server.listen(0, () => process.stdout.write(`PORT ${(server.address() as { port: number }).port}\n`));
 }
 
@@ -85,6 +87,8 @@ async function main(): Promise<void> {
     { log },
   );
   const port = await app.listen(0);
+  // a clean exit on SIGTERM, so that a CPU profile (BENCH_SERVER_NODE_ARGS) is written
+  process.once('SIGTERM', () => void app.close().finally(() => process.exit(0)));
   process.stdout.write(`PORT ${port}\n`);
 }
 

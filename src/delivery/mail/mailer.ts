@@ -16,6 +16,7 @@
  * (PermanentDeliveryError: the same message gets the same answer); a 4xx, 503 or a network error is
  * retried by the worker.
  */
+import { threadMailer } from '../background/thread';
 import { readFileSync } from 'fs';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { PermanentDeliveryError } from '../types';
@@ -141,8 +142,17 @@ export function fromDomain(from: string): string {
   return address.slice(address.lastIndexOf('@') + 1).trim().toLowerCase() || 'localhost';
 }
 
-/** The mailer for SMTP_URL, or undefined when SMTP_URL is empty (no e-mail). */
+/**
+ * The mailer for SMTP_URL, or undefined when SMTP_URL is empty (no e-mail). Messages are built and sent
+ * in the background thread when there is one (src/delivery/background/thread.ts), else here.
+ */
 export function createMailer(config: MailConfig): Mailer | undefined {
+  const local = createSmtpMailer(config);
+  return local && threadMailer(config, local);
+}
+
+/** The mailer that builds and sends on the calling thread (nodemailer's SMTP transport). */
+export function createSmtpMailer(config: MailConfig): Mailer | undefined {
   if (!config.SMTP_URL) return undefined;
   if (!config.MAIL_FROM) throw new Error('MAIL_FROM is required when SMTP_URL is set');
   const from = config.MAIL_FROM;

@@ -16,7 +16,7 @@
  */
 import type { Config } from '../../config';
 import type { Complaint } from '../../domain/complaint';
-import { renderComplaintPdf } from '../pdf/complaintPdf';
+import { renderPdf } from '../background/thread';
 import { PermanentDeliveryError, type DeliveryContext, type DeliveryPlugin, type DeliverySubject, type DeliveryTarget } from '../types';
 import type { Mailer, MailMessage } from './mailer';
 import { citizenAttachmentName, citizenMail, digestMail, officersCallbackMail, officersComplaintMail } from './templates';
@@ -91,7 +91,7 @@ export function createCitizenMailPlugin(mailer: Mailer): DeliveryPlugin {
         const m = ctx.deps.municipality;
         const receivedAt = await receivedAtOf(ctx, complaint);
         const mail = citizenMail(complaint, m, complaint.locale, receivedAt);
-        const pdf = await renderComplaintPdf(complaint, m, complaint.locale, receivedAt);
+        const pdf = await renderPdf({ kind: 'complaint', complaint, municipality: m, locale: complaint.locale, receivedAt });
         return {
           to,
           replyTo: m.email,

@@ -27,7 +27,7 @@ import type { Config } from '../../config';
 import type { Complaint } from '../../domain/complaint';
 import { toAmsterdamDate } from '../../domain/workingDays';
 import { PermanentDeliveryError, type DeliveryContext, type DeliveryPlugin } from '../types';
-import { renderComplaintPdf } from '../pdf/complaintPdf';
+import { renderPdf } from '../background/thread';
 import { cut, JsonClient, step, type Json } from './http';
 
 export const VERTROUWELIJKHEID = ['openbaar', 'beperkt_openbaar', 'intern', 'zaakvertrouwelijk', 'vertrouwelijk', 'confidentieel', 'geheim', 'zeer_geheim'] as const;
@@ -181,7 +181,7 @@ export function createZgwPlugin(settings: ZgwConfig | Config): DeliveryPlugin {
         formaat: 'application/pdf',
         beschrijving: 'De klacht zoals ingediend via de chatbot',
         // the accessible complaint PDF the citizen got, in the language of the conversation (= taal)
-        content: async () => renderComplaintPdf(complaint, ctx.deps.municipality, complaint.locale),
+        content: async () => renderPdf({ kind: 'complaint', complaint, municipality: ctx.deps.municipality, locale: complaint.locale }),
       },
       {
         key: 'transcript',

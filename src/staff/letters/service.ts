@@ -5,6 +5,7 @@
  * the same transaction, so it is sent exactly once by the delivery worker (src/delivery/mail/letter.ts).
  * Every preview, store and read is audited (reference, kind, letter id; never the letter's text).
  */
+import { renderPdf } from '../../delivery/background/thread';
 import { OUTBOX_TOPIC } from '../../store/complaintStore';
 import type { Complaint } from '../../domain/complaint';
 import type { Locale } from '../../domain/routes';
@@ -14,7 +15,7 @@ import type { HandlingState, LetterKind, LetterRow, Store } from '../../store/ty
 import type { Actor, AuditLog } from '../audit';
 import { deadlinesFor } from '../deadlines';
 import { StaffError } from '../service';
-import { renderLetter, type LetterFacts } from './render';
+import type { LetterFacts } from './render';
 
 export interface LetterOptions {
   /** hearing: the instant of the hearing (ISO), shown in Amsterdam time */
@@ -91,7 +92,7 @@ export class LetterService {
   /** The letter as it would be made now; nothing stored. Audited as 'letter.preview'. */
   async preview(actor: Actor, reference: string, kind: LetterKind, o: LetterOptions): Promise<Buffer> {
     const { complaint, handling } = await this.load(reference);
-    const pdf = await renderLetter(this.facts(kind, complaint, handling, o), this.municipality);
+    const pdf = await renderPdf({ kind: 'letter', facts: this.facts(kind, complaint, handling, o), municipality: this.municipality });
     await this.audit.record(actor, { action: 'letter.preview', references: [reference], detail: { kind } });
     return pdf;
   }
@@ -117,7 +118,7 @@ export class LetterService {
     if (o.send && !email) throw new StaffError(409, 'no_email', 'Deze inwoner heeft geen e-mailadres gegeven. Druk de brief af en stuur hem per post.');
     const facts = this.facts(kind, complaint, handling, o);
     // rendered before the transaction (it takes a while), stored only if nobody changed the complaint meanwhile
-    const pdf = await renderLetter(facts, this.municipality);
+    const pdf = await renderPdf({ kind: 'letter', facts, municipality: this.municipality });
     const at = this.clock().toISOString();
     const details: Record<string, unknown> = {
       ...(o.hearingAt ? { hearingAt: o.hearingAt, hearingPlace: facts.hearingPlace } : {}),

@@ -173,6 +173,17 @@ export class Db {
     return result;
   }
 
+  /** A single write statement that returns rows (UPDATE ... RETURNING), ordered like write(). */
+  writeReturning<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const result = this.exclusive.then(() => this.all<T>(sql, params));
+    const settled: Promise<unknown> = result.then(
+      () => this.shared.delete(settled),
+      () => this.shared.delete(settled),
+    );
+    this.shared.add(settled);
+    return result;
+  }
+
   /** Resolves once no transaction or write is queued or running, including ones queued meanwhile. */
   private async idle(): Promise<void> {
     let exclusive: Promise<unknown>;

@@ -42,24 +42,34 @@ export class SqliteOutbox implements OutboxRepository {
   async claim(req: ClaimRequest, tx?: Tx): Promise<Delivery[]> {
     if (req.targets.length === 0 || req.limit <= 0) return [];
     const leaseUntil = new Date(Date.parse(req.now) + req.leaseMs).toISOString();
-    const rows = await this.sql.atomic(tx, (t) =>
-      this.sql.all<OutboxRow>(
-        `UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-         WHERE id IN (
-           SELECT id FROM outbox
-            WHERE target IN (${placeholders(req.targets.length)})
-              AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
-            ORDER BY id LIMIT ?)
-           AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
-         RETURNING ${SELECT_COLUMNS}`,
-        [req.owner, leaseUntil, req.now, ...req.targets, req.now, req.now, req.limit, req.now, req.now],
-        t,
-      ),
+    // one statement, atomic by itself: no transaction (which would hold up the conversations' writes)
+    const rows = await this.sql.writeReturning<OutboxRow>(
+      `UPDATE outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+       WHERE id IN (
+         SELECT id FROM outbox
+          WHERE target IN (${placeholders(req.targets.length)})
+            AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+          ORDER BY id LIMIT ?)
+         AND ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+       RETURNING ${SELECT_COLUMNS}`,
+      [req.owner, leaseUntil, req.now, ...req.targets, req.now, req.now, req.limit, req.now, req.now],
+      tx,
     );
     return rows.map(toDelivery).sort((a, b) => a.id - b.id);
   }
 
-  saveState(id: number, owner: string, state: Record<string, unknown>, at: string, tx?: Tx): Promise<boolean> {
+  async saveState(id: number, owner: string, state: Record<string, unknown>, at: string, tx?: Tx): Promise<boolean> {
+    const keys = Object.keys(state);
+    if (keys.length > 0 && keys.every((k) => /^[A-Za-z0-9_]+$/.test(k) && state[k] !== undefined)) {
+      // one conditional statement, each key replaced whole as in the merge below: no transaction
+      const { changes } = await this.sql.run(
+        `UPDATE outbox SET state = json_set(state, ${keys.map(() => '?, json(?)').join(', ')}), updated_at = ?
+          WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+        [...keys.flatMap((k) => [`$.${k}`, JSON.stringify(state[k])]), at, id, owner],
+        tx,
+      );
+      return changes === 1;
+    }
     return this.sql.atomic(tx, async (t) => {
       const row = await this.sql.get<{ state: string }>(
         `SELECT state FROM outbox WHERE id = ? AND status = 'sending' AND lease_owner = ?`,

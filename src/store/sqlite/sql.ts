@@ -33,6 +33,11 @@ export class Sql {
     return this.tx(tx) ? this.db.run(sql, params) : this.db.write(sql, params);
   }
 
+  /** One write statement that returns rows (UPDATE ... RETURNING): inside `tx` when given, otherwise on its own. */
+  writeReturning<T>(sql: string, params: unknown[], tx?: Tx): Promise<T[]> {
+    return this.tx(tx) ? this.db.all<T>(sql, params) : this.db.writeReturning<T>(sql, params);
+  }
+
   /** Runs `fn` inside `tx` when given, otherwise inside a transaction of its own. */
   atomic<T>(tx: Tx | undefined, fn: (tx: SqliteTx) => Promise<T>): Promise<T> {
     const t = this.tx(tx);
