@@ -109,6 +109,8 @@ function startServer(mode: Mode, dbFile: string): Promise<{ child: ChildProcess;
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
+      // with BENCH_SERVER_NODE_ARGS (say --trace-gc) what the server prints goes to stderr
+      if (nodeArgs.length) process.stderr.write(d);
       out += d;
       const m = /PORT (\d+)/.exec(out);
       if (m) resolve({ child, port: Number(m[1]) });
