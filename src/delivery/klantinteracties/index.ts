@@ -24,6 +24,7 @@
  * retry never makes a second one. Authentication: `Authorization: Token <KLANTINTERACTIES_TOKEN>`.
  * The texts sent are in Dutch: they are for the gemeente's staff, whatever language the citizen used.
  */
+import { REG } from '../zgw';
 import type { Config } from '../../config';
 import { addressLine, type Complaint, type StoredCallback } from '../../domain/complaint';
 import type { Municipality } from '../../municipality';
@@ -137,7 +138,7 @@ export function createKlantinteractiesPlugin(settings: KlantinteractiesConfig | 
       ctx,
       {
         kanaal,
-        onderwerp: `Klacht ${complaint.reference}`,
+        onderwerp: REG('registration.complaintOnderwerp', { reference: complaint.reference }),
         inhoud: cut(complaint.story, 1000),
         indicatieContactGelukt: true,
         taal: complaint.locale === 'en' ? 'eng' : 'nld',
@@ -184,8 +185,17 @@ export function createKlantinteractiesPlugin(settings: KlantinteractiesConfig | 
       ctx,
       {
         kanaal,
-        onderwerp: `Terugbelverzoek ${cb.reference}`,
-        inhoud: cut(['Terugbelverzoek via de chatbot.', cb.topic ? `Onderwerp: ${cb.topic}` : '', cb.complaintReference ? `Bij klacht ${cb.complaintReference}.` : ''].filter(Boolean).join(' '), 1000),
+        onderwerp: REG('registration.callbackOnderwerp', { reference: cb.reference }),
+        inhoud: cut(
+          [
+            REG('registration.callbackInhoud'),
+            cb.topic ? REG('registration.topic', { topic: cb.topic }) : '',
+            cb.complaintReference ? REG('registration.forComplaint', { reference: cb.complaintReference }) : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
+          1000,
+        ),
         indicatieContactGelukt: true,
         taal: cb.locale === 'en' ? 'eng' : 'nld',
         vertrouwelijk: true,
@@ -203,7 +213,7 @@ export function createKlantinteractiesPlugin(settings: KlantinteractiesConfig | 
             `${root}/internetaken`,
             {
               aanleidinggevendKlantcontact: { uuid: kcUuid },
-              gevraagdeHandeling: 'Terugbellen',
+              gevraagdeHandeling: REG('registration.taakHandeling'),
               toegewezenAanActoren: [{ uuid: uuidOf(config.actorUrl) }],
               toelichting: cut(callbackToelichting(cb, ctx.deps.municipality), 1000),
               status: 'te_verwerken',
@@ -258,9 +268,9 @@ const DAY_NL = new Intl.DateTimeFormat('nl-NL', { weekday: 'long', day: 'numeric
 export function callbackToelichting(cb: StoredCallback, municipality: Municipality): string {
   const day = DAY_NL.format(new Date(`${cb.date}T12:00:00Z`));
   const part = municipality.callbackParts[cb.partOfDay].nl;
-  const parts = [`Terugbellen op ${day}, ${part}, Nederlandse tijd.`, `Verzoek ${cb.reference}.`];
-  if (cb.topic) parts.push(`Onderwerp: ${cb.topic}.`);
-  if (cb.complaintReference) parts.push(`Bij klacht ${cb.complaintReference}.`);
-  if (cb.locale === 'en') parts.push('De inwoner sprak Engels in het gesprek.');
+  const parts = [REG('registration.taakWhen', { day, part }), REG('registration.taakRequest', { reference: cb.reference })];
+  if (cb.topic) parts.push(`${REG('registration.topic', { topic: cb.topic })}.`);
+  if (cb.complaintReference) parts.push(REG('registration.forComplaint', { reference: cb.complaintReference }));
+  if (cb.locale === 'en') parts.push(REG('registration.taakEnglish'));
   return parts.join(' ');
 }

@@ -22,6 +22,10 @@
  * Authentication: the ZGW JWT scheme (HS256 with the application's secret; claims iss = client_id,
  * iat, client_id, user_id, user_representation), a fresh token per request.
  */
+import { translator } from '../../i18n';
+
+/** Records in the gemeente's zaaksysteem are in Dutch, whatever language the citizen chatted in (locales: registration.*). */
+export const REG = translator('nl');
 import type * as Jose from 'jose';
 import type { Config } from '../../config';
 import type { Complaint } from '../../domain/complaint';
@@ -127,7 +131,7 @@ export function createZgwPlugin(settings: ZgwConfig | Config): DeliveryPlugin {
             bronorganisatie: config.bronorganisatie,
             verantwoordelijkeOrganisatie: config.verantwoordelijkeOrganisatie,
             zaaktype: config.zaaktypeUrl,
-            omschrijving: cut(`Klacht ${ref}`, 80),
+            omschrijving: cut(REG('registration.zaakOmschrijving', { reference: ref }), 80),
             toelichting: cut(zaakToelichting(complaint), 1000),
             registratiedatum: day,
             startdatum: day,
@@ -165,7 +169,7 @@ export function createZgwPlugin(settings: ZgwConfig | Config): DeliveryPlugin {
         urlOf(
           await client.post(
             `${zaken}/statussen`,
-            { zaak, statustype: config.statustypeUrl, datumStatusGezet: complaint.createdAt, statustoelichting: 'Klacht ontvangen via de chatbot' },
+            { zaak, statustype: config.statustypeUrl, datumStatusGezet: complaint.createdAt, statustoelichting: REG('registration.statusToelichting') },
             signal,
           ),
           'status',
@@ -176,19 +180,19 @@ export function createZgwPlugin(settings: ZgwConfig | Config): DeliveryPlugin {
     const documents = [
       {
         key: 'pdf',
-        titel: `Klacht ${ref}`,
+        titel: REG('registration.pdfTitel', { reference: ref }),
         bestandsnaam: `klacht-${ref}.pdf`,
         formaat: 'application/pdf',
-        beschrijving: 'De klacht zoals ingediend via de chatbot',
+        beschrijving: REG('registration.pdfBeschrijving'),
         // the accessible complaint PDF the citizen got, in the language of the conversation (= taal)
         content: async () => renderPdf({ kind: 'complaint', complaint, municipality: ctx.deps.municipality, locale: complaint.locale }),
       },
       {
         key: 'transcript',
-        titel: `Gesprek klacht ${ref}`,
+        titel: REG('registration.transcriptTitel', { reference: ref }),
         bestandsnaam: `gesprek-${ref}.json`,
         formaat: 'application/json',
-        beschrijving: 'Het gesprek met de chatbot (Bot Framework-activiteiten, JSON)',
+        beschrijving: REG('registration.transcriptBeschrijving'),
         content: async () => Buffer.from(transcriptJson(await ctx.deps.transcript(complaint.channel, complaint.conversationId)), 'utf8'),
       },
     ];
@@ -304,7 +308,7 @@ function initiatorRol(c: Complaint, zaak: string, roltype: string): Json {
     zaak,
     betrokkeneType: 'natuurlijk_persoon',
     roltype,
-    roltoelichting: 'Indiener van de klacht (via de chatbot)',
+    roltoelichting: REG('registration.rolToelichting'),
     betrokkeneIdentificatie: identificatie,
     contactpersoonRol,
   };
