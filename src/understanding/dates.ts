@@ -205,6 +205,16 @@ function dayCandidate(d: number, m: number, yearToken: string | undefined, ctx: 
   return undefined;
 }
 
+/** Days `a` to `b` of month `mo` ("3 tot 5 november", "November 3-5"): a period ending on the day `b` would be. */
+function dayRange(mo: number | undefined, a: number, b: number, yearToken: string | undefined, ctx: Ctx): Omit<Candidate, 'index' | 'end'> | undefined {
+  if (!mo || a < 1 || b > 31 || a >= b) return undefined;
+  const end = dayCandidate(b, mo, yearToken, ctx);
+  if (!end) return undefined;
+  const [y] = parts(end.from);
+  if (!isValid(y, mo, a)) return undefined;
+  return { precision: 'week', from: iso(y, mo, a), to: end.to };
+}
+
 /** A period within a month; without a year, the most recent such month whose period has begun. */
 function monthPeriod(m: number, fromDay: number, toDay: number | 'end', yearToken: string | undefined, ctx: Ctx, lastYearHint = false) {
   let { year, explicit } = resolveYear(yearToken, ctx);
@@ -277,30 +287,12 @@ const RULES: Rule[] = [
   // tussen 1 en 5 november, van 10 tot 14 november, 10-14 november, between 1 and 5 November, from 10 to 14 November
   {
     re: re(`(?:(?:tussen|between|van|from)\\s+)?(?:de\\s+|the\\s+)?(\\d{1,2})${ORD}?\\s*(?:en|and|of|or|tot(?:\\s+en\\s+met)?|t\\/m|to|till|until|-|–)\\s*(?:de\\s+|the\\s+)?(\\d{1,2})${ORD}?\\s*(?:of\\s+|van\\s+)?(${MONTH_RE})\\.?${YEAR_AFTER}`),
-    make: (m, ctx) => {
-      const mo = monthOf(m[3]);
-      const [a, b] = [Number(m[1]), Number(m[2])];
-      if (!mo || a < 1 || b > 31 || a >= b) return undefined;
-      const end = dayCandidate(b, mo, m[4] ?? m[5], ctx);
-      if (!end) return undefined;
-      const [y] = parts(end.from);
-      if (!isValid(y, mo, a)) return undefined;
-      return { precision: 'week', from: iso(y, mo, a), to: end.to };
-    },
+    make: (m, ctx) => dayRange(monthOf(m[3]), Number(m[1]), Number(m[2]), m[4] ?? m[5], ctx),
   },
   // November 3 or 4, Nov 3-5, november 3 tot 5: the month first
   {
     re: re(`(${MONTH_RE})\\.?\\s+(?:the\\s+)?(\\d{1,2})${ORD}?\\s*(?:en|and|of|or|tot(?:\\s+en\\s+met)?|t\\/m|to|till|until|-|–)\\s*(?:the\\s+)?(\\d{1,2})${ORD}?(?!\\s*(?:uur|u|h|o\\s*clock|:))${YEAR_AFTER}`),
-    make: (m, ctx) => {
-      const mo = monthOf(m[1]);
-      const [a, b] = [Number(m[2]), Number(m[3])];
-      if (!mo || a < 1 || b > 31 || a >= b) return undefined;
-      const end = dayCandidate(b, mo, m[4] ?? m[5], ctx);
-      if (!end) return undefined;
-      const [y] = parts(end.from);
-      if (!isValid(y, mo, a)) return undefined;
-      return { precision: 'week', from: iso(y, mo, a), to: end.to };
-    },
+    make: (m, ctx) => dayRange(monthOf(m[1]), Number(m[2]), Number(m[3]), m[4] ?? m[5], ctx),
   },
   // in de week van 9 november, the week of 9 November
   {
