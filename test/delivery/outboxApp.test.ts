@@ -169,7 +169,7 @@ test('a complaint entered by hand (by phone) gets its deliveries like the bot’
   const first = await request(base, 'POST', '/staff/api/complaints', { token: API_TOKEN, body, headers: { 'Idempotency-Key': 'phone-1' } });
   expect(first.status).toBe(201);
   const reference = first.json.reference as string;
-  await until(() => plugin.finished.length === 1, 'the zgw delivery of the entered complaint', 3000);
+  await until(async () => (await a.store.outbox.counts()).sent === 1, 'the zgw delivery of the entered complaint', 5000);
   const again = await request(base, 'POST', '/staff/api/complaints', { token: API_TOKEN, body, headers: { 'Idempotency-Key': 'phone-1' } });
   expect(again.json.reference).toBe(reference);
   const detail = await request(base, 'GET', `/staff/api/complaints/${reference}`, { token: API_TOKEN });
