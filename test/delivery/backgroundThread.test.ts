@@ -117,3 +117,33 @@ test('a thread that stops fails its jobs in progress (to be retried); the next j
   const pdf = await thread.renderPdf({ kind: 'complaint', complaint: exampleComplaint('en'), municipality });
   expect(pdf.length).toBeGreaterThan(1000);
 });
+
+test('the annual report PDF (charts and tables) is made in the thread too, byte for byte the main thread’s', async () => {
+  const lc = (label: string, count: number) => ({ key: label.toLowerCase(), label, count });
+  const report = {
+    year: 2026,
+    generatedAt: '2026-12-01T09:00:00.000Z',
+    total: 12,
+    byCategory: [lc('Bejegening', 7), lc('Wachttijd', 5)],
+    byDepartment: [lc('Burgerzaken', 12)],
+    byChannel: [lc('Chat', 10), lc('Telefoon', 2)],
+    byOutcome: [lc('Gegrond', 4), lc('Ongegrond', 3)],
+    byStatus: [lc('Afgehandeld', 7), lc('Ontvangen', 5)],
+    byHandling: [lc('Informeel', 8), lc('Formeel', 4)],
+    informal: 8,
+    formal: 4,
+    closed: 7,
+    closedWithinTerm: 6,
+    withinTermShare: 0.857,
+    medianDaysToClose: 11,
+    referrals: { bezwaar: 3 },
+    referralsTotal: 3,
+    byReferral: [lc('Bezwaar', 3)],
+  };
+  const there = await thread.renderPdf({ kind: 'report', report, municipality });
+  const here = await renderHere({ kind: 'report', report, municipality });
+  expect(there.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(there.toString('latin1')).toContain('/StructTreeRoot');
+  // dated when the figures were made: the same document byte for byte
+  expect(there.equals(here)).toBe(true);
+});

@@ -17,7 +17,7 @@ import path from 'path';
 import { Worker } from 'worker_threads';
 import { PermanentDeliveryError } from '../types';
 import { MailError, type MailConfig, type Mailer, type MailMessage, type SentMail } from '../mail/mailer';
-import { renderHere, type PdfJob } from '../pdf/jobs';
+import type { PdfJob } from '../pdf/jobs';
 
 /** What the main thread sends the worker. */
 export type BackgroundRequest =
@@ -132,7 +132,10 @@ function thread(): BackgroundThread | null {
 /** Renders a PDF in the background thread when there is one, else here. */
 export function renderPdf(job: PdfJob): Promise<Buffer> {
   const t = thread();
-  return t ? t.renderPdf(job) : renderHere(job);
+  if (t) return t.renderPdf(job);
+  // pdfkit and fontkit are loaded only where PDFs are made: here only without the thread
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../pdf/jobs') as typeof import('../pdf/jobs')).renderHere(job);
 }
 
 /**
