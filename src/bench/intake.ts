@@ -35,6 +35,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
 import { SMTPServer } from 'smtp-server';
+import { openStore } from '../store';
 import { Channel } from '../tools/channel';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 100);
@@ -64,7 +65,10 @@ type Mode = 'bot' | 'bot-mail' | 'dialog' | 'echo';
 interface Result {
   seconds: number;
   turns: number;
+  /** confirmations answered with a reference */
   filed: number;
+  /** complaints in the store after the run (warm-up and measured rounds; SQLite runs only) */
+  stored?: number;
   latencies: number[];
   peakRssMb: number;
 }
@@ -192,7 +196,13 @@ async function run(
       return exited;
     }),
   );
-  return { seconds, turns, filed, latencies, peakRssMb: rss };
+  // what the store holds: every confirmation filed once, whatever its reply did (SQLite file; intake bot)
+  let stored: number | undefined;
+  if (mode.startsWith('bot') && !/^postgres/i.test(db)) {
+    const store = await openStore(`sqlite:${db}`);
+    stored = await store.complaints.count().finally(() => store.close());
+  }
+  return { seconds, turns, filed, stored, latencies, peakRssMb: rss };
 }
 
 /** A fresh PostgreSQL database for one run; undefined when the server cannot be reached. */
@@ -304,7 +314,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'klachtbot-bench-'));
   try {
     const fmt = (r: Result) =>
-      `turns/s ${(r.turns / r.seconds).toFixed(0)}, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB`;
+      `turns/s ${(r.turns / r.seconds).toFixed(0)}, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB` +
+      (r.stored === undefined ? '' : `, stored ${r.stored} of ${CONVERSATIONS * ROUNDS + WARMUP}`);
     console.log(
       `cores ${os.cpus().length}, ${CONVERSATIONS} concurrent conversations x ${ROUNDS} rounds, ${SCRIPT.length} turns each, after ${WARMUP} warm-up conversations`,
     );
@@ -319,7 +330,7 @@ async function main(): Promise<void> {
     }
     if (ONLY_PACED) {
       const { paced, pacedMail } = await latency(dir, fmt);
-      if ([paced, pacedMail].some((r) => r.filed !== expected)) process.exitCode = 1;
+      if ([paced, pacedMail].some((r) => r.filed !== expected || (r.stored !== undefined && r.stored !== expected + WARMUP))) process.exitCode = 1;
       return;
     }
     console.log(`throughput (no pauses, saturated), ${RUNS} alternating runs:`);
@@ -343,8 +354,9 @@ async function main(): Promise<void> {
     console.log(`  median ratio minimal dialog bot/echo: ${percentile(minimalRatios, 50).toFixed(2)} (what botbuilder-dialogs with durable state costs by itself)`);
     const { paced, pacedMail } = await latency(dir, fmt);
     const compared = await backends(dir, fmt);
-    const filed = [...saturated, paced, pacedMail, ...compared].map((r) => r.filed);
-    if (filed.some((n) => n !== expected)) {
+    const runs = [...saturated, paced, pacedMail, ...compared];
+    const filed = runs.map((r) => r.filed);
+    if (filed.some((n) => n !== expected) || runs.some((r) => r.stored !== undefined && r.stored !== expected + WARMUP)) {
       console.error(`expected ${expected} complaints per phase, filed ${filed.join(', ')}`);
       process.exitCode = 1;
     }
