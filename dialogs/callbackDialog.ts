@@ -9,7 +9,10 @@
  * wants a call back, and afterwards whether to go on with the complaint.
  * Result: `{ continueIntake: boolean }`.
  */
+import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { CallbackRequest } from '../src/domain/complaint';
+import type { Draft } from './draft';
 import { formatDate } from '../src/domain/dates';
 import { nextWorkingDays } from '../src/domain/workingDays';
 import { CALLBACK_DIALOG, ASK_PROMPT, WATERFALL } from './ids';
@@ -44,6 +47,41 @@ export function amsterdamZone(isoDate: string): string {
   const noon = new Date(`${isoDate}T12:00:00Z`);
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', timeZoneName: 'short' }).formatToParts(noon);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? 'CET';
+}
+
+/**
+ * Stores a call-back request once per intake step (draft.callbackSeq), keeps it in the draft and tells the
+ * citizen the day, part of day and reference, or that it failed. Returns whether it was stored. Used by
+ * this dialog and by the contact card's "Bel mij terug".
+ */
+export async function storeCallback(context: TurnContext, services: DialogServices, draft: Draft, request: CallbackRequest, log?: Logger): Promise<boolean> {
+  const t = tr(context);
+  const m = services.municipality;
+  let reference: string;
+  try {
+    draft.callbackSeq = (draft.callbackSeq ?? 0) + 1;
+    const stored = await services.filer.fileCallback(request, origin(context), `${draft.intakeId}:callback:${draft.callbackSeq}`);
+    reference = stored.reference;
+    draft.callback = request;
+    draft.callbackId = stored.id;
+    draft.callbackReference = reference;
+    log?.info({ event: 'callback.requested', callbackId: stored.id }, 'call-back request stored');
+  } catch (err) {
+    log?.error({ event: 'callback.failed', err: { message: (err as Error).message } }, 'call-back request not stored');
+    await context.sendActivity(t('callback.failed', facts(m, context)));
+    return false;
+  }
+  await context.sendActivity(
+    t('callback.stored', {
+      date: { $date: request.date },
+      part: m.callbackParts[request.partOfDay][turnLocale(context)],
+      phone: { $phone: request.phone },
+      topic: citizenText(request.topic),
+      reference,
+      zone: amsterdamZone(request.date),
+    }),
+  );
+  return true;
 }
 
 export class CallbackDialog extends ComponentDialog {
@@ -179,33 +217,7 @@ export class CallbackDialog extends ComponentDialog {
     const draft = await this.services.drafts.get(step.context);
     const partOfDay = (step.result as Answer).choice as 'morning' | 'afternoon';
     const request = { name: draft.contact.name!, phone: draft.contact.phone!, date: vals(step).date as string, partOfDay, topic: vals(step).topic as string };
-    let reference: string;
-    const t = tr(step.context);
-    try {
-      draft.callbackSeq = (draft.callbackSeq ?? 0) + 1;
-      const stored = await this.services.filer.fileCallback(request, origin(step.context), `${draft.intakeId}:callback:${draft.callbackSeq}`);
-      const id = stored.id;
-      reference = stored.reference;
-      draft.callback = request;
-      draft.callbackId = id;
-      draft.callbackReference = reference;
-      this.log?.info({ event: 'callback.requested', callbackId: id }, 'call-back request stored');
-    } catch (err) {
-      this.log?.error({ event: 'callback.failed', err: { message: (err as Error).message } }, 'call-back request not stored');
-      await step.context.sendActivity(t('callback.failed', facts(this.services.municipality, step.context)));
-      return this.finish(step, true);
-    }
-    const m = this.services.municipality;
-    await step.context.sendActivity(
-      t('callback.stored', {
-        date: { $date: request.date },
-        part: m.callbackParts[partOfDay][turnLocale(step.context)],
-        phone: { $phone: request.phone },
-        topic: citizenText(request.topic),
-        reference,
-        zone: amsterdamZone(request.date),
-      }),
-    );
+    if (!(await storeCallback(step.context, this.services, draft, request, this.log))) return this.finish(step, true);
     if (this.mode(step) === 'offer') return this.finish(step, true);
     return ask(step, ASK_PROMPT, {
       key: draft.story ? 'callback.continue' : 'callback.alsoComplaint',

@@ -16,7 +16,7 @@
  */
 import { ComponentDialog, Prompt, WaterfallDialog, type PromptOptions, type PromptRecognizerResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { MessageFactory, type TurnContext } from 'botbuilder';
-import { Fields, type Contact } from '../src/domain/complaint';
+import { Fields, PARTS_OF_DAY, type Contact } from '../src/domain/complaint';
 import { formatAddress } from '../src/understanding/address';
 import { checkCity, checkEmail, checkName, checkPhone, checkPostcode, checkStreet, formatPhone } from '../src/domain/contact';
 import { turnProfileSuggestion, type ProfileSuggestion } from '../src/teams/profile';
@@ -24,15 +24,17 @@ import type { Asked, UnderstoodFields } from '../src/understanding/types';
 import { cardSubmit, contactCard, readCard, showsCards, type CardCallback, type CardValues } from './contactCard';
 import { formatDate } from '../src/domain/dates';
 import { nextWorkingDays } from '../src/domain/workingDays';
-import { amsterdamZone, topicFrom } from './callbackDialog';
+import { storeCallback, topicFrom } from './callbackDialog';
 import type { Draft } from './draft';
 import { CONTACT_DIALOG, WATERFALL } from './ids';
 import { buttonsFor, matchChoice, type Answer, type ChoiceSpec } from './prompts';
 import { decide, SUGGESTION } from './profileSuggestion';
-import { facts, origin, type DialogServices } from './services';
+import { facts, type DialogServices } from './services';
 import { citizenText, normalise } from './text';
 import { setAsked, tr, turnLocale, turnNow, withButtons, type Vars } from './turn';
 import { understood } from './understood';
+
+type PartOfDay = (typeof PARTS_OF_DAY)[number];
 
 export const CONTACT_FIELDS = ['name', 'phone', 'street', 'postcode', 'city', 'email'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
@@ -549,35 +551,15 @@ export class ContactDialog extends ComponentDialog {
     const parts = this.services.municipality.callbackParts;
     return {
       days: nextWorkingDays(turnNow(context), 3).map((d) => ({ value: d, title: formatDate(d, locale) })),
-      parts: (['morning', 'afternoon'] as const).map((p) => ({ value: p, title: parts[p][locale] })),
+      parts: PARTS_OF_DAY.map((p) => ({ value: p, title: parts[p][locale] })),
     };
   }
 
   /** The toggle "Bel mij terug" was on and the card is right: the request is stored at once, as in the call-back dialog. */
-  private async fileCardCallback(context: TurnContext, draft: Draft, cb: { date: string; partOfDay: 'morning' | 'afternoon' }) {
-    const t = tr(context);
+  private async fileCardCallback(context: TurnContext, draft: Draft, cb: { date: string; partOfDay: PartOfDay }) {
     const c = draft.contact;
-    const request = { name: c.name!, phone: c.phone!, date: cb.date, partOfDay: cb.partOfDay, topic: topicFrom(draft.story ?? '') ?? t('contact.card.callbackTopic') };
-    const m = this.services.municipality;
-    try {
-      draft.callbackSeq = (draft.callbackSeq ?? 0) + 1;
-      const stored = await this.services.filer.fileCallback(request, origin(context), `${draft.intakeId}:callback:${draft.callbackSeq}`);
-      draft.callback = request;
-      draft.callbackId = stored.id;
-      draft.callbackReference = stored.reference;
-      await context.sendActivity(
-        t('callback.stored', {
-          date: { $date: request.date },
-          part: m.callbackParts[request.partOfDay][turnLocale(context)],
-          phone: { $phone: request.phone },
-          topic: citizenText(request.topic),
-          reference: stored.reference,
-          zone: amsterdamZone(request.date),
-        }),
-      );
-    } catch {
-      await context.sendActivity(t('callback.failed', facts(m, context)));
-    }
+    const topic = topicFrom(draft.story ?? '') ?? tr(context)('contact.card.callbackTopic');
+    await storeCallback(context, this.services, draft, { name: c.name!, phone: c.phone!, date: cb.date, partOfDay: cb.partOfDay, topic });
   }
 
   private items(context: TurnContext, c: Partial<Contact>, only?: ContactField[]): string {

@@ -130,7 +130,7 @@ export async function createApp(config: Config, municipality: Municipality, opts
       return { ...(logState.status === 'failing' ? { status: 'degraded' } : {}), store: 'open', log: logState };
     },
   });
-  const staff = await createStaff(store, transcripts, config, { clock: opts.clock, log, deliveries: delivery.registry });
+  const staff = await createStaff(store, transcripts, config, { clock: opts.clock, log, deliveries: complaints });
   // STAFF_PORT: the back office only on its own server (STAFF_HOST, default 127.0.0.1); /staff on the public port is 404
   const staffServer = config.STAFF_PORT !== undefined ? createBaseServer('klachtbot-staff', log) : undefined;
   registerStaffRoutes(staffServer ?? server, staff, log);

@@ -2,7 +2,7 @@
  * The staff side, wired from configuration: audit log, service (API and CLI share it), retention and
  * authentication, over the store (openStore has applied every migration).
  */
-import type { DeliveryPlanner } from '../store/complaintStore';
+import type { ComplaintStore } from '../store/complaintStore';
 import type { BotTranscriptStore } from '../bot/transcriptStore';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -59,7 +59,7 @@ export async function createStaff(
   store: Store,
   transcripts: BotTranscriptStore,
   config: StaffConfig,
-  opts: { clock?: () => Date; log?: Logger; municipality?: Municipality; deliveries?: DeliveryPlanner } = {},
+  opts: { clock?: () => Date; log?: Logger; municipality?: Municipality; deliveries?: Pick<ComplaintStore, 'enqueue' | 'wake'> } = {},
 ): Promise<Staff> {
   const clock = opts.clock ?? (() => new Date());
   const audit = new AuditLog(store.audit, clock);

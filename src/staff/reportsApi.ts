@@ -19,11 +19,11 @@ import type { Staff } from './index';
 import { AnnualReports, type AnnualReport, type LabelledCount } from './reports/annual';
 
 import { renderBarChart } from './reports/charts';
-import { chartsOf, SECTIONS, summaryRows, CHARTS, type ChartId } from './reports/pdf';
+import { chartsOf, SECTIONS, summaryRows, CHARTS, type ChartId } from './reports/figures';
 import { StaffError } from './service';
 import { translator } from '../i18n';
 
-export { CHARTS, chartsOf, reportPdf, summaryRows, type ChartId } from './reports/pdf';
+export { CHARTS, chartsOf, summaryRows, type ChartId } from './reports/figures';
 
 const t = translator('nl');
 

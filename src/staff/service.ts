@@ -16,7 +16,7 @@
  * Search (src/store/search.ts): whole words, the last one also as a prefix; a phone number in any form,
  * a postcode with or without space, and a reference with or without its 'KL-2026-' prefix.
  */
-import { OUTBOX_TOPIC, type DeliveryPlanner } from '../store/complaintStore';
+import type { ComplaintStore } from '../store/complaintStore';
 import type { Activity } from 'botbuilder';
 import { STATUSES, type ComplaintInput, type Status } from '../domain/complaint';
 import { DOCUMENT_MAX_BYTES, DOCUMENT_TYPES, OUTCOME_GROUNDS as OUTCOME_GROUNDS_LIST, OUTCOMES, type Outcome } from '../domain/handling';
@@ -166,8 +166,8 @@ export class StaffService {
     readonly audit: AuditLog,
     private readonly clock: () => Date = () => new Date(),
     readonly lists: HandlingLists = { categories: ['overig'], departments: [] },
-    /** the outbox plan of src/delivery (the app's registry): a complaint entered by hand is delivered like the bot's */
-    private readonly deliveries?: DeliveryPlanner,
+    /** the bot's filing (its outbox plan): a complaint entered by hand is delivered like the bot's */
+    private readonly deliveries?: Pick<ComplaintStore, 'enqueue' | 'wake'>,
   ) {}
 
   // -------------------------------------------------------------------------------------------
@@ -577,15 +577,12 @@ export class StaffService {
         await this.audit.record(actor, { action: 'complaint.enter', references: [filed.reference], detail: { channel } }, tx);
         // its deliveries in the same transaction: the citizen's confirmation (9:6), the zaak, the klantcontact.
         // Not the officers' alert: an officer entered it.
-        const rows = (this.deliveries?.plan({ kind: 'complaint', reference: filed.reference }, { email: input.contact?.email ?? null }) ?? []).filter(
-          (r) => r.target !== 'mail.officers',
-        );
-        if (rows.length) await this.store.outbox.enqueue(rows, tx);
-        return { ...filed, enqueued: rows.length };
+        const enqueued = (await this.deliveries?.enqueue({ kind: 'complaint', reference: filed.reference }, { email: input.contact?.email ?? null }, tx, ['mail.officers'])) ?? 0;
+        return { ...filed, enqueued };
       }
       return { ...filed, enqueued: 0 };
     }).then(({ enqueued, ...filed }) => {
-      if (enqueued > 0) this.store.coordination.publish(OUTBOX_TOPIC, String(enqueued));
+      this.deliveries?.wake(enqueued);
       return filed;
     });
   }

@@ -4,7 +4,7 @@
  * transaction (the complaint, the call-back's link to it, and its outbox rows: issue 13). After the
  * commit the delivery worker is woken through the change feed; the citizen never waits for a delivery.
  */
-import type { DeliverySubject } from '../delivery/types';
+import type { DeliverySubject, DeliveryTarget } from '../delivery/types';
 import type { CallbackRequest, Complaint, ComplaintInput, Origin, StoredCallback } from '../domain/complaint';
 import type { CallbackResult, EnqueueDelivery, FileResult, Store, Tx } from './types';
 
@@ -29,14 +29,18 @@ export class ComplaintStore {
     private readonly deliveries?: DeliveryPlanner,
   ) {}
 
-  /** Enqueues the planned rows inside `tx`; returns how many were asked for. */
-  private async enqueue(subject: DeliverySubject, facts: { email: string | null }, tx: Tx): Promise<number> {
-    const rows = this.deliveries?.plan(subject, facts) ?? [];
+  /**
+   * Enqueues the planned rows inside `tx` (but those of `skip`); returns how many were asked for. Also
+   * used for a complaint entered by staff (src/staff/service.ts).
+   */
+  async enqueue(subject: DeliverySubject, facts: { email: string | null }, tx: Tx, skip: readonly DeliveryTarget[] = []): Promise<number> {
+    const rows = (this.deliveries?.plan(subject, facts) ?? []).filter((r) => !skip.includes(r.target));
     if (rows.length > 0) await this.store.outbox.enqueue(rows, tx);
     return rows.length;
   }
 
-  private wake(n: number): void {
+  /** After the commit: wakes the delivery worker (every instance hears it on PostgreSQL). */
+  wake(n: number): void {
     if (n > 0) this.store.coordination.publish(OUTBOX_TOPIC, String(n));
   }
 

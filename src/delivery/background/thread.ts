@@ -140,16 +140,17 @@ export function renderPdf(job: PdfJob): Promise<Buffer> {
 
 /**
  * A mailer that sends through the background thread (each message built and sent there, with the
- * worker's own nodemailer transport for `config`), or `local` itself when there is no thread.
+ * worker's own nodemailer transport for `config`), or undefined when there is no thread.
  */
-export function threadMailer(config: MailConfig, local: Mailer): Mailer {
+export function threadMailer(config: MailConfig, sender: Pick<Mailer, 'from' | 'domain'>): Mailer | undefined {
   const t = thread();
-  if (!t) return local;
+  if (!t) return undefined;
   return {
-    from: local.from,
-    domain: local.domain,
+    from: sender.from,
+    domain: sender.domain,
     send: (message) => t.sendMail(config, message),
-    close: () => local.close(),
+    // the thread's transports go with the thread (closeBackgroundThread)
+    close: () => undefined,
   };
 }
 

@@ -147,8 +147,10 @@ export function fromDomain(from: string): string {
  * in the background thread when there is one (src/delivery/background/thread.ts), else here.
  */
 export function createMailer(config: MailConfig): Mailer | undefined {
-  const local = createSmtpMailer(config);
-  return local && threadMailer(config, local);
+  if (!config.SMTP_URL) return undefined;
+  if (!config.MAIL_FROM) throw new Error('MAIL_FROM is required when SMTP_URL is set');
+  dkimKey(config); // a DKIM key file that cannot be read fails at start, wherever the mail is sent
+  return threadMailer(config, { from: config.MAIL_FROM, domain: fromDomain(config.MAIL_FROM) }) ?? createSmtpMailer(config);
 }
 
 /** The mailer that builds and sends on the calling thread (nodemailer's SMTP transport). */

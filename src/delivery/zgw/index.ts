@@ -23,9 +23,6 @@
  * iat, client_id, user_id, user_representation), a fresh token per request.
  */
 import { translator } from '../../i18n';
-
-/** Records in the gemeente's zaaksysteem are in Dutch, whatever language the citizen chatted in (locales: registration.*). */
-export const REG = translator('nl');
 import type * as Jose from 'jose';
 import type { Config } from '../../config';
 import type { Complaint } from '../../domain/complaint';
@@ -33,6 +30,9 @@ import { toAmsterdamDate } from '../../domain/workingDays';
 import { PermanentDeliveryError, type DeliveryContext, type DeliveryPlugin } from '../types';
 import { renderPdf } from '../background/thread';
 import { cut, JsonClient, step, type Json } from './http';
+
+/** Records in the gemeente's zaaksysteem and Klantinteracties are in Dutch, whatever language the citizen chatted in (locales: registration.*). */
+export const REG = translator('nl');
 
 export const VERTROUWELIJKHEID = ['openbaar', 'beperkt_openbaar', 'intern', 'zaakvertrouwelijk', 'vertrouwelijk', 'confidentieel', 'geheim', 'zeer_geheim'] as const;
 

@@ -164,18 +164,16 @@ export class Db {
    */
   writeLater(build: () => [string, unknown[]], after?: Promise<unknown>): Promise<{ changes: number; lastID: number }> {
     const ready = after ? Promise.all([this.exclusive, after.catch(() => undefined)]) : this.exclusive;
-    const result = ready.then(() => this.run(...build()));
-    const settled: Promise<unknown> = result.then(
-      () => this.shared.delete(settled),
-      () => this.shared.delete(settled),
-    );
-    this.shared.add(settled);
-    return result;
+    return this.single(ready.then(() => this.run(...build())));
   }
 
   /** A single write statement that returns rows (UPDATE ... RETURNING), ordered like write(). */
   writeReturning<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const result = this.exclusive.then(() => this.all<T>(sql, params));
+    return this.single(this.exclusive.then(() => this.all<T>(sql, params)));
+  }
+
+  /** Registers a single write in flight, so that the next transaction and close() wait for it. */
+  private single<T>(result: Promise<T>): Promise<T> {
     const settled: Promise<unknown> = result.then(
       () => this.shared.delete(settled),
       () => this.shared.delete(settled),
