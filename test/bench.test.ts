@@ -12,7 +12,7 @@ import path from 'path';
 const ROOT = path.join(__dirname, '..');
 const SCRIPT = path.join(ROOT, 'dist/src/bench/intake.js');
 
-test('the intake benchmark runs intake, minimal dialog and echo bots and prints turns/s, ratios, latency (also with e-mail on, every mail arriving) and RSS, also for PostgreSQL with one and two instances', async () => {
+test("the intake benchmark runs intake, minimal dialog and echo bots and prints turns/s, ratios, latency, the servers' CPU time per turn (also with e-mail on, every mail arriving) and RSS, also for PostgreSQL with one and two instances", async () => {
   expect(existsSync(SCRIPT)).toBe(true); // npm test builds before jest runs
   expect(statSync(SCRIPT).mtimeMs).toBeGreaterThanOrEqual(statSync(path.join(ROOT, 'src/bench/intake.ts')).mtimeMs);
   const env = {
@@ -35,9 +35,9 @@ test('the intake benchmark runs intake, minimal dialog and echo bots and prints 
   expect(out).toMatch(/run 1 echo bot: +turns\/s [1-9]\d*/);
   expect(out).toMatch(/median ratio intake\/echo turns per second: \d\.\d\d/);
   expect(out).toMatch(/median ratio minimal dialog bot\/echo: \d\.\d\d/);
-  expect(out).toMatch(/latency[^\n]*\n {2}intake bot: +complaints filed 3, turns\/s \d+, p50 [\d.]+ ms, p99 [\d.]+ ms, peak RSS \d+ MB, stored 4 of 4/);
+  expect(out).toMatch(/latency[^\n]*\n {2}intake bot: +complaints filed 3, turns\/s \d+, p50 [\d.]+ ms, p99 [\d.]+ ms, server CPU [\d.]+ ms\/turn, peak RSS \d+ MB, stored 4 of 4/);
   // with e-mail on: every complaint (3, and the warm-up's 1) gave the citizen's confirmation and the officers' alert
-  expect(out).toMatch(/intake bot, e-mail on: +complaints filed 3, turns\/s \d+, p50 [\d.]+ ms, p99 [\d.]+ ms, peak RSS \d+ MB, stored 4 of 4; mails received 8 of 8, the last [\d.]+ s after the last turn/);
+  expect(out).toMatch(/intake bot, e-mail on: +complaints filed 3, turns\/s \d+, p50 [\d.]+ ms, p99 [\d.]+ ms, server CPU [\d.]+ ms\/turn, peak RSS \d+ MB, stored 4 of 4; mails received 8 of 8, the last [\d.]+ s after the last turn/);
   // the backends side by side: SQLite, PostgreSQL, and two instances on one PostgreSQL database, each saturated and paced
   if (/PostgreSQL not reachable/.test(out)) {
     // outside CI a machine without PostgreSQL gets the rest of the bench (in CI the bench exits 1: see above)

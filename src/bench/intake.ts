@@ -11,7 +11,10 @@
  * - latency: the same number of conversations, each citizen pausing BENCH_THINK_MS (+-50%) between
  *   messages as people do: p50/p99 of the turn latency (POST to /api/messages until the turn's replies
  *   were delivered and the HTTP response came back).
- * Peak RSS is the server process's VmHWM. Options (env): BENCH_CONVERSATIONS (100), BENCH_ROUNDS (2),
+ * Peak RSS is the server process's VmHWM; server CPU is the servers' user + system time (all their
+ * threads: SQLite's, the GC's, the e-mail thread's) over the measured rounds, per turn: a figure that
+ * varies less with the machine's other load than p99 does. BENCH_DETAIL=1 also prints p50/p99 per message
+ * of the script, p99 per second of the round, and the load generator's own CPU per turn. Options (env): BENCH_CONVERSATIONS (100), BENCH_ROUNDS (2),
  * BENCH_THINK_MS (1000), BENCH_WARMUP (= BENCH_CONVERSATIONS), BENCH_RUNS (3).
  *
  * The latency phase runs twice: without e-mail, and with e-mail on (issue 13): a local SMTP server
@@ -50,7 +53,7 @@ const PG_ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:
 /** What a citizen types, from the first message to the confirmation (no call-back). */
 const SCRIPT = [
   'Ik heb drie keer gebeld over mijn paspoort en niemand belde terug, de medewerker aan de telefoon was ook erg onvriendelijk',
-  'Ja', // what the story says about where and who, confirmed
+  'Hoe lang duurt het voordat ik iets hoor?', // a question back: answered, then the date is asked again
   'vorige week dinsdag',
   'Overslaan',
   'Nee, ga verder',
@@ -71,6 +74,8 @@ interface Result {
   stored?: number;
   latencies: number[];
   peakRssMb: number;
+  /** the servers' CPU time (user + system) per measured turn, in ms */
+  cpuMsPerTurn: number;
 }
 
 /** The local SMTP server of the e-mail run: counts what arrives (and when the last mail came). */
@@ -123,6 +128,13 @@ function startServer(mode: Mode, dbFile: string): Promise<{ child: ChildProcess;
   });
 }
 
+/** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  // after "pid (comm) ": state is field 3, utime field 14 and stime field 15
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
@@ -147,6 +159,8 @@ async function run(
   const tag = randomBytes(4).toString('hex');
   const latencies: number[] = [];
   const byStep: number[][] = [];
+  /** latencies by the second of the round in which the turn started (BENCH_DETAIL) */
+  const bySecond: number[][] = [];
   let filed = 0;
   let turns = 0;
   // unmeasured warm-up conversations (JIT, SQLite page cache), as in any benchmark
@@ -157,8 +171,11 @@ async function run(
     }),
   );
   await afterWarmup?.();
+  const cpuBefore = servers.reduce((sum, { child }) => sum + cpuMs(child.pid!), 0);
+  const clientCpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (let round = 0; round < ROUNDS; round++) {
+    const roundStart = Date.now();
     await Promise.all(
       Array.from({ length: CONVERSATIONS }, async (_, i) => {
         const conv = `bench-${mode}-${tag}-${round}-${i}`;
@@ -172,6 +189,7 @@ async function run(
           const ms = Number(process.hrtime.bigint() - t0) / 1e6;
           latencies.push(ms);
           (byStep[t] ??= []).push(ms);
+          (bySecond[Math.floor((Date.now() - ms - roundStart) / 1000)] ??= []).push(ms);
           turns++;
           if (status !== 200) throw new Error(`HTTP ${status} on "${text}"`);
           if (!mode.startsWith('bot') && replies.length !== 1) throw new Error(`${mode} bot: ${replies.length} replies to "${text}"`);
@@ -184,7 +202,11 @@ async function run(
     );
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const clientCpu = process.cpuUsage(clientCpuBefore);
+  if (process.env.BENCH_DETAIL) console.log(`  load generator CPU (${mode}): ${((clientCpu.user + clientCpu.system) / 1000 / Math.max(1, turns)).toFixed(2)} ms/turn`);
+  const cpuMsPerTurn = (servers.reduce((sum, { child }) => sum + cpuMs(child.pid!), 0) - cpuBefore) / Math.max(1, turns);
   // BENCH_DETAIL=1: p50/p99 per message of the script
+  if (process.env.BENCH_DETAIL) console.log(`  per second of the round (${mode}): ${bySecond.map((l, i) => `${i}s: ${l.length} p99 ${percentile(l, 99).toFixed(0)}`).join(', ')}`);
   if (process.env.BENCH_DETAIL) console.log(`  per message (${mode}): ${byStep.map((l, i) => `${i + 1}: ${percentile(l, 50).toFixed(0)}/${percentile(l, 99).toFixed(0)}`).join(', ')}`);
   await settle?.(filed);
   const rss = Math.max(...servers.map(({ child }) => peakRssMb(child.pid!)));
@@ -202,7 +224,7 @@ async function run(
     const store = await openStore(`sqlite:${db}`);
     stored = await store.complaints.count().finally(() => store.close());
   }
-  return { seconds, turns, filed, stored, latencies, peakRssMb: rss };
+  return { seconds, turns, filed, stored, latencies, peakRssMb: rss, cpuMsPerTurn };
 }
 
 /** A fresh PostgreSQL database for one run; undefined when the server cannot be reached. */
@@ -268,7 +290,7 @@ async function backends(dir: string, fmt: (r: Result) => string): Promise<Result
 /** The paced latency runs: the intake bot without and with e-mail, and the echo bot (BENCH_PACED picks some: "bot,bot-mail,echo"). */
 async function latency(dir: string, fmt: (r: Result) => string): Promise<{ paced: Result; pacedMail: Result }> {
   const only = new Set((process.env.BENCH_PACED ?? 'bot,bot-mail,echo').split(','));
-  const none: Result = { seconds: 1, turns: 0, filed: CONVERSATIONS * ROUNDS, latencies: [0], peakRssMb: 0 };
+  const none: Result = { seconds: 1, turns: 0, filed: CONVERSATIONS * ROUNDS, latencies: [0], peakRssMb: 0, cpuMsPerTurn: 0 };
   console.log(`latency (${CONVERSATIONS} concurrent conversations, ${THINK_MS} ms +-50% between messages):`);
   const paced = only.has('bot') ? await run('bot', path.join(dir, 'paced.db'), THINK_MS) : none;
   if (only.has('bot')) console.log(`  intake bot:               complaints filed ${paced.filed}, ${fmt(paced)}`);
@@ -314,7 +336,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'klachtbot-bench-'));
   try {
     const fmt = (r: Result) =>
-      `turns/s ${(r.turns / r.seconds).toFixed(0)}, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms, peak RSS ${r.peakRssMb.toFixed(0)} MB` +
+      `turns/s ${(r.turns / r.seconds).toFixed(0)}, p50 ${percentile(r.latencies, 50).toFixed(1)} ms, p99 ${percentile(r.latencies, 99).toFixed(1)} ms, server CPU ${r.cpuMsPerTurn.toFixed(2)} ms/turn, peak RSS ${r.peakRssMb.toFixed(0)} MB` +
       (r.stored === undefined ? '' : `, stored ${r.stored} of ${CONVERSATIONS * ROUNDS + WARMUP}`);
     console.log(
       `cores ${os.cpus().length}, ${CONVERSATIONS} concurrent conversations x ${ROUNDS} rounds, ${SCRIPT.length} turns each, after ${WARMUP} warm-up conversations`,

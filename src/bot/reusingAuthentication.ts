@@ -63,11 +63,19 @@ export function limitReplies(connector: ConnectorClient, limits: ReplyLimits): C
   if (limits.followRedirects === false) pipeline.removePolicy({ name: 'redirectPolicy' });
   pipeline.addPolicy({
     name: 'klachtbotReplyLimits',
-    sendRequest: (request, next) => {
-      const deadline = AbortSignal.timeout(limits.totalMs);
-      request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, deadline]) : deadline;
+    sendRequest: async (request, next) => {
+      // A deadline cleared when the call ends. AbortSignal.timeout() cannot be cleared: every reply
+      // left a timer behind that fired seconds later (making a DOMException for nobody) and kept its
+      // signal alive past several young-generation GCs, so that it was copied and promoted.
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(new DOMException('the reply took too long', 'TimeoutError')), limits.totalMs);
+      request.abortSignal = request.abortSignal ? AbortSignal.any([request.abortSignal, deadline.signal]) : deadline.signal;
       if (!(request.timeout > 0) || request.timeout > limits.attemptMs) request.timeout = limits.attemptMs;
-      return next(request);
+      try {
+        return await next(request);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   });
   return connector;
