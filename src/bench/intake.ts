@@ -18,7 +18,7 @@
  * BENCH_THINK_MS (1000), BENCH_WARMUP (= BENCH_CONVERSATIONS), BENCH_RUNS (3).
  *
  * The latency phase runs twice: without e-mail, and with e-mail on (issue 13): a local SMTP server
- * (smtp-server) in this process receives, for every complaint, the citizen's confirmation with the
+ * (smtp-server) in a process of its own (src/bench/mailSink.ts) receives, for every complaint, the citizen's confirmation with the
  * complaint PDF and the officers' alert, sent by the product's delivery worker while the citizens chat.
  * It prints how many mails arrived and how long after the last turn the last one came.
  * BENCH_ONLY=paced runs only the two latency runs. BENCH_SERVER_NODE_ARGS passes node options to the
@@ -37,7 +37,6 @@ import { Client } from 'pg';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import os from 'os';
 import path from 'path';
-import { SMTPServer } from 'smtp-server';
 import { openStore } from '../store';
 import { Channel } from '../tools/channel';
 
@@ -78,31 +77,45 @@ interface Result {
   cpuMsPerTurn: number;
 }
 
-/** The local SMTP server of the e-mail run: counts what arrives (and when the last mail came). */
+/**
+ * The local SMTP server of the e-mail run, in its own process (src/bench/mailSink.ts): counts what
+ * arrives and when the last mail came.
+ */
 class MailSink {
   received = 0;
   lastAt = 0;
-  private server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData: (stream, _session, cb) => {
-      stream.resume();
-      stream.on('end', () => {
-        this.received++;
-        this.lastAt = Date.now();
-        cb();
-      });
-    },
-  });
   port = 0;
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.server.address() as { port: number }).port;
-    return this;
+  private child?: ChildProcess;
+  start(): Promise<this> {
+    const child = spawn(process.execPath, [path.join(__dirname, 'mailSink.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    this.child = child;
+    return new Promise((resolve, reject) => {
+      let buffered = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        buffered += d.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) {
+          const [word, value] = line.split(' ');
+          if (word === 'PORT') {
+            this.port = Number(value);
+            resolve(this);
+          } else if (word === 'MAIL') {
+            this.received++;
+            this.lastAt = Number(value);
+          }
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`the SMTP sink exited with ${code}`)));
+    });
   }
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const child = this.child;
+    if (!child || child.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
   }
 }
 

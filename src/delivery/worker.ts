@@ -15,7 +15,7 @@
  * and target only: no reference, no personal data.
  */
 import type { Logger } from '../logger';
-import { OUTBOX_TOPIC } from '../store/complaintStore';
+import { OUTBOX_TOPIC, outboxWakeTargets } from '../store/complaintStore';
 import { newOwnerId, type Unsubscribe } from '../store/coordination';
 import type { Store } from '../store/types';
 import { errorText } from './outbox';
@@ -76,6 +76,17 @@ export class DeliveryWorker {
   /** ids of the rows being attempted here */
   private readonly rowsInFlight = new Set<number>();
   private lastFlag = 0;
+  /**
+   * Targets that may have due rows: a claim that found fewer rows than it asked for empties its target
+   * until something says otherwise (an enqueue naming it, a wake without targets, the timer, a slot
+   * freed while the target was saturated). So a new complaint costs one claim per target it has rows
+   * for, not one per target per round: every claim is a statement on the bot's own database connection.
+   */
+  private readonly maybeDue = new Set<DeliveryTarget>();
+  /** targets whose last claim filled every free slot: more rows may be waiting for a slot */
+  private readonly saturated = new Set<DeliveryTarget>();
+  /** counts wakes that marked targets: a claim that began before one does not clear its mark */
+  private marks = 0;
 
   constructor(private readonly opts: WorkerOptions) {
     for (const p of opts.plugins) this.plugins.set(p.target, p);
@@ -90,14 +101,24 @@ export class DeliveryWorker {
     if (this.running) return this;
     this.running = true;
     this.stopping = false;
-    const wake = () => this.wake();
-    this.unsubscribe.push(this.opts.store.coordination.subscribe(OUTBOX_TOPIC, wake), this.opts.store.coordination.onResync(wake));
+    for (const t of this.targets) this.maybeDue.add(t); // rows left from before the start
+    this.unsubscribe.push(
+      this.opts.store.coordination.subscribe(OUTBOX_TOPIC, (message) => this.wake(outboxWakeTargets(message))),
+      this.opts.store.coordination.onResync(() => this.wake()),
+    );
     this.loop = this.run();
     return this;
   }
 
   /** Looks for due rows now (filing calls this through the change feed). */
-  wake(): void {
+  wake(targets?: readonly string[]): void {
+    for (const t of targets ?? this.targets) if (this.plugins.has(t as DeliveryTarget)) this.maybeDue.add(t as DeliveryTarget);
+    this.marks++;
+    this.nudge();
+  }
+
+  /** Wakes the loop without marking targets. */
+  private nudge(): void {
     this.woken = true;
     this.wakeUp?.();
   }
@@ -161,7 +182,11 @@ export class DeliveryWorker {
         resolve();
       };
       this.wakeUp = done;
-      this.timer = setTimeout(done, ms);
+      this.timer = setTimeout(() => {
+        // rows may have come due by time (retries), or from another instance without a notification
+        for (const t of this.targets) this.maybeDue.add(t);
+        done();
+      }, ms);
     });
   }
 
@@ -178,24 +203,38 @@ export class DeliveryWorker {
     const started: Promise<AttemptOutcome>[] = [];
     for (const target of this.freeTargets()) {
       if (this.stopping) break;
+      if (!this.maybeDue.has(target)) continue;
+      const limit = this.concurrency - (this.active.get(target) ?? 0);
+      const marks = this.marks;
       const rows = await this.opts.store.outbox.claim({
         owner: this.owner,
         now: now.toISOString(),
         leaseMs: this.leaseMs,
-        limit: this.concurrency - (this.active.get(target) ?? 0),
+        limit,
         targets: [target],
       });
+      if (rows.length < limit) {
+        // (a wake during the claim may name a row committed after it looked)
+        if (this.marks === marks) this.maybeDue.delete(target);
+        this.saturated.delete(target);
+      } else {
+        this.saturated.add(target);
+      }
       for (const row of rows) {
         // claimed again by this worker because its lease ran out while its attempt is still running here
         // (a clock that jumps): that attempt goes on and records the result under the same owner
         if (this.rowsInFlight.has(row.id)) continue;
         this.rowsInFlight.add(row.id);
         this.active.set(target, (this.active.get(target) ?? 0) + 1);
-        const p = this.attempt(row).finally(() => {
+        const p = this.attempt(row).then((outcome) => {
           this.rowsInFlight.delete(row.id);
           this.attempts.delete(p);
           this.active.set(target, (this.active.get(target) ?? 1) - 1);
-          this.wake(); // a slot is free
+          // a slot is free: rows of a saturated target may be waiting for it; a retry or a lost lease
+          // changes when the next row is due. Otherwise nothing waits for this attempt's end.
+          if (this.saturated.has(target)) this.maybeDue.add(target);
+          if (this.saturated.has(target) || outcome === 'retry' || outcome === 'lost') this.nudge();
+          return outcome;
         });
         this.attempts.add(p);
         started.push(p);
@@ -206,6 +245,7 @@ export class DeliveryWorker {
 
   /** One round (tests and tools): claims due rows for the free slots, delivers them, waits. Returns how many. */
   async runOnce(): Promise<number> {
+    for (const t of this.targets) this.maybeDue.add(t);
     const started = await this.claimAndStart();
     await Promise.all(started);
     return started.length;

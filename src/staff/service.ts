@@ -577,10 +577,10 @@ export class StaffService {
         await this.audit.record(actor, { action: 'complaint.enter', references: [filed.reference], detail: { channel } }, tx);
         // its deliveries in the same transaction: the citizen's confirmation (9:6), the zaak, the klantcontact.
         // Not the officers' alert: an officer entered it.
-        const enqueued = (await this.deliveries?.enqueue({ kind: 'complaint', reference: filed.reference }, { email: input.contact?.email ?? null }, tx, ['mail.officers'])) ?? 0;
+        const enqueued = (await this.deliveries?.enqueue({ kind: 'complaint', reference: filed.reference }, { email: input.contact?.email ?? null }, tx, ['mail.officers'])) ?? [];
         return { ...filed, enqueued };
       }
-      return { ...filed, enqueued: 0 };
+      return { ...filed, enqueued: [] };
     }).then(({ enqueued, ...filed }) => {
       this.deliveries?.wake(enqueued);
       return filed;

@@ -12,6 +12,15 @@ import type { CallbackResult, EnqueueDelivery, FileResult, Store, Tx } from './t
 export const OUTBOX_TOPIC = 'outbox';
 
 /**
+ * The targets an outbox notification names ("mail.citizen,zaak"), or undefined when it names none
+ * (a count, '1', a resync): then every target may have due rows.
+ */
+export function outboxWakeTargets(message: string): string[] | undefined {
+  const targets = message.split(',').filter((t) => /^[a-z]+(\.[a-z]+)*$/.test(t));
+  return targets.length > 0 && targets.length === message.split(',').length ? targets : undefined;
+}
+
+/**
  * Which outbox rows a newly filed subject gets (src/delivery/index.ts DeliveryRegistry asks the
  * enabled plugins' `wants`). Runs inside the filing transaction: no I/O.
  */
@@ -30,18 +39,21 @@ export class ComplaintStore {
   ) {}
 
   /**
-   * Enqueues the planned rows inside `tx` (but those of `skip`); returns how many were asked for. Also
-   * used for a complaint entered by staff (src/staff/service.ts).
+   * Enqueues the planned rows inside `tx` (but those of `skip`); returns the targets of the rows asked
+   * for. Also used for a complaint entered by staff (src/staff/service.ts).
    */
-  async enqueue(subject: DeliverySubject, facts: { email: string | null }, tx: Tx, skip: readonly DeliveryTarget[] = []): Promise<number> {
+  async enqueue(subject: DeliverySubject, facts: { email: string | null }, tx: Tx, skip: readonly DeliveryTarget[] = []): Promise<DeliveryTarget[]> {
     const rows = (this.deliveries?.plan(subject, facts) ?? []).filter((r) => !skip.includes(r.target));
     if (rows.length > 0) await this.store.outbox.enqueue(rows, tx);
-    return rows.length;
+    return rows.map((r) => r.target);
   }
 
-  /** After the commit: wakes the delivery worker (every instance hears it on PostgreSQL). */
-  wake(n: number): void {
-    if (n > 0) this.store.coordination.publish(OUTBOX_TOPIC, String(n));
+  /**
+   * After the commit: wakes the delivery worker (every instance hears it on PostgreSQL), naming the
+   * targets that got rows, so that it looks for due rows of those targets only (outboxWakeTargets).
+   */
+  wake(targets: readonly DeliveryTarget[]): void {
+    if (targets.length > 0) this.store.coordination.publish(OUTBOX_TOPIC, [...new Set(targets)].join(','));
   }
 
   /**
@@ -51,7 +63,7 @@ export class ComplaintStore {
   async file(input: ComplaintInput, origin: Origin, idempotencyKey: string, callbackId?: number): Promise<FileResult> {
     const { result, enqueued } = await this.store.transaction(async (tx) => {
       const result = await this.store.complaints.file({ input, origin, idempotencyKey, callbackId }, tx);
-      if (!result.created) return { result, enqueued: 0 };
+      if (!result.created) return { result, enqueued: [] as DeliveryTarget[] };
       if (callbackId !== undefined) await this.store.callbacks.linkComplaint(callbackId, result.reference, tx);
       const enqueued = await this.enqueue({ kind: 'complaint', reference: result.reference }, { email: input.contact.email ?? null }, tx);
       return { result, enqueued };

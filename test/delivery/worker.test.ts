@@ -242,6 +242,50 @@ for (const backend of BACKENDS) {
       release();
       expect(await store.outbox.get(second.id)).toMatchObject({ status: 'pending', nextAttemptAt: START.toISOString(), lastError: 'stopping' });
     });
+
+    test('a wake naming targets claims only those; a wake without targets, or the timer, claims every target; a row is never missed', async () => {
+      const plugins = [new TestPlugin('zgw'), new TestPlugin('mail.citizen'), new TestPlugin('mail.officers'), new TestPlugin('klantinteracties')];
+      const claimed: string[][] = [];
+      const claim = store.outbox.claim.bind(store.outbox);
+      store.outbox.claim = (opts) => {
+        claimed.push([...opts.targets]);
+        return claim(opts);
+      };
+      const w = worker(store, clock, plugins, { pollMs: 60_000 }).start();
+      const sent = async (id: number) => {
+        for (let i = 0; i < 300 && (await store.outbox.get(id))?.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 10));
+        return (await store.outbox.get(id))?.status;
+      };
+      const settle = () => new Promise((r) => setTimeout(r, 100));
+      try {
+        await settle(); // the start looks at every target once (rows from before the start)
+        expect(claimed.flat().sort()).toEqual(['klantinteracties', 'mail.citizen', 'mail.officers', 'zgw']);
+        claimed.length = 0;
+        // what filing a complaint publishes: the targets it enqueued
+        const [a, b] = await store.outbox.enqueue([
+          { subject: subject(1), target: 'mail.citizen' },
+          { subject: subject(1), target: 'mail.officers' },
+        ]);
+        store.coordination.publish('outbox', 'mail.citizen,mail.officers');
+        expect([await sent(a.id), await sent(b.id)]).toEqual(['sent', 'sent']);
+        await settle();
+        expect(claimed.flat().sort()).toEqual(['mail.citizen', 'mail.officers']);
+        claimed.length = 0;
+        // a notification without targets (a retry from the staff page, an older instance): every target
+        const [c] = await store.outbox.enqueue([{ subject: subject(2), target: 'zgw' }]);
+        store.coordination.publish('outbox', '1');
+        expect(await sent(c.id)).toBe('sent');
+        await settle();
+        expect(claimed.flat().sort()).toEqual(['klantinteracties', 'mail.citizen', 'mail.officers', 'zgw']);
+        // a row with no notification at all is found by the due-time check, not left until the poll
+        const [d] = await store.outbox.enqueue([{ subject: subject(3), target: 'klantinteracties' }]);
+        w.wake(['mail.citizen']); // names another target; the loop then looks for the next due row
+        expect(await sent(d.id)).toBe('sent');
+      } finally {
+        await w.stop();
+      }
+      expect(plugins.map((p) => p.calls.length)).toEqual([1, 1, 1, 1]);
+    });
   });
 }
 
