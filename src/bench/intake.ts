@@ -87,7 +87,7 @@ class MailSink {
   port = 0;
   private child?: ChildProcess;
   start(): Promise<this> {
-    const child = spawn(process.execPath, [path.join(__dirname, 'mailSink.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = track(spawn(process.execPath, [path.join(__dirname, 'mailSink.js')], { stdio: ['ignore', 'pipe', 'inherit'] }));
     this.child = child;
     return new Promise((resolve, reject) => {
       let buffered = '';
@@ -121,13 +121,26 @@ class MailSink {
 
 let smtpUrl = '';
 
+/** every child process of the bench: killed when the bench exits, also on an error (no server left behind) */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 function startServer(mode: Mode, dbFile: string): Promise<{ child: ChildProcess; port: number }> {
   // BENCH_SERVER_NODE_ARGS: node options for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'server.js'), mode, dbFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_SMTP_URL: smtpUrl },
-  });
+  const child = track(
+    spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'server.js'), mode, dbFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BENCH_SMTP_URL: smtpUrl },
+    }),
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
