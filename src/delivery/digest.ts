@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../logger';
 import type { Store } from '../store/types';
-import { OUTBOX_TOPIC } from '../store/complaintStore';
+import { announceOutbox } from '../store/complaintStore';
 
 const AMSTERDAM = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/Amsterdam',
@@ -85,7 +85,7 @@ export class DigestScheduler {
     const failed = await outbox.failedSince(new Date(now.getTime() - 24 * 3_600_000).toISOString());
     if (failed.length === 0) return undefined;
     await outbox.enqueue([{ subject, target: 'mail.digest' }]);
-    this.opts.store.coordination.publish(OUTBOX_TOPIC, '1');
+    announceOutbox(this.opts.store.coordination, ['mail.digest']);
     this.opts.log.info({ event: 'delivery.digest.enqueued', day, failed: failed.length }, 'digest of failed deliveries enqueued');
     return day;
   }

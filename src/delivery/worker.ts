@@ -101,7 +101,7 @@ export class DeliveryWorker {
     if (this.running) return this;
     this.running = true;
     this.stopping = false;
-    for (const t of this.targets) this.maybeDue.add(t); // rows left from before the start
+    this.markAll(); // rows left from before the start
     this.unsubscribe.push(
       this.opts.store.coordination.subscribe(OUTBOX_TOPIC, (message) => this.wake(outboxWakeTargets(message))),
       this.opts.store.coordination.onResync(() => this.wake()),
@@ -111,10 +111,15 @@ export class DeliveryWorker {
   }
 
   /** Looks for due rows now (filing calls this through the change feed). */
-  wake(targets?: readonly string[]): void {
-    for (const t of targets ?? this.targets) if (this.plugins.has(t as DeliveryTarget)) this.maybeDue.add(t as DeliveryTarget);
+  wake(targets?: readonly DeliveryTarget[]): void {
+    for (const t of targets ?? this.targets) if (this.plugins.has(t)) this.maybeDue.add(t);
     this.marks++;
     this.nudge();
+  }
+
+  /** Every target may have due rows. */
+  private markAll(): void {
+    for (const t of this.targets) this.maybeDue.add(t);
   }
 
   /** Wakes the loop without marking targets. */
@@ -184,7 +189,7 @@ export class DeliveryWorker {
       this.wakeUp = done;
       this.timer = setTimeout(() => {
         // rows may have come due by time (retries), or from another instance without a notification
-        for (const t of this.targets) this.maybeDue.add(t);
+        this.markAll();
         done();
       }, ms);
     });
@@ -245,7 +250,7 @@ export class DeliveryWorker {
 
   /** One round (tests and tools): claims due rows for the free slots, delivers them, waits. Returns how many. */
   async runOnce(): Promise<number> {
-    for (const t of this.targets) this.maybeDue.add(t);
+    this.markAll();
     const started = await this.claimAndStart();
     await Promise.all(started);
     return started.length;

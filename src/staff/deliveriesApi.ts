@@ -11,7 +11,7 @@ import type restify from 'restify';
 import type { Delivery } from '../delivery/types';
 import { DELIVERY_STATUSES } from '../delivery/types';
 import type { Logger } from '../logger';
-import { OUTBOX_TOPIC } from '../store/complaintStore';
+import { announceOutbox } from '../store/complaintStore';
 import type { Store } from '../store/types';
 import { staffApiHandler } from './api';
 import type { Principal } from './auth';
@@ -106,7 +106,7 @@ export function registerDeliveryRoutes(
         await staff.audit.record(who, { action: 'delivery.retry', references, detail: { id, target: before.target, from: before.status } }, tx);
         return after;
       });
-      store.coordination.publish(OUTBOX_TOPIC, '1');
+      announceOutbox(store.coordination, [row.target]);
       return { body: row };
     }),
   );

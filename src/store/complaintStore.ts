@@ -4,20 +4,26 @@
  * transaction (the complaint, the call-back's link to it, and its outbox rows: issue 13). After the
  * commit the delivery worker is woken through the change feed; the citizen never waits for a delivery.
  */
-import type { DeliverySubject, DeliveryTarget } from '../delivery/types';
+import { DELIVERY_TARGETS, type DeliverySubject, type DeliveryTarget } from '../delivery/types';
 import type { CallbackRequest, Complaint, ComplaintInput, Origin, StoredCallback } from '../domain/complaint';
+import type { Coordination } from './coordination';
 import type { CallbackResult, EnqueueDelivery, FileResult, Store, Tx } from './types';
 
-/** The change-feed topic the delivery worker listens on (message: how many rows were enqueued). */
+/** The change-feed topic the delivery worker listens on (message: the targets that got rows, see announceOutbox). */
 export const OUTBOX_TOPIC = 'outbox';
 
+/** Tells the delivery workers (every instance on PostgreSQL) that rows of these targets are due, after the commit that stored them. */
+export function announceOutbox(coordination: Coordination, targets: readonly DeliveryTarget[]): void {
+  coordination.publish(OUTBOX_TOPIC, [...new Set(targets)].join(','));
+}
+
 /**
- * The targets an outbox notification names ("mail.citizen,zaak"), or undefined when it names none
- * (a count, '1', a resync): then every target may have due rows.
+ * The targets an outbox notification names ("mail.citizen,zgw"), or undefined when it names none or
+ * one this version does not know: then every target may have due rows.
  */
-export function outboxWakeTargets(message: string): string[] | undefined {
-  const targets = message.split(',').filter((t) => /^[a-z]+(\.[a-z]+)*$/.test(t));
-  return targets.length > 0 && targets.length === message.split(',').length ? targets : undefined;
+export function outboxWakeTargets(message: string): DeliveryTarget[] | undefined {
+  const targets = message.split(',');
+  return targets.every((t) => (DELIVERY_TARGETS as readonly string[]).includes(t)) ? (targets as DeliveryTarget[]) : undefined;
 }
 
 /**
@@ -53,7 +59,7 @@ export class ComplaintStore {
    * targets that got rows, so that it looks for due rows of those targets only (outboxWakeTargets).
    */
   wake(targets: readonly DeliveryTarget[]): void {
-    if (targets.length > 0) this.store.coordination.publish(OUTBOX_TOPIC, [...new Set(targets)].join(','));
+    if (targets.length > 0) announceOutbox(this.store.coordination, targets);
   }
 
   /**

@@ -147,17 +147,24 @@ export function fromDomain(from: string): string {
  * in the background thread when there is one (src/delivery/background/thread.ts), else here.
  */
 export function createMailer(config: MailConfig): Mailer | undefined {
+  const sender = mailSender(config);
+  if (!sender) return undefined;
+  dkimKey(config); // a DKIM key file that cannot be read fails at start, wherever the mail is sent
+  return threadMailer(config, sender) ?? createSmtpMailer(config);
+}
+
+/** The sender of SMTP_URL's mail, or undefined without SMTP_URL; MAIL_FROM is required with it. */
+function mailSender(config: MailConfig): Pick<Mailer, 'from' | 'domain'> | undefined {
   if (!config.SMTP_URL) return undefined;
   if (!config.MAIL_FROM) throw new Error('MAIL_FROM is required when SMTP_URL is set');
-  dkimKey(config); // a DKIM key file that cannot be read fails at start, wherever the mail is sent
-  return threadMailer(config, { from: config.MAIL_FROM, domain: fromDomain(config.MAIL_FROM) }) ?? createSmtpMailer(config);
+  return { from: config.MAIL_FROM, domain: fromDomain(config.MAIL_FROM) };
 }
 
 /** The mailer that builds and sends on the calling thread (nodemailer's SMTP transport). */
 export function createSmtpMailer(config: MailConfig): Mailer | undefined {
-  if (!config.SMTP_URL) return undefined;
-  if (!config.MAIL_FROM) throw new Error('MAIL_FROM is required when SMTP_URL is set');
-  const from = config.MAIL_FROM;
+  const sender = mailSender(config);
+  if (!sender) return undefined;
+  const { from } = sender;
   const timeout = config.MAIL_TIMEOUT_MS ?? 20_000;
   const key = dkimKey(config);
   const dkim =
@@ -177,8 +184,7 @@ export function createSmtpMailer(config: MailConfig): Mailer | undefined {
     debug: false,
   });
   return {
-    from,
-    domain: fromDomain(from),
+    ...sender,
     async send(message) {
       try {
         const info = await transport.sendMail({

@@ -6,7 +6,7 @@
  * Every preview, store and read is audited (reference, kind, letter id; never the letter's text).
  */
 import { renderPdf } from '../../delivery/background/thread';
-import { OUTBOX_TOPIC } from '../../store/complaintStore';
+import { announceOutbox } from '../../store/complaintStore';
 import type { Complaint } from '../../domain/complaint';
 import type { Locale } from '../../domain/routes';
 import { toAmsterdamDate } from '../../domain/workingDays';
@@ -151,7 +151,7 @@ export class LetterService {
       await this.audit.record(actor, { action: 'letter.create', references: [reference], detail: { letter: id, kind, send: Boolean(sendTo) } }, tx);
       return { id, queued: Boolean(sendTo) };
     });
-    if (result.queued) this.store.coordination.publish(OUTBOX_TOPIC, '1');
+    if (result.queued) announceOutbox(this.store.coordination, ['mail.letter']);
     return { letter: (await this.store.letters.get(result.id))!, queued: result.queued };
   }
 
