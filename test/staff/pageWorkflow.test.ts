@@ -385,6 +385,13 @@ test('the annual report, the other views, and the list as CSV', async () => {
     ['audit', '#audit-rows tr'],
   ] as const) {
     await press(`#nav a[data-view="${view}"]`);
+    // the list views share their rows' selector: wait for this view's own heading to take the focus
+    // (until the view is drawn, the focus is on the link just pressed)
+    await page.waitForFunction(
+      (v) => location.hash.startsWith(`#/${v}`) && document.activeElement?.id === 'view-title',
+      view,
+      { timeout: 10_000 },
+    ).catch(() => undefined);
     await page.waitForSelector(ready);
     expect(page.url()).toContain(`#/${view}`);
     expect(await focusedHeading()).not.toBeNull();
