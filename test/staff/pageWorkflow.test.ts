@@ -113,8 +113,24 @@ async function axe(view: string): Promise<void> {
   expect({ view, violations: axeByView[view] }).toEqual({ view, violations: [] });
 }
 
+/** In the page: the text of the view's heading when it has the focus, else null. */
+const headingInFocus = () => (document.activeElement?.id === 'view-title' ? document.activeElement.textContent : null);
+
 async function focusedHeading(): Promise<string | null> {
-  return page.evaluate(() => (document.activeElement?.id === 'view-title' ? document.activeElement.textContent : null));
+  return page.evaluate(headingInFocus);
+}
+
+/**
+ * Opens a view from the menu and waits until it is drawn, which is when its heading takes the focus:
+ * until then the focus is on the link just pressed, and the list views share their rows' selector, so
+ * rows on the page do not tell. A heading that never takes the focus is left to the caller's assertions.
+ */
+async function openView(view: string): Promise<void> {
+  await press(`#nav a[data-view="${view}"]`);
+  await page
+    .waitForURL((url) => url.hash.startsWith(`#/${view}`), { timeout: 10_000 })
+    .then(() => page.waitForFunction(headingInFocus, undefined, { timeout: 10_000 }))
+    .catch(() => undefined);
 }
 
 async function message(text: string): Promise<void> {
@@ -158,7 +174,7 @@ test('sign in lands on the linked complaint; the list opens a complaint with foc
   expect(await page.textContent('#counts')).toMatch(/Nieuw: 2.*Over termijn: 0/);
   await axe('complaint');
 
-  await press('#nav a[data-view="complaints"]');
+  await openView('complaints');
   await page.waitForSelector(`tr[data-reference="${other}"]`);
   expect(page.url()).toBe(`${t.base}/staff#/complaints`);
   expect(await page.title()).toBe('Klachten – Klachten – medewerkers');
@@ -323,7 +339,7 @@ test('the complaint with its whole timeline prints on one or two A4 pages, witho
 });
 
 test('manual entry: a field error first, then filed with its channel', async () => {
-  await press('#nav a[data-view="new"]');
+  await openView('new');
   await page.waitForSelector('#new-form');
   expect(await focusedHeading()).toBe('Klacht invoeren');
   await axe('new');
@@ -366,7 +382,7 @@ test('manual entry: a field error first, then filed with its channel', async () 
 
 test('the annual report, the other views, and the list as CSV', async () => {
   const year = new Date().getFullYear();
-  await press('#nav a[data-view="reports"]');
+  await openView('reports');
   await page.waitForSelector('#report-totals');
   expect(page.url()).toBe(`${t.base}/staff#/reports/${year}`);
   expect(await focusedHeading()).toBe(`Jaarverslag klachten ${year}`);
@@ -384,14 +400,7 @@ test('the annual report, the other views, and the list as CSV', async () => {
     ['mail', '#mail-form'],
     ['audit', '#audit-rows tr'],
   ] as const) {
-    await press(`#nav a[data-view="${view}"]`);
-    // the list views share their rows' selector: wait for this view's own heading to take the focus
-    // (until the view is drawn, the focus is on the link just pressed)
-    await page.waitForFunction(
-      (v) => location.hash.startsWith(`#/${v}`) && document.activeElement?.id === 'view-title',
-      view,
-      { timeout: 10_000 },
-    ).catch(() => undefined);
+    await openView(view);
     await page.waitForSelector(ready);
     expect(page.url()).toContain(`#/${view}`);
     expect(await focusedHeading()).not.toBeNull();
@@ -399,7 +408,7 @@ test('the annual report, the other views, and the list as CSV', async () => {
   }
 
   // a mail template previewed with a made-up complaint
-  await press('#nav a[data-view="mail"]');
+  await openView('mail');
   await page.waitForSelector('#mail-form');
   await press('#mail-form button[type=submit]');
   await page.waitForSelector('#mail-subject');
@@ -411,7 +420,7 @@ test('the annual report, the other views, and the list as CSV', async () => {
   expect(readFileSync((await html.path())!, 'utf8')).toMatch(/<html|<body|<p/i);
 
   // the list exported as CSV, with the current filters, fetched with the token
-  await press('#nav a[data-view="complaints"]');
+  await openView('complaints');
   await page.waitForSelector(`tr[data-reference="${other}"]`);
   const [csv] = await Promise.all([page.waitForEvent('download'), press('#export-csv')]);
   expect(csv.suggestedFilename()).toMatch(/^klachten-\d{4}-\d{2}-\d{2}\.csv$/);
@@ -421,7 +430,7 @@ test('the annual report, the other views, and the list as CSV', async () => {
 });
 
 test('call-backs: missed and its language shown; not reached, then reached with a note that stays visible', async () => {
-  await press('#nav a[data-view="callbacks"]');
+  await openView('callbacks');
   await page.waitForSelector('#callback-rows tr[data-callback]');
   const row = page.locator('#callback-rows tr[data-callback]').first();
   await expect(row.textContent()).resolves.toContain('Engels');
